@@ -1,0 +1,37 @@
+package io.gridcast.features;
+
+import io.gridcast.ingest.catalog.CatalogEntry;
+import io.gridcast.ingest.catalog.FrameCatalog;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the models need of one region: its grid, its frames, the training-period normalisation and the
+ * window plan. {@link #iterator} streams one split.
+ */
+public record RegionFeatures(RegionGrid regionGrid, RegionFrames frames, Normalisation normalisation, WindowPlan plan,
+                             WindowShape shape) {
+
+    private static final Logger log = LoggerFactory.getLogger(RegionFeatures.class);
+
+    public static RegionFeatures prepare(SparkSession spark, FrameCatalog catalog, Region region, WindowSpec spec) {
+        RegionGrid regionGrid = RegionGrid.of(region, catalog.description().grid());
+        List<CatalogEntry> entries = catalog.entries();
+        WindowPlan plan = WindowPlan.of(entries, catalog.step(), spec.in(), spec.out(), spec.trainFraction(),
+                spec.validationFraction());
+        int lastTrainFrame = plan.train().starts().get(plan.train().starts().size() - 1) + spec.in() + spec.out();
+        Normalisation normalisation = Normalisation.compute(spark, catalog, regionGrid, entries.subList(0, lastTrainFrame));
+        WindowShape shape = new WindowShape(spec.in(), spec.out(), 1, regionGrid.height(), regionGrid.width());
+        log.info("features {}: {} cells {}x{}, mean {} std {} over training frames; {}", region.name(),
+                catalog.description().variable(), shape.height(), shape.width(), normalisation.mean(),
+                normalisation.std(), plan.describe());
+        return new RegionFeatures(regionGrid, new RegionFrames(catalog, regionGrid, spec.cacheFrames()), normalisation,
+                plan, shape);
+    }
+
+    public WindowIterator iterator(WindowPlan.Split split, int batchSize, Long shuffleSeed) {
+        return new WindowIterator(frames, normalisation, shape, split.starts(), batchSize, shuffleSeed);
+    }
+}

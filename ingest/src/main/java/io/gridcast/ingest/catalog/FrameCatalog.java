@@ -1,0 +1,129 @@
+package io.gridcast.ingest.catalog;
+
+import io.gridcast.ingest.AtomicFiles;
+import io.gridcast.ingest.grid.Grid;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The frame catalog of one variable: a Parquet table of accepted frames (partitioned by date), a Parquet
+ * quarantine table with a readable {@code quarantine.txt}, and {@code description.json} (variable, units,
+ * reader, the archive grid with its projection).
+ */
+public final class FrameCatalog {
+
+    /** What every frame shares: the variable, how to read it again, and the archive's grid. */
+    public record Description(String variable, String units, String standardName, String reader, String inputDir,
+                              Grid grid) {
+    }
+
+    /** A screened ingest result, ready to write. */
+    record Contents(Description description, List<FrameIngest.FrameRead> frames, List<Rejection> rejections) {
+
+        int acceptedFiles() {
+            return (int) frames.stream().map(FrameIngest.FrameRead::file).distinct().count();
+        }
+    }
+
+    private static final StructType FRAME_SCHEMA = new StructType()
+            .add("date", DataTypes.StringType, false)
+            .add("time", DataTypes.TimestampType, false)
+            .add("file", DataTypes.StringType, false)
+            .add("time_index", DataTypes.IntegerType, false)
+            .add("valid_cells", DataTypes.LongType, false)
+            .add("min", DataTypes.DoubleType, false)
+            .add("max", DataTypes.DoubleType, false)
+            .add("mean", DataTypes.DoubleType, false);
+
+    private static final StructType QUARANTINE_SCHEMA = new StructType()
+            .add("file", DataTypes.StringType, false)
+            .add("reason", DataTypes.StringType, false)
+            .add("exception", DataTypes.StringType, true);
+
+    private final Description description;
+    private final List<CatalogEntry> entries;
+
+    private FrameCatalog(Description description, List<CatalogEntry> entries) {
+        this.description = description;
+        this.entries = entries;
+    }
+
+    public Description description() {
+        return description;
+    }
+
+    /** Accepted frames in time order, no time twice. */
+    public List<CatalogEntry> entries() {
+        return entries;
+    }
+
+    /** The archive's time step: the most common difference between consecutive frames. */
+    public Duration step() {
+        if (entries.size() < 2) {
+            throw new IllegalStateException("catalog of " + description.variable() + " has " + entries.size()
+                    + " frame(s); at least 2 are needed to know the time step");
+        }
+        Map<Duration, Integer> counts = new HashMap<>();
+        for (int i = 1; i < entries.size(); i++) {
+            counts.merge(Duration.between(entries.get(i - 1).time(), entries.get(i).time()), 1, Integer::sum);
+        }
+        return counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    }
+
+    /** Reads the catalog written by an ingest. */
+    public static FrameCatalog load(SparkSession spark, Path dir) {
+        Path descriptionFile = dir.resolve("description.json");
+        if (!Files.isRegularFile(descriptionFile)) {
+            throw new IllegalArgumentException("no frame catalog in " + dir + " (missing description.json): run ingest first");
+        }
+        Description description = Json.read(descriptionFile, Description.class);
+        List<CatalogEntry> entries = new ArrayList<>();
+        for (Row row : spark.read().parquet(dir.resolve("frames").toString())
+                .select("time", "file", "time_index").collectAsList()) {
+            entries.add(new CatalogEntry(row.getTimestamp(0).toInstant(), row.getString(1), row.getInt(2)));
+        }
+        entries.sort(Comparator.comparing(CatalogEntry::time));
+        return new FrameCatalog(description, List.copyOf(entries));
+    }
+
+    /** Writes the catalog into a temporary folder beside {@code dir}, then swaps it in. */
+    static void write(SparkSession spark, Path dir, Contents contents) {
+        Path staging = AtomicFiles.stagingFor(dir);
+        try {
+            Files.createDirectories(staging.getParent());
+            List<Row> frames = contents.frames().stream().map(f -> RowFactory.create(
+                    f.time().atZone(ZoneOffset.UTC).toLocalDate().toString(), Timestamp.from(f.time()), f.file(),
+                    f.timeIndex(), f.validCells(), f.min(), f.max(), f.mean())).toList();
+            Dataset<Row> frameTable = spark.createDataFrame(frames, FRAME_SCHEMA);
+            frameTable.repartition(frameTable.col("date")).write().partitionBy("date")
+                    .parquet(staging.resolve("frames").toString());
+            List<Row> quarantine = contents.rejections().stream()
+                    .map(q -> RowFactory.create(q.file(), q.reason(), q.exception())).toList();
+            spark.createDataFrame(quarantine, QUARANTINE_SCHEMA).coalesce(1).write()
+                    .parquet(staging.resolve("quarantine").toString());
+            Files.write(staging.resolve("quarantine.txt"), contents.rejections().stream()
+                    .map(q -> q.file() + "\t" + q.reason() + (q.exception().isEmpty() ? "" : "\t" + q.exception()))
+                    .toList());
+            Json.write(staging.resolve("description.json"), contents.description());
+            AtomicFiles.replaceDirectory(staging, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write frame catalog " + dir, e);
+        }
+    }
+}

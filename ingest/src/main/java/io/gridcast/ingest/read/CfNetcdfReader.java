@@ -1,0 +1,466 @@
+package io.gridcast.ingest.read;
+
+import io.gridcast.ingest.grid.Axis;
+import io.gridcast.ingest.grid.Frame;
+import io.gridcast.ingest.grid.Grid;
+import io.gridcast.ingest.grid.GridMapping;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import ucar.ma2.Array;
+import ucar.ma2.IndexIterator;
+import ucar.ma2.InvalidRangeException;
+import ucar.nc2.Attribute;
+import ucar.nc2.Dimension;
+import ucar.nc2.Variable;
+import ucar.nc2.dataset.NetcdfDataset;
+import ucar.nc2.dataset.VariableDS;
+import ucar.nc2.iosp.netcdf3.N3header;
+import ucar.nc2.time.Calendar;
+import ucar.nc2.time.CalendarDate;
+import ucar.nc2.time.CalendarDateUnit;
+
+/**
+ * Reads CF-style NetCDF-3 and NetCDF-4/HDF5 files with NetCDF-Java: a variable whose last two dimensions are
+ * y and x (projected or latitude/longitude), with either a leading time dimension or a scalar time variable;
+ * other leading dimensions must have length 1 (e.g. a single height). Packing, fill values and valid ranges are
+ * undone by NetCDF-Java's enhancement; missing and non-finite values become NaN.
+ */
+public final class CfNetcdfReader implements FrameReader {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final String NAME = "cf-netcdf";
+
+    static {
+        // Without this NetCDF-Java opens a truncated NetCDF-3 file and silently reads zeros (offset-only
+        // values for packed data) past its end; a half-copied archive file must fail instead.
+        N3header.disallowFileTruncation = true;
+    }
+
+    /** Only unpacking and missing values: our own coordinate analysis needs no CoordSystems pass. */
+    private static final Set<NetcdfDataset.Enhance> ENHANCE = EnumSet.of(NetcdfDataset.Enhance.ScaleMissing);
+
+    private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public FrameSource open(Path file, String variable) throws UnusableFileException {
+        checkSignature(file);
+        NetcdfDataset ds;
+        try {
+            ds = NetcdfDataset.openDataset(file.toString(), ENHANCE, -1, null, null);
+        } catch (IOException | RuntimeException e) {
+            throw new UnusableFileException(file, openFailureReason(e), e);
+        }
+        try {
+            return new Source(file, ds, variable);
+        } catch (UnusableFileException e) {
+            closeQuietly(ds);
+            throw e;
+        } catch (RuntimeException e) {
+            closeQuietly(ds);
+            throw new UnusableFileException(file, "cannot be read as a CF grid of '" + variable + "'", e);
+        }
+    }
+
+    /** Rejects empty and non-NetCDF files up front, so the reason is clearer than NetCDF-Java's. */
+    private static void checkSignature(Path file) throws UnusableFileException {
+        if (!Files.isRegularFile(file)) {
+            throw new UnusableFileException(file, "no such file (or not a regular file); expected a NetCDF file");
+        }
+        byte[] head = new byte[8];
+        int n;
+        long size;
+        try (InputStream in = Files.newInputStream(file)) {
+            size = Files.size(file);
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            throw new UnusableFileException(file, "cannot be read", e);
+        }
+        if (size == 0) {
+            throw new UnusableFileException(file, "file is empty (0 bytes); expected a NetCDF-3 or NetCDF-4/HDF5 file");
+        }
+        boolean netcdf3 = n >= 4 && head[0] == 'C' && head[1] == 'D' && head[2] == 'F'
+                && (head[3] == 1 || head[3] == 2 || head[3] == 5);
+        // HDF5 allows a user block before the superblock (at 512, 1024, ...); the NetCDF libraries write none.
+        boolean hdf5 = n == 8 && Arrays.equals(head, HDF5_SIGNATURE);
+        if (!netcdf3 && !hdf5) {
+            throw new UnusableFileException(file, "not a NetCDF file (starts with bytes "
+                    + HexFormat.ofDelimiter(" ").formatHex(head, 0, n)
+                    + "); expected the NetCDF-3 signature 'CDF' or the NetCDF-4/HDF5 signature");
+        }
+    }
+
+    private static String openFailureReason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.toLowerCase(Locale.ROOT).contains("truncated")) {
+                return "file is truncated (shorter than its header says); expected a complete NetCDF file";
+            }
+            if (t instanceof EOFException) {
+                return "file ends inside its header (truncated); expected a complete NetCDF file";
+            }
+        }
+        return "cannot be opened as NetCDF (corrupt?); expected a readable NetCDF-3 or NetCDF-4/HDF5 file";
+    }
+
+    private static void closeQuietly(NetcdfDataset ds) {
+        try {
+            ds.close();
+        } catch (IOException ignored) {
+            // Nothing was read, so a failing close loses nothing.
+        }
+    }
+
+    /**
+     * An open file: grid and times are decoded in the constructor, values on each {@link #frame} call. Not
+     * thread-safe (NetcdfDataset is not): one source per task.
+     */
+    private static final class Source implements FrameSource {
+
+        private final Path file;
+        private final NetcdfDataset ds;
+        private final VariableDS data;
+        private final Grid grid;
+        private final List<Instant> times;
+        /** Index of the time dimension in the variable's shape, or -1 for a scalar time. */
+        private final int timeDim;
+        /** Integer data with a fill value stay raw after enhancement, so missing values are tested per cell. */
+        private final boolean testMissing;
+
+        Source(Path file, NetcdfDataset ds, String name) throws UnusableFileException {
+            this.file = file;
+            this.ds = ds;
+            Variable v = ds.findVariable(name);
+            if (v == null) {
+                throw new UnusableFileException(file, "no variable '" + name + "'; the file has "
+                        + ds.getVariables().stream().map(Variable::getFullName).collect(Collectors.joining(", ")));
+            }
+            if (!v.getDataType().isNumeric()) {
+                throw new UnusableFileException(file, "variable '" + name + "' is of type " + v.getDataType()
+                        + "; expected a numeric gridded variable");
+            }
+            this.data = (VariableDS) v;
+            List<Dimension> dims = v.getDimensions();
+            if (dims.size() < 2) {
+                throw new UnusableFileException(file, "variable '" + name + "' has dimensions " + dimNames(v)
+                        + "; expected (y, x) or (time, y, x)");
+            }
+            Dimension yDim = dims.get(dims.size() - 2);
+            Dimension xDim = dims.get(dims.size() - 1);
+            Axis y = axis(yDim, 'Y', name);
+            Axis x = axis(xDim, 'X', name);
+
+            int tDim = -1;
+            for (int i = 0; i < dims.size() - 2; i++) {
+                Dimension d = dims.get(i);
+                Variable c = coordinateVariable(d, CfNetcdfReader::isTimeLike);
+                if (c != null && isTimeLike(c) && tDim < 0) {
+                    tDim = i;
+                } else if (d.getLength() != 1) {
+                    throw new UnusableFileException(file, "variable '" + name + "' has dimensions " + dimNames(v)
+                            + "; besides y and x only one time dimension (with a time coordinate variable) and "
+                            + "length-1 dimensions are supported, '" + d.getShortName() + "' is neither");
+                }
+            }
+            this.timeDim = tDim;
+            this.times = tDim >= 0 ? decodeTimes(coordinateVariable(dims.get(tDim), CfNetcdfReader::isTimeLike))
+                    : decodeTimes(scalarTime(v));
+            this.grid = new Grid(y, x, mapping(v, x, y));
+            this.testMissing = data.hasMissing() && !data.getDataType().isFloatingPoint();
+        }
+
+        /** The 1-D coordinate variable of {@code dim}, checked to be a {@code role} ('X' or 'Y') axis. */
+        private Axis axis(Dimension dim, char role, String name) throws UnusableFileException {
+            String expected = role == 'Y' ? "projection_y_coordinate or latitude" : "projection_x_coordinate or longitude";
+            Variable c = coordinateVariable(dim, cv -> axisRole(cv) != 0);
+            if (c == null) {
+                throw new UnusableFileException(file, "dimension '" + dim.getShortName() + "' of '" + name
+                        + "' has no 1-D coordinate variable; expected a variable " + dim.getShortName() + "("
+                        + dim.getShortName() + ") with standard_name " + expected);
+            }
+            char found = axisRole(c);
+            if (found != 0 && found != role) {
+                throw new UnusableFileException(file, "variable '" + name + "' has dimensions " + dimNames(data)
+                        + " whose coordinate '" + c.getFullName() + "' is a " + found + " axis in position " + role
+                        + "; expected (..., y, x) order");
+            }
+            double[] values;
+            try {
+                values = doubles(c.read());
+            } catch (IOException e) {
+                throw new UnusableFileException(file, "coordinate variable '" + c.getFullName() + "' cannot be read", e);
+            }
+            for (int i = 0; i < values.length; i++) {
+                if (!Double.isFinite(values[i])) {
+                    throw new UnusableFileException(file, "coordinate variable '" + c.getFullName()
+                            + "' has a missing or non-finite value at index " + i + "; expected " + expected + " values");
+                }
+            }
+            String standardName = text(c, "standard_name");
+            if (standardName.isEmpty()) {
+                // CF identifies latitude/longitude by units alone (ERA5 has no standard_name); record the implied name.
+                standardName = isLatitudeUnits(text(c, "units")) ? "latitude"
+                        : isLongitudeUnits(text(c, "units")) ? "longitude" : "";
+            }
+            try {
+                return new Axis(c.getShortName(), standardName, text(c, "units"), values);
+            } catch (IllegalArgumentException e) {
+                throw new UnusableFileException(file, "coordinate '" + c.getFullName() + "': " + e.getMessage()
+                        + "; expected strictly increasing or decreasing cell centres");
+            }
+        }
+
+        /** The variable named like {@code dim} on it alone, else any 1-D variable on it accepted by {@code accept}. */
+        private Variable coordinateVariable(Dimension dim, Predicate<Variable> accept) {
+            Variable same = ds.findVariable(dim.getShortName());
+            if (same != null && same.getRank() == 1 && same.getDimension(0).equals(dim)) {
+                return same;
+            }
+            for (Variable c : ds.getVariables()) {
+                if (c.getRank() == 1 && c.getDimension(0).equals(dim) && accept.test(c)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+
+        /** The scalar time of a file without a time dimension: from 'coordinates', else by standard_name or name. */
+        private Variable scalarTime(Variable v) throws UnusableFileException {
+            for (String n : text(v, "coordinates").split("\\s+")) {
+                Variable c = n.isEmpty() ? null : ds.findVariable(n);
+                if (c != null && c.isScalar() && isTimeLike(c)) {
+                    return c;
+                }
+            }
+            for (Variable c : ds.getVariables()) {
+                if (c.isScalar() && "time".equals(text(c, "standard_name"))) {
+                    return c;
+                }
+            }
+            for (String n : List.of("time", "valid_time")) {
+                Variable c = ds.findVariable(n);
+                if (c != null && c.isScalar()) {
+                    return c;
+                }
+            }
+            throw new UnusableFileException(file, "variable '" + v.getFullName() + "' has dimensions " + dimNames(v)
+                    + " and the file has no scalar time; expected a leading time dimension with a coordinate "
+                    + "variable, or a scalar variable with standard_name 'time' (or named time/valid_time, or "
+                    + "listed in the 'coordinates' attribute)");
+        }
+
+        private List<Instant> decodeTimes(Variable t) throws UnusableFileException {
+            String units = text(t, "units");
+            if (units.isEmpty()) {
+                throw new UnusableFileException(file, "time variable '" + t.getFullName()
+                        + "' has no units attribute; expected e.g. 'seconds since 1970-01-01'");
+            }
+            String calendarName = text(t, "calendar");
+            Calendar calendar = calendarName.isEmpty() ? Calendar.getDefault() : Calendar.get(calendarName);
+            if (calendar == null) {
+                throw new UnusableFileException(file, "time variable '" + t.getFullName() + "' has calendar '"
+                        + calendarName + "'; expected a CF calendar (standard, gregorian, proleptic_gregorian, "
+                        + "noleap, all_leap, 360_day, julian)");
+            }
+            CalendarDateUnit unit;
+            try {
+                unit = CalendarDateUnit.withCalendar(calendar, units);
+            } catch (RuntimeException e) {
+                throw new UnusableFileException(file, "time variable '" + t.getFullName() + "' has units '" + units
+                        + "'; expected '<seconds|minutes|hours|days> since <date>'");
+            }
+            double[] values;
+            try {
+                values = doubles(t.read());
+            } catch (IOException e) {
+                throw new UnusableFileException(file, "time variable '" + t.getFullName() + "' cannot be read", e);
+            }
+            List<Instant> out = new ArrayList<>(values.length);
+            for (int i = 0; i < values.length; i++) {
+                if (!Double.isFinite(values[i])) {
+                    throw new UnusableFileException(file, "time variable '" + t.getFullName()
+                            + "' is missing at index " + i + "; expected a valid time for every frame");
+                }
+                out.add(toInstant(t, unit.makeCalendarDate(values[i])));
+            }
+            return List.copyOf(out);
+        }
+
+        /** Real-calendar dates are exact; model calendars (noleap, 360_day, ...) map by their date label. */
+        private Instant toInstant(Variable t, CalendarDate date) throws UnusableFileException {
+            Calendar c = date.getCalendar();
+            if (c == Calendar.gregorian || c == Calendar.proleptic_gregorian) {
+                return Instant.ofEpochMilli(date.getMillis());
+            }
+            try {
+                return Instant.parse(date.toString());
+            } catch (DateTimeException e) {
+                throw new UnusableFileException(file, "time variable '" + t.getFullName() + "' holds " + date
+                        + " in calendar " + c + ", which is not a real date; expected dates that exist in the "
+                        + "standard calendar");
+            }
+        }
+
+        private GridMapping mapping(Variable v, Axis x, Axis y) throws UnusableFileException {
+            String ref = text(v, "grid_mapping");
+            boolean projected = x.standardName().startsWith("projection_") || y.standardName().startsWith("projection_");
+            if (ref.isEmpty()) {
+                if (projected) {
+                    throw new UnusableFileException(file, "variable '" + v.getFullName() + "' is on projection "
+                            + "coordinates but has no grid_mapping attribute; expected grid_mapping naming a CF "
+                            + "grid-mapping variable");
+                }
+                return null;
+            }
+            // CF 1.7 extended form "crs: x y"; the mapping of the horizontal axes comes first.
+            String name = ref.contains(":") ? ref.substring(0, ref.indexOf(':')).trim() : ref.trim();
+            Variable m = ds.findVariable(name);
+            if (m == null) {
+                throw new UnusableFileException(file, "variable '" + v.getFullName() + "' has grid_mapping '" + ref
+                        + "' but the file has no variable '" + name + "'; expected a grid-mapping variable");
+            }
+            Map<String, String> text = new LinkedHashMap<>();
+            Map<String, double[]> numbers = new LinkedHashMap<>();
+            for (Attribute a : m.getAttributes()) {
+                if (a.isString()) {
+                    text.put(a.getShortName(), a.getStringValue());
+                } else {
+                    double[] values = new double[a.getLength()];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = a.getNumericValue(i).doubleValue();
+                    }
+                    numbers.put(a.getShortName(), values);
+                }
+            }
+            if (!text.containsKey("grid_mapping_name")) {
+                throw new UnusableFileException(file, "grid-mapping variable '" + name
+                        + "' has no grid_mapping_name attribute; expected e.g. 'albers_conical_equal_area'");
+            }
+            return new GridMapping(name, text, numbers);
+        }
+
+        @Override
+        public Grid grid() {
+            return grid;
+        }
+
+        @Override
+        public String units() {
+            return text(data, "units");
+        }
+
+        @Override
+        public String standardName() {
+            return text(data, "standard_name");
+        }
+
+        @Override
+        public List<Instant> times() {
+            return times;
+        }
+
+        @Override
+        public Frame frame(int index) throws UnusableFileException {
+            if (index < 0 || index >= times.size()) {
+                throw new IndexOutOfBoundsException("frame " + index + " of " + file + ", which has " + times.size());
+            }
+            int rank = data.getRank();
+            int[] origin = new int[rank];
+            int[] shape = new int[rank];
+            Arrays.fill(shape, 1);
+            shape[rank - 2] = grid.ny();
+            shape[rank - 1] = grid.nx();
+            if (timeDim >= 0) {
+                origin[timeDim] = index;
+            }
+            Array a;
+            try {
+                a = data.read(origin, shape);
+            } catch (IOException | InvalidRangeException | RuntimeException e) {
+                throw new UnusableFileException(file, "frame " + index + " of '" + data.getFullName()
+                        + "' cannot be read (truncated or corrupt data?)", e);
+            }
+            // The backing array itself when the slice is already double (packed data), else a converted copy.
+            double[] raw = (double[]) a.get1DJavaArray(double.class);
+            float[] values = new float[grid.cells()];
+            for (int k = 0; k < values.length; k++) {
+                float f = (float) raw[k];
+                values[k] = !Float.isFinite(f) || (testMissing && data.isMissing(raw[k])) ? Float.NaN : f;
+            }
+            return new Frame(times.get(index), grid, data.getShortName(), units(), values);
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(ds);
+        }
+    }
+
+    /** 'X', 'Y' or 0 from CF axis, standard_name or units. */
+    private static char axisRole(Variable c) {
+        String axis = text(c, "axis").toUpperCase(Locale.ROOT);
+        String sn = text(c, "standard_name");
+        String units = text(c, "units");
+        if (axis.equals("X") || sn.equals("projection_x_coordinate") || sn.equals("longitude")
+                || sn.equals("grid_longitude") || isLongitudeUnits(units)) {
+            return 'X';
+        }
+        if (axis.equals("Y") || sn.equals("projection_y_coordinate") || sn.equals("latitude")
+                || sn.equals("grid_latitude") || isLatitudeUnits(units)) {
+            return 'Y';
+        }
+        return 0;
+    }
+
+    private static boolean isTimeLike(Variable c) {
+        return "time".equals(text(c, "standard_name")) || "T".equalsIgnoreCase(text(c, "axis"))
+                || text(c, "units").contains(" since ") || c.getShortName().equals("time");
+    }
+
+    private static boolean isLatitudeUnits(String u) {
+        return Set.of("degrees_north", "degree_north", "degree_N", "degrees_N", "degreeN", "degreesN").contains(u);
+    }
+
+    private static boolean isLongitudeUnits(String u) {
+        return Set.of("degrees_east", "degree_east", "degree_E", "degrees_E", "degreeE", "degreesE").contains(u);
+    }
+
+    private static double[] doubles(Array a) {
+        double[] out = new double[(int) a.getSize()];
+        IndexIterator it = a.getIndexIterator();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = it.getDoubleNext();
+        }
+        return out;
+    }
+
+    private static String text(Variable v, String attribute) {
+        Attribute a = v.findAttributeIgnoreCase(attribute);
+        return a != null && a.isString() && a.getStringValue() != null ? a.getStringValue().trim() : "";
+    }
+
+    private static String dimNames(Variable v) {
+        return v.getDimensions().stream().map(Dimension::getShortName).collect(Collectors.joining(", ", "(", ")"));
+    }
+}

@@ -1,0 +1,22 @@
+package io.gridcast.ingest.read;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+
+/**
+ * Reads one kind of gridded file. Implementations are stateless and serialisable so that Spark can ship
+ * them to executors; {@link FrameReaders} maps a configured name to one.
+ */
+public interface FrameReader extends Serializable {
+
+    /** The name used in configuration, e.g. {@code cf-netcdf}. */
+    String name();
+
+    /**
+     * Opens {@code file} for {@code variable}.
+     *
+     * @throws UnusableFileException naming the file and what was expected, when the file cannot be read or
+     *                               does not hold the variable on a usable grid with decodable times
+     */
+    FrameSource open(Path file, String variable) throws UnusableFileException;
+}

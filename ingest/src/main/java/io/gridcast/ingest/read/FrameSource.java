@@ -1,0 +1,27 @@
+package io.gridcast.ingest.read;
+
+import io.gridcast.ingest.grid.Frame;
+import io.gridcast.ingest.grid.Grid;
+import java.time.Instant;
+import java.util.List;
+
+/** An open file's frames of one variable: the grid and valid times are known up front, values read on demand. */
+public interface FrameSource extends AutoCloseable {
+
+    Grid grid();
+
+    /** The variable's units as the file states them. */
+    String units();
+
+    /** The variable's CF standard name, or empty. */
+    String standardName();
+
+    /** Valid times in file order (one entry for a scalar time). */
+    List<Instant> times();
+
+    /** The frame at {@code index} of {@link #times()}: physical values, NaN where missing. */
+    Frame frame(int index) throws UnusableFileException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,82 @@
+package io.gridcast.ingest.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gridcast.ingest.SharedData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ingest on a real local Spark session, over real BOM radar files mixed with broken ones. */
+class FrameIngestTest {
+
+    static SparkSession spark;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startSpark() {
+        spark = SparkSessions.create("local[2]", Map.of());
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        spark.stop();
+    }
+
+    @Test
+    void everyFileEndsInTheCatalogOrInQuarantineWithItsReason() throws IOException {
+        Path bom = SharedData.require("radar/bom-brisbane-20201031");
+        Path archive = Files.createDirectories(dir.resolve("archive"));
+        for (String t : List.of("120000", "121000", "122000", "123000")) {
+            String name = "66_20201031_" + t + ".prcp-c10.nc";
+            Files.copy(bom.resolve(name), archive.resolve(name));
+        }
+        Files.copy(bom.resolve("66_20201031_121000.prcp-c10.nc"), archive.resolve("66_copy_of_121000.nc"));
+        Files.createFile(archive.resolve("empty.nc"));
+        byte[] noise = new byte[4096];
+        new Random(1).nextBytes(noise);
+        Files.write(archive.resolve("noise.nc"), noise);
+        Path catalogDir = dir.resolve("catalog");
+
+        FrameIngest.Summary summary = FrameIngest.run(spark, new FrameIngest.Request(archive, "*.nc", "precipitation",
+                "cf-netcdf", catalogDir));
+
+        assertThat(summary.files()).isEqualTo(7);
+        assertThat(summary.frames()).isEqualTo(4);
+        assertThat(summary.rejections()).hasSize(3);
+        assertThat(summary.rejections()).anyMatch(r -> r.file().endsWith("66_copy_of_121000.nc")
+                && r.reason().startsWith("duplicate valid time 2020-10-31T12:10:00Z"));
+        assertThat(summary.rejections()).anyMatch(r -> r.file().endsWith("empty.nc"));
+        assertThat(summary.rejections()).anyMatch(r -> r.file().endsWith("noise.nc"));
+
+        FrameCatalog catalog = FrameCatalog.load(spark, catalogDir);
+        assertThat(catalog.entries()).extracting(CatalogEntry::time).containsExactly(
+                Instant.parse("2020-10-31T12:00:00Z"), Instant.parse("2020-10-31T12:10:00Z"),
+                Instant.parse("2020-10-31T12:20:00Z"), Instant.parse("2020-10-31T12:30:00Z"));
+        assertThat(catalog.step()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(catalog.description().units()).isEqualTo("kg m-2");
+        assertThat(catalog.description().grid().mapping().mappingName()).isEqualTo("albers_conical_equal_area");
+        assertThat(catalogDir.resolve("quarantine.txt")).content().contains("empty.nc", "noise.nc");
+        assertThat(spark.read().parquet(catalogDir.resolve("quarantine").toString()).count()).isEqualTo(3);
+    }
+
+    @Test
+    void aMissingFolderIsNamed() {
+        Path missing = dir.resolve("missing");
+        assertThatThrownBy(() -> FrameIngest.run(spark, new FrameIngest.Request(missing, "*.nc", "x", "cf-netcdf",
+                dir.resolve("catalog")))).hasMessage("input folder " + missing + " does not exist or is not a folder");
+    }
+}

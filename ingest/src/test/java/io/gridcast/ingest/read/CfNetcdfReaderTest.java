@@ -1,0 +1,251 @@
+package io.gridcast.ingest.read;
+
+import static io.gridcast.ingest.TinyNc.var;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static ucar.ma2.DataType.DOUBLE;
+import static ucar.ma2.DataType.FLOAT;
+import static ucar.ma2.DataType.INT;
+import static ucar.ma2.DataType.SHORT;
+
+import io.gridcast.ingest.TinyNc;
+import io.gridcast.ingest.TinyNc.Var;
+import io.gridcast.ingest.grid.Frame;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Small made-up files: one per supported layout and one per failure mode. */
+class CfNetcdfReaderTest {
+
+    @TempDir
+    Path tmp;
+
+    private final CfNetcdfReader reader = new CfNetcdfReader();
+
+    private static final Var X = var("x", DOUBLE, "x", new double[] {0, 1, 2}, "units", "km",
+            "standard_name", "projection_x_coordinate");
+    private static final Var Y = var("y", DOUBLE, "y", new double[] {1, 0}, "units", "km",
+            "standard_name", "projection_y_coordinate");
+    private static final Var PROJ = var("crs", INT, "", new int[] {0}, "grid_mapping_name", "lambert_conformal_conic",
+            "standard_parallel", new double[] {50, 60}, "longitude_of_central_meridian", 10.0);
+    private static final Var TIME = var("time", DOUBLE, "time", new double[] {0, 30}, "units",
+            "minutes since 2026-01-01 00:00:00", "standard_name", "time");
+
+    private Path file(String name, Map<String, Integer> dims, Var... vars) throws IOException {
+        return TinyNc.write(tmp.resolve(name), dims, List.of(vars));
+    }
+
+    private Path timeYx(Var data) throws IOException {
+        return file("ok.nc", Map.of("time", 2, "y", 2, "x", 3), X, Y, PROJ, TIME, data);
+    }
+
+    private AbstractThrowableAssert<?, ?> rejects(Path file, String variable) {
+        return assertThatThrownBy(() -> reader.open(file, variable).close())
+                .isInstanceOf(UnusableFileException.class)
+                .hasMessageStartingWith(file.toString());
+    }
+
+    @Test
+    void readsTimeYxSlicesWithPackingAndFillUndone() throws Exception {
+        Path f = timeYx(var("rain", SHORT, "time y x", new short[] {0, 1, 2, -1, 4, 5, 10, 11, 12, 13, 14, -1},
+                "scale_factor", 0.5, "add_offset", 1.0, "_FillValue", (short) -1, "units", "mm h-1",
+                "grid_mapping", "crs", "standard_name", "rainfall_rate"));
+        try (FrameSource src = reader.open(f, "rain")) {
+            assertThat(src.times()).containsExactly(Instant.parse("2026-01-01T00:00:00Z"),
+                    Instant.parse("2026-01-01T00:30:00Z"));
+            assertThat(src.grid().mapping().variable()).isEqualTo("crs");
+            assertThat(src.grid().mapping().numberAttributes().get("standard_parallel")).containsExactly(50, 60);
+            assertThat(src.units()).isEqualTo("mm h-1");
+            assertThat(src.frame(0).values()).containsExactly(1f, 1.5f, 2f, Float.NaN, 3f, 3.5f);
+            Frame second = src.frame(1);
+            assertThat(second.time()).isEqualTo(Instant.parse("2026-01-01T00:30:00Z"));
+            assertThat(second.values()).containsExactly(6f, 6.5f, 7f, 7.5f, 8f, Float.NaN);
+        }
+    }
+
+    @Test
+    void unpackedIntegersWithFillAndFloatsWithMissingValueBecomeNaN() throws Exception {
+        Path f = file("mixed.nc", Map.of("time", 2, "y", 2, "x", 3), X, Y, PROJ, TIME,
+                var("z", INT, "time y x", new int[] {1, -32768, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},
+                        "_FillValue", -32768, "grid_mapping", "crs"),
+                var("t", FLOAT, "time y x", new float[] {1, -9999, 3, 4, Float.NaN, Float.POSITIVE_INFINITY,
+                        7, 8, 9, 10, 11, 500}, "missing_value", -9999f, "valid_max", 400f, "grid_mapping", "crs"));
+        try (FrameSource z = reader.open(f, "z"); FrameSource t = reader.open(f, "t")) {
+            assertThat(z.frame(0).values()).containsExactly(1f, Float.NaN, 3f, 4f, 5f, 6f);
+            assertThat(t.frame(0).values()).containsExactly(1f, Float.NaN, 3f, 4f, Float.NaN, Float.NaN);
+            assertThat(t.frame(1).values()[5]).as("above valid_max").isNaN();
+        }
+    }
+
+    @Test
+    void scalarTimeNamedInCoordinatesAndLengthOneLevelAreAccepted() throws Exception {
+        Path f = file("scalar.nc", Map.of("level", 1, "y", 2, "x", 3), X, Y, PROJ,
+                var("start", DOUBLE, "", new double[] {0}, "units", "hours since 2020-01-01", "standard_name", "time"),
+                var("obs", DOUBLE, "", new double[] {36}, "units", "hours since 2020-01-01"),
+                var("level", DOUBLE, "level", new double[] {850}, "units", "hPa"),
+                var("v", FLOAT, "level y x", new float[6], "grid_mapping", "crs", "coordinates", "obs"));
+        try (FrameSource src = reader.open(f, "v")) {
+            assertThat(src.times()).containsExactly(Instant.parse("2020-01-02T12:00:00Z"));
+            assertThat(src.frame(0).values()).hasSize(6);
+        }
+    }
+
+    @Test
+    void modelCalendarsMapByDateLabel() throws Exception {
+        Path f = file("noleap.nc", Map.of("time", 1, "y", 2, "x", 3), X, Y, PROJ,
+                var("time", DOUBLE, "time", new double[] {365 + 59}, "units", "days since 2001-01-01",
+                        "calendar", "noleap"),
+                var("v", FLOAT, "time y x", new float[6], "grid_mapping", "crs"));
+        try (FrameSource src = reader.open(f, "v")) {
+            assertThat(src.times()).containsExactly(Instant.parse("2002-03-01T00:00:00Z"));
+        }
+    }
+
+    @Test
+    void missingFile() {
+        rejects(tmp.resolve("absent.nc"), "v").hasMessageContaining("no such file");
+    }
+
+    @Test
+    void zeroLengthFile() throws IOException {
+        rejects(Files.createFile(tmp.resolve("empty.nc")), "v").hasMessageContaining("file is empty (0 bytes)");
+    }
+
+    @Test
+    void randomBytes() throws IOException {
+        byte[] junk = new byte[4096];
+        new Random(1).nextBytes(junk);
+        rejects(Files.write(tmp.resolve("junk.nc"), junk), "v")
+                .hasMessageContaining("not a NetCDF file")
+                .hasMessageContaining("expected the NetCDF-3 signature 'CDF' or the NetCDF-4/HDF5 signature");
+    }
+
+    @Test
+    void truncatedNetcdf3() throws IOException {
+        Path f = timeYx(var("v", FLOAT, "time y x", new float[12], "grid_mapping", "crs"));
+        byte[] all = Files.readAllBytes(f);
+        Path cut = Files.write(tmp.resolve("cut.nc"), Arrays.copyOf(all, all.length - 8));
+        rejects(cut, "v").hasMessageContaining("file is truncated");
+        Path headerOnly = Files.write(tmp.resolve("head.nc"), Arrays.copyOf(all, 40));
+        rejects(headerOnly, "v").hasMessageContaining("truncated");
+    }
+
+    @Test
+    void missingVariableListsTheVariablesThatExist() throws IOException {
+        Path f = timeYx(var("v", FLOAT, "time y x", new float[12], "grid_mapping", "crs"));
+        rejects(f, "rain").hasMessageContaining("no variable 'rain'; the file has x, y, crs, time, v");
+    }
+
+    @Test
+    void timeWithoutUnits() throws IOException {
+        Path f = file("nounits.nc", Map.of("time", 1, "y", 2, "x", 3), X, Y, PROJ,
+                var("time", DOUBLE, "time", new double[] {0}, "standard_name", "time"),
+                var("v", FLOAT, "time y x", new float[6], "grid_mapping", "crs"));
+        rejects(f, "v").hasMessageEndingWith(
+                "time variable 'time' has no units attribute; expected e.g. 'seconds since 1970-01-01'");
+    }
+
+    @Test
+    void undecodableTimeUnits() throws IOException {
+        Path f = file("badunits.nc", Map.of("time", 1, "y", 2, "x", 3), X, Y, PROJ,
+                var("time", DOUBLE, "time", new double[] {0}, "units", "fortnights after lunch", "axis", "T"),
+                var("v", FLOAT, "time y x", new float[6], "grid_mapping", "crs"));
+        rejects(f, "v").hasMessageContaining("has units 'fortnights after lunch'; expected '<seconds|minutes|hours|days> since <date>'");
+    }
+
+    @Test
+    void noTimeAtAll() throws IOException {
+        Path f = file("notime.nc", Map.of("y", 2, "x", 3), X, Y, PROJ, var("v", FLOAT, "y x", new float[6],
+                "grid_mapping", "crs"));
+        rejects(f, "v").hasMessageContaining("has dimensions (y, x) and the file has no scalar time");
+    }
+
+    @Test
+    void extraDimensionBesidesTime() throws IOException {
+        Path f = file("levels.nc", Map.of("time", 2, "level", 3, "y", 2, "x", 3), X, Y, PROJ, TIME,
+                var("level", DOUBLE, "level", new double[] {1000, 850, 500}, "units", "hPa"),
+                var("v", FLOAT, "time level y x", new float[36], "grid_mapping", "crs"));
+        rejects(f, "v").hasMessageContaining("has dimensions (time, level, y, x); besides y and x only one time "
+                + "dimension (with a time coordinate variable) and length-1 dimensions are supported, 'level' is neither");
+    }
+
+    @Test
+    void nonMonotonicAxis() throws IOException {
+        Path f = file("zigzag.nc", Map.of("time", 2, "y", 2, "x", 3),
+                var("x", DOUBLE, "x", new double[] {0, 2, 1}, "units", "km", "standard_name", "projection_x_coordinate"),
+                Y, PROJ, TIME, var("v", FLOAT, "time y x", new float[12], "grid_mapping", "crs"));
+        rejects(f, "v").hasMessageContaining("coordinate 'x': axis x is not strictly monotonic at index 2; "
+                + "expected strictly increasing or decreasing cell centres");
+    }
+
+    @Test
+    void dimensionWithoutCoordinateVariable() throws IOException {
+        Path f = file("nocoord.nc", Map.of("time", 2, "y", 2, "x", 3), X, PROJ, TIME,
+                var("v", FLOAT, "time y x", new float[12], "grid_mapping", "crs"));
+        rejects(f, "v").hasMessageContaining("dimension 'y' of 'v' has no 1-D coordinate variable; expected a "
+                + "variable y(y) with standard_name projection_y_coordinate or latitude");
+    }
+
+    @Test
+    void xBeforeY() throws IOException {
+        Path f = file("xy.nc", Map.of("time", 2, "y", 2, "x", 3), X, Y, PROJ, TIME,
+                var("v", FLOAT, "time x y", new float[12], "grid_mapping", "crs"));
+        rejects(f, "v").hasMessageContaining("expected (..., y, x) order");
+    }
+
+    @Test
+    void projectedWithoutGridMapping() throws IOException {
+        Path f = timeYx(var("v", FLOAT, "time y x", new float[12]));
+        rejects(f, "v").hasMessageContaining("is on projection coordinates but has no grid_mapping attribute");
+    }
+
+    @Test
+    void gridMappingNamingNoVariable() throws IOException {
+        Path f = timeYx(var("v", FLOAT, "time y x", new float[12], "grid_mapping", "lcc"));
+        rejects(f, "v").hasMessageContaining("has grid_mapping 'lcc' but the file has no variable 'lcc'");
+    }
+
+    @Test
+    void oneDimensionalVariable() throws IOException {
+        Path f = timeYx(var("v", FLOAT, "time y x", new float[12], "grid_mapping", "crs"));
+        rejects(f, "x").hasMessageContaining("variable 'x' has dimensions (x); expected (y, x) or (time, y, x)");
+    }
+
+    @Test
+    void frameIndexOutOfRangeIsAProgrammingError() throws Exception {
+        Path f = timeYx(var("v", FLOAT, "time y x", new float[12], "grid_mapping", "crs"));
+        try (FrameSource src = reader.open(f, "v")) {
+            assertThatThrownBy(() -> src.frame(2)).isInstanceOf(IndexOutOfBoundsException.class)
+                    .hasMessageContaining("frame 2 of " + f + ", which has 2");
+        }
+    }
+
+    @Test
+    void registryNamesItsReaders() {
+        assertThat(FrameReaders.byName("cf-netcdf")).isInstanceOf(CfNetcdfReader.class);
+        assertThat(FrameReaders.names()).contains("cf-netcdf");
+        assertThatThrownBy(() -> FrameReaders.byName("grib"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown frame reader 'grib'; known readers: cf-netcdf");
+    }
+
+    @Test
+    void readerIsSerialisable() throws Exception {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(reader);
+        }
+        try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            assertThat(((FrameReader) in.readObject()).name()).isEqualTo("cf-netcdf");
+        }
+    }
+}

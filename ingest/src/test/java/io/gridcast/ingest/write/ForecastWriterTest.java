@@ -1,0 +1,214 @@
+package io.gridcast.ingest.write;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gridcast.ingest.grid.Axis;
+import io.gridcast.ingest.grid.Frame;
+import io.gridcast.ingest.grid.Grid;
+import io.gridcast.ingest.read.CfNetcdfReader;
+import io.gridcast.ingest.read.FrameSource;
+import io.gridcast.ingest.synth.SyntheticArchive;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ucar.ma2.Array;
+import ucar.nc2.Attribute;
+import ucar.nc2.NetcdfFile;
+import ucar.nc2.Variable;
+import ucar.nc2.dataset.NetcdfDataset;
+
+class ForecastWriterTest {
+
+    @TempDir
+    Path tmp;
+
+    private static final Instant REFERENCE = Instant.parse("2026-01-01T06:00:00Z");
+    private static final List<Duration> LEADS = List.of(Duration.ofMinutes(5), Duration.ofMinutes(10),
+            Duration.ofMinutes(30));
+
+    private static Forecast forecast(Grid grid, List<Duration> leads, float[][] values) {
+        return new Forecast(grid, "rain_rate", "mm h-1", "rainfall_rate", "nowcast rain rate", REFERENCE, leads,
+                values, "gridcast nowcast", "gridcast persistence 0.1", "2026-01-01 created by test",
+                Map.of("region", "synthetic", "model", "persistence"));
+    }
+
+    private static float[][] ramp(Grid grid, int leads) {
+        float[][] values = new float[leads][grid.cells()];
+        for (int i = 0; i < leads; i++) {
+            for (int k = 0; k < grid.cells(); k++) {
+                values[i][k] = k % 7 == 3 ? Float.NaN : i * 100 + k * 0.25f;
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void writesCfForecastThatReadsBack() throws Exception {
+        Grid grid = SyntheticArchive.grid(16);
+        float[][] values = ramp(grid, 3);
+        Path file = ForecastWriter.write(tmp.resolve("out/nowcast.nc"), forecast(grid, LEADS, values));
+
+        assertThat(file).isEqualTo(tmp.resolve("out/nowcast.nc").toAbsolutePath());
+        try (Stream<Path> s = Files.list(file.getParent())) {
+            assertThat(s).as("no temporary file left").containsExactly(file);
+        }
+        try (NetcdfFile nc = NetcdfFile.open(file.toString())) {
+            assertThat(nc.findDimension("time").getLength()).isEqualTo(3);
+            assertThat(nc.findDimension("y").getLength()).isEqualTo(16);
+            assertThat(nc.findDimension("x").getLength()).isEqualTo(16);
+            assertThat(text(nc, null, "Conventions")).isEqualTo("CF-1.8");
+            assertThat(text(nc, null, "institution")).isEqualTo("gridcast");
+            assertThat(text(nc, null, "title")).isEqualTo("gridcast nowcast");
+            assertThat(text(nc, null, "source")).isEqualTo("gridcast persistence 0.1");
+            assertThat(text(nc, null, "history")).isEqualTo("2026-01-01 created by test");
+            assertThat(text(nc, null, "region")).isEqualTo("synthetic");
+            assertThat(text(nc, null, "model")).isEqualTo("persistence");
+
+            Variable time = nc.findVariable("time");
+            assertThat(time.getDataType()).hasToString("double");
+            assertThat(text(nc, time, "units")).isEqualTo("seconds since 1970-01-01 00:00:00");
+            assertThat(text(nc, time, "standard_name")).isEqualTo("time");
+            assertThat(text(nc, time, "calendar")).isEqualTo("standard");
+            assertThat(text(nc, time, "axis")).isEqualTo("T");
+            assertThat((double[]) time.read().get1DJavaArray(double.class)).containsExactly(
+                    REFERENCE.plus(LEADS.get(0)).getEpochSecond(), REFERENCE.plus(LEADS.get(1)).getEpochSecond(),
+                    REFERENCE.plus(LEADS.get(2)).getEpochSecond());
+
+            Variable ref = nc.findVariable("forecast_reference_time");
+            assertThat(ref.isScalar()).isTrue();
+            assertThat(text(nc, ref, "standard_name")).isEqualTo("forecast_reference_time");
+            assertThat(text(nc, ref, "units")).isEqualTo("seconds since 1970-01-01 00:00:00");
+            assertThat(ref.readScalarDouble()).isEqualTo(REFERENCE.getEpochSecond());
+
+            Variable period = nc.findVariable("forecast_period");
+            assertThat(period.getDimensionsString()).isEqualTo("time");
+            assertThat(text(nc, period, "units")).isEqualTo("minutes");
+            assertThat(text(nc, period, "standard_name")).isEqualTo("forecast_period");
+            assertThat((double[]) period.read().get1DJavaArray(double.class)).containsExactly(5, 10, 30);
+
+            Variable y = nc.findVariable("y");
+            assertThat(text(nc, y, "standard_name")).isEqualTo("projection_y_coordinate");
+            assertThat(text(nc, y, "units")).isEqualTo("km");
+            assertThat(text(nc, y, "axis")).isEqualTo("Y");
+            assertThat((double[]) y.read().get1DJavaArray(double.class)).containsExactly(grid.y().values());
+            assertThat(text(nc, nc.findVariable("x"), "axis")).isEqualTo("X");
+
+            Variable proj = nc.findVariable("proj");
+            assertThat(text(nc, proj, "grid_mapping_name")).isEqualTo("albers_conical_equal_area");
+            Array parallels = proj.findAttribute("standard_parallel").getValues();
+            assertThat((double[]) parallels.get1DJavaArray(double.class)).containsExactly(47.0, 53.0);
+
+            Variable data = nc.findVariable("rain_rate");
+            assertThat(data.getDataType()).hasToString("float");
+            assertThat(data.getDimensionsString()).isEqualTo("time y x");
+            assertThat(text(nc, data, "units")).isEqualTo("mm h-1");
+            assertThat(text(nc, data, "standard_name")).isEqualTo("rainfall_rate");
+            assertThat(text(nc, data, "long_name")).isEqualTo("nowcast rain rate");
+            assertThat(text(nc, data, "grid_mapping")).isEqualTo("proj");
+            assertThat(text(nc, data, "coordinates")).isEqualTo("forecast_reference_time forecast_period");
+            assertThat(data.findAttribute("_FillValue").getNumericValue().floatValue()).isEqualTo(ForecastWriter.FILL_VALUE);
+        }
+        try (NetcdfDataset ds = NetcdfDataset.openDataset(file.toString())) {
+            float[] stored = (float[]) ds.findVariable("rain_rate").read().get1DJavaArray(float.class);
+            for (int i = 0; i < 3; i++) {
+                assertThat(Arrays.copyOfRange(stored, i * grid.cells(), (i + 1) * grid.cells()))
+                        .as("lead %d, fill read back as NaN", i).containsExactly(values[i]);
+            }
+        }
+    }
+
+    @Test
+    void ownReaderReadsTheForecastBack() throws Exception {
+        Grid grid = SyntheticArchive.grid(16);
+        float[][] values = ramp(grid, 3);
+        Path file = ForecastWriter.write(tmp.resolve("nowcast.nc"), forecast(grid, LEADS, values));
+        try (FrameSource src = new CfNetcdfReader().open(file, "rain_rate")) {
+            assertThat(src.times()).containsExactly(REFERENCE.plus(LEADS.get(0)), REFERENCE.plus(LEADS.get(1)),
+                    REFERENCE.plus(LEADS.get(2)));
+            assertThat(src.grid().y()).isEqualTo(grid.y());
+            assertThat(src.grid().x()).isEqualTo(grid.x());
+            Frame last = src.frame(2);
+            assertThat(last.values()).containsExactly(values[2]);
+        }
+    }
+
+    @Test
+    void latitudeLongitudeGridHasNoGridMapping() throws Exception {
+        Grid grid = new Grid(new Axis("latitude", "latitude", "degrees_north", new double[] {58, 57.75, 57.5}),
+                new Axis("longitude", "longitude", "degrees_east", new double[] {-10, -9.75}), null);
+        Path file = ForecastWriter.write(tmp.resolve("t2m.nc"), new Forecast(grid, "t2m", "K", "air_temperature",
+                "2 m temperature", REFERENCE, List.of(Duration.ZERO), new float[][] {{280, 281, 282, 283, 284, 285}},
+                "t", "s", "h", null));
+        try (NetcdfFile nc = NetcdfFile.open(file.toString())) {
+            Variable data = nc.findVariable("t2m");
+            assertThat(data.getDimensionsString()).isEqualTo("time latitude longitude");
+            assertThat(data.findAttribute("grid_mapping")).isNull();
+            assertThat(text(nc, nc.findVariable("latitude"), "units")).isEqualTo("degrees_north");
+        }
+        try (FrameSource src = new CfNetcdfReader().open(file, "t2m")) {
+            assertThat(src.grid().mapping()).isNull();
+            assertThat(src.times()).containsExactly(REFERENCE);
+        }
+    }
+
+    @Test
+    void rejectsValuesThatDoNotMatchLeadsOrGrid() {
+        Grid grid = SyntheticArchive.grid(16);
+        Path target = tmp.resolve("bad.nc");
+        assertThatThrownBy(() -> ForecastWriter.write(target, forecast(grid, LEADS, ramp(grid, 2))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("forecast for " + target + ": values has 2 fields but there are 3 leads; "
+                        + "expected one field per lead");
+        float[][] short1 = ramp(grid, 3);
+        short1[1] = new float[10];
+        assertThatThrownBy(() -> ForecastWriter.write(target, forecast(grid, LEADS, short1)))
+                .hasMessage("forecast for " + target + ": field 1 (lead PT10M) has 10 values; expected 256 "
+                        + "(16 y x 16 x, row-major)");
+        assertThatThrownBy(() -> ForecastWriter.write(target, forecast(grid,
+                List.of(Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofMinutes(15)), ramp(grid, 3))))
+                .hasMessageContaining("lead 1 (PT5M) is negative or not after the one before");
+        assertThatThrownBy(() -> ForecastWriter.write(target, new Forecast(grid, "x", "mm", "", "", REFERENCE,
+                LEADS, ramp(grid, 3), "", "", "", Map.of())))
+                .hasMessageContaining("name 'x' is used twice");
+        assertThatThrownBy(() -> ForecastWriter.write(target, new Forecast(grid, "r", "mm", "", "", REFERENCE,
+                LEADS, ramp(grid, 3), "", "", "", Map.of("Conventions", "CF-1.6"))))
+                .hasMessageContaining("extra attribute 'Conventions' would override the writer's own");
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void failedWriteLeavesNoTemporaryFile() throws IOException {
+        Grid grid = SyntheticArchive.grid(16);
+        Path target = Files.createDirectories(tmp.resolve("taken.nc"));
+        Files.writeString(target.resolve("inside"), "a directory that cannot be replaced");
+        assertThatThrownBy(() -> ForecastWriter.write(target, forecast(grid, LEADS, ramp(grid, 3))))
+                .isInstanceOf(IOException.class);
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertThat(s).containsExactly(target);
+        }
+    }
+
+    @Test
+    void replacesAnExistingFile() throws Exception {
+        Grid grid = SyntheticArchive.grid(16);
+        Path target = Files.writeString(tmp.resolve("nowcast.nc"), "old");
+        ForecastWriter.write(target, forecast(grid, LEADS, ramp(grid, 3)));
+        try (NetcdfFile nc = NetcdfFile.open(target.toString())) {
+            assertThat(nc.findVariable("rain_rate")).isNotNull();
+        }
+    }
+
+    private static String text(NetcdfFile nc, Variable v, String name) {
+        Attribute a = v == null ? nc.findGlobalAttribute(name) : v.findAttribute(name);
+        return a == null ? null : a.getStringValue();
+    }
+}

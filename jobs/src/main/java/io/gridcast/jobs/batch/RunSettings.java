@@ -1,0 +1,89 @@
+package io.gridcast.jobs.batch;
+
+import io.gridcast.features.Region;
+import io.gridcast.jobs.config.ConfigLoader;
+import io.gridcast.jobs.config.GridcastConfig;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.springframework.batch.core.JobParameters;
+import org.springframework.batch.core.JobParametersBuilder;
+
+/**
+ * What one job run works on, carried entirely by its (identifying) job parameters so that the job repository
+ * records it and a rerun with the same parameters is the same JobInstance.
+ *
+ * @param configFile the YAML configuration
+ * @param inputDir   the archive folder ({@code --input}, else the configuration's {@code input.dir})
+ * @param variable   the variable to read ({@code --variable}, else {@code input.variable})
+ * @param workDir    where catalog, models, forecasts and reports go
+ * @param run        the run's name, used for its report folder
+ * @param regions    the configured regions to work on; empty for all of them
+ */
+public record RunSettings(Path configFile, Path inputDir, String variable, Path workDir, String run,
+                          List<String> regions) {
+
+    public static final DateTimeFormatter RUN_NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+
+    public static String newRunName() {
+        return RUN_NAME.format(ZonedDateTime.now(ZoneOffset.UTC));
+    }
+
+    public JobParameters toJobParameters() {
+        return new JobParametersBuilder()
+                .addString("config", configFile.toAbsolutePath().normalize().toString())
+                .addString("input", inputDir == null ? "" : inputDir.toAbsolutePath().normalize().toString())
+                .addString("variable", variable)
+                .addString("work", workDir.toAbsolutePath().normalize().toString())
+                .addString("run", run)
+                .addString("regions", String.join(",", regions))
+                .toJobParameters();
+    }
+
+    public static RunSettings from(JobParameters parameters) {
+        String input = parameters.getString("input");
+        return new RunSettings(Path.of(parameters.getString("config")), input == null || input.isEmpty() ? null : Path.of(input),
+                parameters.getString("variable"), Path.of(parameters.getString("work")), parameters.getString("run"),
+                regionList(parameters.getString("regions")));
+    }
+
+    private static List<String> regionList(String joined) {
+        return joined == null || joined.isEmpty() ? List.of() : List.of(joined.split(","));
+    }
+
+    /** The regions this run works on, in configuration order; an unknown name is a configuration error. */
+    public List<Region> regions(GridcastConfig config) {
+        regions.forEach(config::region);
+        return config.regionList().stream().filter(r -> regions.isEmpty() || regions.contains(r.name())).toList();
+    }
+
+    public GridcastConfig config() {
+        return ConfigLoader.load(configFile);
+    }
+
+    /** The input folder; a job that reads the archive cannot run without one. */
+    public Path requireInput() {
+        if (inputDir == null) {
+            throw new IllegalArgumentException("no input folder: give --input DIR or set input.dir in " + configFile);
+        }
+        return inputDir;
+    }
+
+    public Path catalogDir() {
+        return workDir.resolve("catalog").resolve(variable);
+    }
+
+    public Path modelsDir() {
+        return workDir.resolve("models").resolve(variable);
+    }
+
+    public Path forecastsDir() {
+        return workDir.resolve("forecasts");
+    }
+
+    public Path reportDir() {
+        return workDir.resolve("reports").resolve(run);
+    }
+}

@@ -1,0 +1,36 @@
+package io.gridcast.jobs.batch;
+
+import io.gridcast.features.Region;
+import io.gridcast.features.RegionFeatures;
+import io.gridcast.ingest.catalog.FrameCatalog;
+import io.gridcast.jobs.config.GridcastConfig;
+import org.apache.spark.sql.SparkSession;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.stereotype.Component;
+
+/** What every stage after ingest starts from: the run's settings, its catalog and a region's features. */
+@Component
+public class StageSupport {
+
+    private final SparkProvider spark;
+
+    public StageSupport(SparkProvider spark) {
+        this.spark = spark;
+    }
+
+    public RunSettings settings(ChunkContext context) {
+        return RunSettings.from(context.getStepContext().getStepExecution().getJobParameters());
+    }
+
+    public SparkSession spark(GridcastConfig config) {
+        return spark.session(config);
+    }
+
+    public FrameCatalog catalog(RunSettings settings, GridcastConfig config) {
+        return FrameCatalog.load(spark(config), settings.catalogDir());
+    }
+
+    public RegionFeatures features(GridcastConfig config, FrameCatalog catalog, Region region) {
+        return RegionFeatures.prepare(spark(config), catalog, region, config.windowSpec());
+    }
+}

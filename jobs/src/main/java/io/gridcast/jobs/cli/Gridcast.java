@@ -1,0 +1,201 @@
+package io.gridcast.jobs.cli;
+
+import io.gridcast.ingest.synth.SyntheticArchive;
+import io.gridcast.jobs.batch.RunSettings;
+import io.gridcast.jobs.config.ConfigException;
+import io.gridcast.jobs.config.ConfigLoader;
+import io.gridcast.jobs.config.GridcastConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.JobExecution;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code gridcast} command line. Exit codes: 0 done, 1 a job failed, 2 bad usage, configuration or input
+ * (picocli's own code for a usage error is 2 as well).
+ */
+@Command(name = "gridcast", mixinStandardHelpOptions = true, version = "gridcast 0.1.0",
+        description = "Batch gridded weather nowcasting: ingest NetCDF archives on Spark, train DL4J models, "
+                + "write CF NetCDF forecasts and verification reports.",
+        subcommands = {Gridcast.Demo.class, Gridcast.Run.class, Gridcast.Synth.class, CommandLine.HelpCommand.class})
+public final class Gridcast {
+
+    static final int JOB_FAILED = 1;
+    static final int BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Gridcast()).setOut(out).setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("gridcast: " + JobRunner.message(e));
+            return e instanceof IllegalArgumentException ? BAD_INPUT : JOB_FAILED;
+        });
+        return cli.execute(args);
+    }
+
+    /** Options every job run shares. */
+    static class RunOptions {
+        @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: ${DEFAULT-VALUE})",
+                defaultValue = "${sys:gridcast.home:-.}/conf/demo.yml")
+        Path config;
+
+        @Option(names = "--input", paramLabel = "DIR", description = "archive folder of NetCDF files (default: the configuration's input.dir)")
+        Path input;
+
+        @Option(names = "--variable", paramLabel = "NAME", description = "variable to read (default: the configuration's input.variable)")
+        String variable;
+
+        @Option(names = "--region", paramLabel = "NAME", split = ",",
+                description = "work on these configured regions only (repeatable or comma-separated; default: all)")
+        List<String> regions = new ArrayList<>();
+
+        @Option(names = "--out", paramLabel = "DIR", description = "work folder for catalog, models, forecasts, reports, job repository (default: ${DEFAULT-VALUE})",
+                defaultValue = "work/demo")
+        Path out;
+
+        RunSettings settings(Path defaultInput) {
+            GridcastConfig loaded = ConfigLoader.load(config);
+            Path inputDir = input != null ? input
+                    : loaded.input().dir() != null ? Path.of(loaded.input().dir()) : defaultInput;
+            if (inputDir != null && !inputDir.toFile().isDirectory()) {
+                throw new IllegalArgumentException("input folder " + inputDir + " does not exist or is not a folder");
+            }
+            RunSettings settings = new RunSettings(config, inputDir,
+                    variable != null ? variable : loaded.input().variable(), out, RunSettings.newRunName(), regions);
+            try {
+                settings.regions(loaded);
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException("--region: " + e.getMessage().replace("regions: expected ", "expected "));
+            }
+            return settings;
+        }
+    }
+
+    /** The default synthetic archive (5-minute steps from 2026-01-01) with the command's size. */
+    static SyntheticArchive.Spec synthSpec(int frames, int size, long seed) {
+        SyntheticArchive.Spec defaults = SyntheticArchive.Spec.defaults();
+        return new SyntheticArchive.Spec(frames, size, seed, defaults.step(), defaults.start());
+    }
+
+    static int runJob(String job, RunSettings settings, PrintWriter out, PrintWriter err) throws Exception {
+        JobExecution execution = JobRunner.run(job, settings);
+        if (execution.getStatus() != BatchStatus.COMPLETED) {
+            err.print("gridcast: job '" + job + "' " + execution.getStatus().toString().toLowerCase() + ": "
+                    + JobRunner.failures(execution));
+            return JOB_FAILED;
+        }
+        out.println("gridcast: job '" + job + "' completed (run " + settings.run() + ", work folder " + settings.workDir() + ")");
+        return 0;
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Run one job: ingest, train, forecast, report, or cycle (all four in order).")
+    static final class Run implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "JOB", description = "one of: ${COMPLETION-CANDIDATES}",
+                completionCandidates = JobNames.class)
+        String job;
+
+        @CommandLine.Mixin
+        RunOptions options;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!JobRunner.JOBS.contains(job)) {
+                throw new IllegalArgumentException("unknown job '" + job + "'; expected one of " + JobRunner.JOBS);
+            }
+            RunSettings settings = options.settings(null);
+            if ((job.equals("ingest") || job.equals("cycle")) && settings.inputDir() == null) {
+                throw new IllegalArgumentException("job '" + job + "' reads an archive: give --input DIR or set input.dir in "
+                        + settings.configFile());
+            }
+            return runJob(job, settings, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+            description = "Synthesise a radar-like archive (unless --input is given) and run the whole cycle on it "
+                    + "with conf/demo.yml: forecasts/<region>/<model>/*.nc and reports/<run>/{metrics.csv,index.html} under --out.")
+    static final class Demo implements Callable<Integer> {
+        @CommandLine.Mixin
+        RunOptions options;
+
+        @Option(names = "--frames", description = "synthetic frames (default: ${DEFAULT-VALUE})", defaultValue = "240")
+        int frames;
+
+        @Option(names = "--size", description = "synthetic grid cells per side (default: ${DEFAULT-VALUE})", defaultValue = "64")
+        int size;
+
+        @Option(names = "--seed", description = "synthetic archive seed (default: ${DEFAULT-VALUE})", defaultValue = "42")
+        long seed;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            Path synthetic = null;
+            if (options.input == null) {
+                SyntheticArchive.Result result = SyntheticArchive.write(options.out.resolve("synth"), synthSpec(frames, size, seed));
+                synthetic = result.framesDir();
+                out.println("gridcast: synthesised " + result.files().size() + " frames in " + synthetic);
+            }
+            RunSettings settings = options.settings(synthetic);
+            int status = runJob("cycle", settings, out, spec.commandLine().getErr());
+            if (status == 0) {
+                out.println("gridcast: forecasts in " + settings.forecastsDir() + ", report in "
+                        + settings.reportDir().resolve("index.html"));
+            }
+            return status;
+        }
+    }
+
+    @Command(name = "synth", mixinStandardHelpOptions = true,
+            description = "Write a synthetic CF-1.8 NetCDF archive of rain-rate frames (one file per time step) of "
+                    + "advecting, growing and decaying rain cells over a static elevation layer.")
+    static final class Synth implements Callable<Integer> {
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder to write into")
+        Path out;
+
+        @Option(names = "--frames", description = "time steps (default: ${DEFAULT-VALUE})", defaultValue = "240")
+        int frames;
+
+        @Option(names = "--size", description = "grid cells per side (default: ${DEFAULT-VALUE})", defaultValue = "64")
+        int size;
+
+        @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})", defaultValue = "42")
+        long seed;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            SyntheticArchive.Result result = SyntheticArchive.write(out, synthSpec(frames, size, seed));
+            spec.commandLine().getOut().println("gridcast: wrote " + result.files().size() + " frames to "
+                    + result.framesDir() + " and the elevation layer to " + result.elevation());
+            return 0;
+        }
+    }
+
+    static final class JobNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return JobRunner.JOBS.iterator();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.gridcast.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    static final Path DEMO = Path.of(System.getProperty("gridcast.home", ".."), "conf", "demo.yml");
+
+    @TempDir
+    Path dir;
+
+    private Path demoWith(String from, String to) throws IOException {
+        String yaml = Files.readString(DEMO);
+        assertThat(yaml).contains(from);
+        Path file = dir.resolve("edited.yml");
+        Files.writeString(file, yaml.replace(from, to));
+        return file;
+    }
+
+    @Test
+    void theDemoConfigurationBindsWithItsDefaults() {
+        GridcastConfig config = ConfigLoader.load(DEMO);
+
+        assertThat(config.regionList()).extracting(r -> r.name()).containsExactly("west", "east");
+        assertThat(config.modelSpecs()).extracting(m -> m.type()).containsExactly("persistence", "convlstm", "cnnlstm");
+        assertThat(config.windowSpec().in()).isEqualTo(4);
+        assertThat(config.sparkMaster()).isEqualTo("local[*]");
+        assertThat(config.thresholds("rain_rate")).containsExactly(0.5, 2.0, 10.0);
+    }
+
+    @Test
+    void anUnknownKeyNamesTheFileTheKeyAndTheKnownKeys() throws IOException {
+        Path file = demoWith("cell_size: 1.0\n  - name: east", "cell_sise: 1.0\n  - name: east");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessageStartingWith(file + ": unknown key 'regions[0].cell_sise'; expected one of: box, cell_size, name");
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        Path missing = dir.resolve("nope.yml");
+        assertThatThrownBy(() -> ConfigLoader.load(missing)).hasMessage(missing + ": configuration file not found");
+    }
+
+    @Test
+    void anUnknownModelTypeListsTheKnownOnes() throws IOException {
+        Path file = demoWith("type: cnnlstm ", "type: unet ");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessageContaining("models[2].type: expected one of [cnnlstm, convlstm, persistence], got 'unet'");
+    }
+
+    @Test
+    void aValueOfTheWrongKindNamesItsKey() throws IOException {
+        Path file = demoWith("in: 4 ", "in: four ");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining(file + ": windows.in:");
+    }
+
+    @Test
+    void anUnknownRegionNameListsTheConfiguredOnes() {
+        assertThatThrownBy(() -> ConfigLoader.load(DEMO).region("north"))
+                .hasMessageContaining("a region named 'north'; configured: [west, east]");
+    }
+}

@@ -1,0 +1,22 @@
+package io.gridcast.models;
+
+import io.gridcast.features.Normalisation;
+import io.gridcast.features.Region;
+import io.gridcast.ingest.grid.Grid;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a later forecast or report needs to know of a trained model variant, saved beside it as
+ * {@code metadata.json}: its configuration, the data it saw (variable, region grid, window, split periods),
+ * the normalisation to apply, and how training went.
+ */
+public record ModelMetadata(String region, String variant, ModelSpec spec, String variable, String units,
+                            String standardName, Region regionBox, Grid grid, Normalisation normalisation, int in,
+                            int out, long stepSeconds, List<Period> periods, List<EpochResult> history,
+                            double validationMse, Instant trainedAt) {
+
+    /** One split's time block and its number of windows. */
+    public record Period(String split, Instant first, Instant last, int windows) {
+    }
+}

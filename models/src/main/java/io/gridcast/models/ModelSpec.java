@@ -1,0 +1,21 @@
+package io.gridcast.models;
+
+import java.util.List;
+
+/**
+ * One model variant as configured: a name unique in the configuration, the method ({@code convlstm},
+ * {@code cnnlstm}, {@code persistence}) and its hyper-parameters. Baselines ignore the training fields.
+ *
+ * @param name         the variant's name in reports and on disk (e.g. {@code convlstm-small})
+ * @param type         the method, a key of {@link ModelVariants}
+ * @param hidden       hidden channels (ConvLSTM) or LSTM units (CNN-LSTM) per layer
+ * @param kernel       convolution kernel size (odd)
+ * @param filters      CNN encoder filters per stage (CNN-LSTM only); each stage halves the grid
+ * @param epochs       training epochs
+ * @param batchSize    windows per mini-batch
+ * @param learningRate Adam's learning rate
+ * @param seed         random seed for weights and shuffling
+ */
+public record ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
+                        int batchSize, double learningRate, long seed) {
+}

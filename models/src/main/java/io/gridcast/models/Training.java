@@ -1,0 +1,57 @@
+package io.gridcast.models;
+
+import io.gridcast.features.RegionFeatures;
+import io.gridcast.features.WindowPlan;
+import io.gridcast.ingest.catalog.FrameCatalog;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Trains one model variant on one region's windows and saves it, with its metadata, in the registry. */
+public final class Training {
+
+    private static final Logger log = LoggerFactory.getLogger(Training.class);
+
+    private Training() {
+    }
+
+    public static ModelMetadata train(RegionFeatures features, ModelSpec spec, FrameCatalog.Description data,
+                                      ModelRegistry registry) {
+        String region = features.regionGrid().region().name();
+        WindowPlan plan = features.plan();
+        Nowcaster model;
+        List<EpochResult> history;
+        if (ModelVariants.isTrainable(spec.type())) {
+            TrainableNowcaster trainable = ModelVariants.create(spec, features.shape());
+            history = trainable.fit(features.iterator(plan.train(), spec.batchSize(), spec.seed()),
+                    features.iterator(plan.validation(), spec.batchSize(), null), spec.epochs(),
+                    epoch -> log.info("train {}/{}: epoch {}/{} train loss {} validation loss {} ({} s)", region,
+                            spec.name(), epoch.epoch(), spec.epochs(), String.format("%.5f", epoch.trainLoss()),
+                            String.format("%.5f", epoch.validationLoss()), String.format("%.1f", epoch.seconds())))
+                    .epochs();
+            model = trainable;
+        } else {
+            model = ModelVariants.baseline(spec.type(), features.shape());
+            history = List.of();
+        }
+        double validationMse = Validation.mse(model, features.iterator(plan.validation(), spec.batchSize(), null));
+        ModelMetadata metadata = new ModelMetadata(region, spec.name(), spec, data.variable(), data.units(),
+                data.standardName(), features.regionGrid().region(), features.regionGrid().grid(),
+                features.normalisation(), plan.in(), plan.out(), plan.step().toSeconds(),
+                List.of(period(plan.train()), period(plan.validation()), period(plan.test())), history, validationMse,
+                Instant.now());
+        registry.save(metadata, dir -> {
+            if (model instanceof TrainableNowcaster trainable) {
+                trainable.save(dir);
+            }
+        });
+        log.info("train {}/{}: validation MSE {} (normalised units), saved", region, spec.name(),
+                String.format("%.5f", validationMse));
+        return metadata;
+    }
+
+    private static ModelMetadata.Period period(WindowPlan.Split split) {
+        return new ModelMetadata.Period(split.name(), split.first(), split.last(), split.starts().size());
+    }
+}
