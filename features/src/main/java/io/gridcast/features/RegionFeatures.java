@@ -24,9 +24,10 @@ public record RegionFeatures(RegionGrid regionGrid, RegionFrames frames, Normali
         int lastTrainFrame = plan.train().starts().get(plan.train().starts().size() - 1) + spec.in() + spec.out();
         Normalisation normalisation = Normalisation.compute(spark, catalog, regionGrid, entries.subList(0, lastTrainFrame));
         WindowShape shape = new WindowShape(spec.in(), spec.out(), 1, regionGrid.height(), regionGrid.width());
-        log.info("features {}: {} cells {}x{}, mean {} std {} over training frames; {}", region.name(),
-                catalog.description().variable(), shape.height(), shape.width(), normalisation.mean(),
-                normalisation.std(), plan.describe());
+        log.info("features {}: {} on {}x{} cells, training mean {} std {} {}; {}", region.name(),
+                catalog.description().variable(), shape.height(), shape.width(),
+                String.format("%.4g", normalisation.mean()), String.format("%.4g", normalisation.std()),
+                catalog.description().units(), plan.describe());
         return new RegionFeatures(regionGrid, new RegionFrames(catalog, regionGrid, spec.cacheFrames()), normalisation,
                 plan, shape);
     }

@@ -1,6 +1,8 @@
 package io.gridcast.models;
 
 import java.io.File;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -215,6 +217,7 @@ public final class ConvLstmNowcaster implements TrainableNowcaster {
     public TrainingHistory fit(DataSetIterator train, DataSetIterator validation, int epochs,
                                Consumer<EpochResult> onEpoch) {
         DataType dtype = sd.getVariable(INPUT).dataType();
+        buildGradientGraphQuietly();
         return EpochLoop.run(this, validation, epochs, onEpoch, () -> {
             EpochLoop.LossMean mean = new EpochLoop.LossMean();
             train.reset();
@@ -231,6 +234,26 @@ public final class ConvLstmNowcaster implements TrainableNowcaster {
             }
             return mean.mean();
         });
+    }
+
+    /**
+     * M2.1's SameDiff prints "Added differentiated op ..." to standard output for every op while it builds the
+     * gradient graph (a stray println, not a log call), which would bury the training log: build that graph
+     * once, before training, with standard output muted for those few milliseconds.
+     */
+    private void buildGradientGraphQuietly() {
+        if (sd.hasGradientFunction()) {
+            return;
+        }
+        synchronized (System.class) {
+            PrintStream out = System.out;
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+            try {
+                sd.createGradFunction();
+            } finally {
+                System.setOut(out);
+            }
+        }
     }
 
     @Override

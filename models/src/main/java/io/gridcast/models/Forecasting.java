@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class Forecasting {
                 "gridcast " + metadata.variant() + " nowcast of " + metadata.variable() + " for region " + metadata.region(),
                 "gridcast " + metadata.spec().type() + " model '" + metadata.variant() + "' trained "
                         + metadata.trainedAt(),
-                Instant.now() + " gridcast forecast from " + metadata.in() + " frames ending " + reference,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS) + " gridcast forecast from " + metadata.in() + " frames ending " + reference,
                 Map.of("region", metadata.region(), "model", metadata.variant(), "model_type", metadata.spec().type()));
         return ForecastWriter.write(dir.resolve(name), forecast);
     }

@@ -4,6 +4,7 @@ import io.gridcast.features.RegionFeatures;
 import io.gridcast.features.WindowPlan;
 import io.gridcast.ingest.catalog.FrameCatalog;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ public final class Training {
                 data.standardName(), features.regionGrid().region(), features.regionGrid().grid(),
                 features.normalisation(), plan.in(), plan.out(), plan.step().toSeconds(),
                 List.of(period(plan.train()), period(plan.validation()), period(plan.test())), history, validationMse,
-                Instant.now());
+                Instant.now().truncatedTo(ChronoUnit.SECONDS));
         registry.save(metadata, dir -> {
             if (model instanceof TrainableNowcaster trainable) {
                 trainable.save(dir);

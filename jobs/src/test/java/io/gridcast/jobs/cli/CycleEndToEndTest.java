@@ -1,22 +1,33 @@
 package io.gridcast.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ucar.nc2.NetcdfFile;
 
-/** The whole cycle through the command line, on a small synthetic archive: every stage real. */
+/**
+ * The whole cycle through the command line, on a small synthetic archive, every stage real; then the
+ * forecast files as the tools meteorologists use see them, and the errors a user meets first.
+ */
 class CycleEndToEndTest {
 
     static final Path TINY = Path.of("src/test/resources/tiny.yml");
+
+    @TempDir
+    static Path demo;
+
+    static Outcome demoRun;
 
     @TempDir
     Path work;
@@ -37,33 +48,93 @@ class CycleEndToEndTest {
         }
     }
 
-    @Test
-    void demoWritesForecastsForEveryRegionAndModelAndAReport() throws IOException {
-        Outcome run = gridcast("demo", "--config", TINY.toString(), "--out", work.toString(), "--frames", "80");
+    @BeforeAll
+    static void runTheDemo() {
+        demoRun = gridcast("demo", "--config", TINY.toString(), "--out", demo.toString(), "--frames", "80");
+    }
 
-        assertThat(run.status()).as(run.err()).isZero();
-        List<Path> forecasts = files(work.resolve("forecasts"), ".nc");
-        assertThat(forecasts).hasSize(6);
+    static Path aForecast() throws IOException {
+        assertThat(demoRun.status()).as(demoRun.err()).isZero();
+        return demo.resolve("forecasts/east/convlstm").toFile().listFiles()[0].toPath();
+    }
+
+    /** Runs an installed tool, or skips the calling test with a message if it is not installed. */
+    static String tool(String... command) throws IOException, InterruptedException {
+        boolean installed = command[0].contains("/") ? Files.isExecutable(Path.of(command[0]))
+                : Stream.of(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, command[0])));
+        assumeTrue(installed, "skipped: " + command[0] + " is not installed (.ci/run installs it)");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isZero();
+        return output;
+    }
+
+    @Test
+    void demoWritesAForecastForEveryRegionAndModel() throws IOException {
+        assertThat(demoRun.status()).as(demoRun.err()).isZero();
+        assertThat(files(demo.resolve("forecasts"), ".nc")).hasSize(6);
         for (String region : List.of("west", "east")) {
             for (String model : List.of("persistence", "convlstm", "cnnlstm")) {
-                assertThat(work.resolve("forecasts").resolve(region).resolve(model)).isDirectoryContaining("glob:**.nc");
+                assertThat(demo.resolve("forecasts").resolve(region).resolve(model))
+                        .isDirectoryContaining("glob:**/" + region + "_" + model + "_20260101T0635Z.nc");
             }
         }
-        try (NetcdfFile nc = NetcdfFile.open(forecasts.get(0).toString())) {
-            assertThat(nc.findGlobalAttribute("Conventions").getStringValue()).isEqualTo("CF-1.8");
-            assertThat(nc.findVariable("forecast_reference_time")).isNotNull();
-            assertThat(nc.findVariable("forecast_period").getShape()).containsExactly(3);
-            assertThat(nc.findVariable("rain_rate").findAttribute("grid_mapping").getStringValue()).isEqualTo("proj");
-        }
-        assertThat(files(work, ".tmp")).isEmpty();
+        assertThat(files(demo, ".tmp")).as("no temporary file is left behind").isEmpty();
+        assertThat(demoRun.out()).contains("gridcast: job 'cycle' completed");
+    }
 
-        Path report = files(work.resolve("reports"), "metrics.csv").get(0);
+    @Test
+    void forecastFilesAreCfWithTheInputProjection() throws IOException {
+        try (NetcdfFile nc = NetcdfFile.open(aForecast().toString())) {
+            assertThat(nc.findGlobalAttribute("Conventions").getStringValue()).isEqualTo("CF-1.8");
+            assertThat(nc.findVariable("forecast_reference_time").findAttribute("standard_name").getStringValue())
+                    .isEqualTo("forecast_reference_time");
+            assertThat(nc.findVariable("forecast_period").read().getDouble(2)).isEqualTo(15.0);
+            assertThat(nc.findVariable("rain_rate").findAttribute("grid_mapping").getStringValue()).isEqualTo("proj");
+            assertThat(nc.findVariable("proj").findAttribute("grid_mapping_name").getStringValue())
+                    .isEqualTo("albers_conical_equal_area");
+        }
+    }
+
+    @Test
+    void theReportHasEveryScoreOfEveryRegionModelAndLead() throws IOException {
+        assertThat(demoRun.status()).as(demoRun.err()).isZero();
+        Path report = files(demo.resolve("reports"), "metrics.csv").get(0);
         List<String> lines = Files.readAllLines(report);
         assertThat(lines.get(0)).isEqualTo("region,model,lead_minutes,metric,threshold,value");
         // 2 regions x 3 models x 3 leads x (mse, mae, csi at 2 thresholds)
         assertThat(lines).hasSize(1 + 2 * 3 * 3 * 4);
         assertThat(lines).anyMatch(l -> l.startsWith("east,convlstm,15,csi,2.0,"));
         assertThat(report.resolveSibling("index.html")).content().contains("Region west", "skill vs persistence");
+    }
+
+    @Test
+    void ncdumpShowsTheCfAttributes() throws Exception {
+        String header = tool("ncdump", "-h", aForecast().toString());
+
+        assertThat(header).contains("forecast_reference_time:standard_name = \"forecast_reference_time\"",
+                "forecast_period:standard_name = \"forecast_period\"", "rain_rate:_FillValue",
+                ":Conventions = \"CF-1.8\"", ":title", ":source", ":history");
+    }
+
+    @Test
+    void cdoRecognisesTheProjectedGrid() throws Exception {
+        String info = tool("cdo", "sinfon", aForecast().toString());
+
+        assertThat(info).contains("projection", "points=256 (16x16)", "mapping : albers_conical_equal_area",
+                "ForecastRefTime =  2026-01-01T06:35:00");
+    }
+
+    @Test
+    void xarrayDecodesValidReferenceAndLeadTimes() throws Exception {
+        tool("/usr/bin/python3", "--version");
+        String script = "import xarray as xr; d = xr.open_dataset('" + aForecast() + "');"
+                + "print(d.time.values[0], d.forecast_reference_time.values, d.forecast_period.values[-1])";
+        assumeTrue(new ProcessBuilder("/usr/bin/python3", "-c", "import xarray, netCDF4").start().waitFor() == 0,
+                "skipped: Python's xarray and netCDF4 are not installed (.ci/run installs them)");
+        String printed = tool("/usr/bin/python3", "-c", script);
+
+        assertThat(printed.strip()).isEqualTo("2026-01-01T06:40:00.000000000 2026-01-01T06:35:00.000000000 900000000000 nanoseconds");
     }
 
     @Test
@@ -77,15 +148,16 @@ class CycleEndToEndTest {
     }
 
     @Test
-    void aFolderWithoutTheVariableFailsTheJobNamingIt() throws IOException {
+    void aFolderWithoutTheVariableFailsTheJobNamingIt() {
         Path archive = work.resolve("archive");
-        gridcast("synth", "--out", archive.toString(), "--frames", "3", "--size", "16");
+        assertThat(gridcast("synth", "--out", archive.toString(), "--frames", "3", "--size", "16").status()).isZero();
 
         Outcome run = gridcast("run", "ingest", "--config", TINY.toString(), "--out", work.toString(),
-                "--input", archive.toString(), "--variable", "snow_depth");
+                "--input", archive.resolve("rain_rate").toString(), "--variable", "snow_depth");
 
         assertThat(run.status()).isEqualTo(1);
-        assertThat(run.err()).contains("gridcast: job 'ingest' failed:", "no usable frames of variable 'snow_depth'");
+        assertThat(run.err()).contains("gridcast: job 'ingest' failed:", "no usable frames of variable 'snow_depth'",
+                "no variable 'snow_depth'");
         assertThat(run.err()).doesNotContain("\tat ");
     }
 
