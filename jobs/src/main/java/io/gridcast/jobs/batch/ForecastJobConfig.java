@@ -1,12 +1,7 @@
 package io.gridcast.jobs.batch;
 
-import io.gridcast.features.RegionFeatures;
-import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.jobs.config.GridcastConfig;
 import io.gridcast.models.Forecasting;
-import io.gridcast.models.ModelMetadata;
-import io.gridcast.models.ModelRegistry;
-import io.gridcast.models.ModelSpec;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,18 +29,12 @@ public class ForecastJobConfig {
         return new StepBuilder("forecast", repository).tasklet((contribution, context) -> {
             RunSettings settings = stages.settings(context);
             GridcastConfig config = settings.config();
-            FrameCatalog catalog = stages.catalog(settings, config);
-            ModelRegistry registry = new ModelRegistry(settings.modelsDir());
-            for (var region : settings.regions(config)) {
-                RegionFeatures features = stages.features(config, catalog, region);
-                for (ModelSpec spec : config.modelSpecs()) {
-                    ModelMetadata metadata = registry.metadata(region.name(), spec.name());
-                    Path file = Forecasting.forecast(features, metadata, registry.load(metadata),
-                            settings.forecastsDir().resolve(region.name()).resolve(spec.name()));
-                    log.info("forecast {}/{}: wrote {}", region.name(), spec.name(), file);
-                    contribution.incrementWriteCount(1);
-                }
-            }
+            stages.forEachTrainedVariant(settings, config, stages.catalog(settings, config), (features, metadata, model) -> {
+                Path file = Forecasting.forecast(features, metadata, model,
+                        settings.forecastsDir().resolve(metadata.region()).resolve(metadata.variant()));
+                log.info("forecast {}/{}: wrote {}", metadata.region(), metadata.variant(), file);
+                contribution.incrementWriteCount(1);
+            });
             return RepeatStatus.FINISHED;
         }, tx).build();
     }

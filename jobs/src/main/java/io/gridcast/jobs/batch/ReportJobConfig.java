@@ -1,13 +1,10 @@
 package io.gridcast.jobs.batch;
 
-import io.gridcast.features.RegionFeatures;
 import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.jobs.config.GridcastConfig;
 import io.gridcast.jobs.report.Report;
 import io.gridcast.models.Evaluation;
 import io.gridcast.models.ModelMetadata;
-import io.gridcast.models.ModelRegistry;
-import io.gridcast.models.ModelSpec;
 import io.gridcast.models.verification.LeadScores;
 import io.gridcast.models.verification.MetricRow;
 import io.gridcast.models.verification.Metrics;
@@ -40,24 +37,19 @@ public class ReportJobConfig {
         return new StepBuilder("report", repository).tasklet((contribution, context) -> {
             RunSettings settings = stages.settings(context);
             GridcastConfig config = settings.config();
-            FrameCatalog catalog = stages.catalog(settings, config);
-            ModelRegistry registry = new ModelRegistry(settings.modelsDir());
             List<Double> thresholds = config.thresholds(settings.variable());
             List<MetricRow> rows = new ArrayList<>();
             List<ModelMetadata> models = new ArrayList<>();
-            for (var region : settings.regions(config)) {
-                RegionFeatures features = stages.features(config, catalog, region);
-                for (ModelSpec spec : config.modelSpecs()) {
-                    ModelMetadata metadata = registry.metadata(region.name(), spec.name());
-                    List<LeadScores> leads = Evaluation.verify(features, metadata, registry.load(metadata), thresholds);
-                    List<Long> leadMinutes = new ArrayList<>();
-                    for (int k = 1; k <= metadata.out(); k++) {
-                        leadMinutes.add(metadata.stepSeconds() * k / 60);
-                    }
-                    rows.addAll(Metrics.rows(region.name(), spec.name(), leadMinutes, leads));
-                    models.add(metadata);
+            FrameCatalog catalog = stages.catalog(settings, config);
+            stages.forEachTrainedVariant(settings, config, catalog, (features, metadata, model) -> {
+                List<LeadScores> leads = Evaluation.verify(features, metadata, model, thresholds);
+                List<Long> leadMinutes = new ArrayList<>();
+                for (int k = 1; k <= metadata.out(); k++) {
+                    leadMinutes.add(metadata.stepSeconds() * k / 60);
                 }
-            }
+                rows.addAll(Metrics.rows(metadata.region(), metadata.variant(), leadMinutes, leads));
+                models.add(metadata);
+            });
             Path dir = Report.write(settings.reportDir(), settings, catalog.description(), models, rows);
             log.info("report: {} scores of {} models written to {}", rows.size(), models.size(), dir);
             contribution.incrementWriteCount(rows.size());

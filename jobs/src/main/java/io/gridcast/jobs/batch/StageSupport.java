@@ -4,6 +4,11 @@ import io.gridcast.features.Region;
 import io.gridcast.features.RegionFeatures;
 import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.jobs.config.GridcastConfig;
+import io.gridcast.models.ModelMetadata;
+import io.gridcast.models.ModelRegistry;
+import io.gridcast.models.ModelSpec;
+import io.gridcast.models.Nowcaster;
+import java.io.IOException;
 import org.apache.spark.sql.SparkSession;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.stereotype.Component;
@@ -32,5 +37,24 @@ public class StageSupport {
 
     public RegionFeatures features(GridcastConfig config, FrameCatalog catalog, Region region) {
         return RegionFeatures.prepare(spark(config), catalog, region, config.windowSpec());
+    }
+
+    /** What a stage does with one trained variant of one region. */
+    @FunctionalInterface
+    public interface VariantAction {
+        void apply(RegionFeatures features, ModelMetadata metadata, Nowcaster model) throws IOException;
+    }
+
+    /** Runs {@code action} on every configured variant of every selected region, region by region. */
+    public void forEachTrainedVariant(RunSettings settings, GridcastConfig config, FrameCatalog catalog,
+                                      VariantAction action) throws IOException {
+        ModelRegistry registry = new ModelRegistry(settings.modelsDir());
+        for (Region region : settings.regions(config)) {
+            RegionFeatures features = features(config, catalog, region);
+            for (ModelSpec spec : config.modelSpecs()) {
+                ModelMetadata metadata = registry.metadata(region.name(), spec.name());
+                action.apply(features, metadata, registry.load(metadata));
+            }
+        }
     }
 }

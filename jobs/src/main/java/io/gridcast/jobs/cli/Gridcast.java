@@ -82,10 +82,21 @@ public final class Gridcast {
         }
     }
 
-    /** The default synthetic archive (5-minute steps from 2026-01-01) with the command's size. */
-    static SyntheticArchive.Spec synthSpec(int frames, int size, long seed) {
-        SyntheticArchive.Spec defaults = SyntheticArchive.Spec.defaults();
-        return new SyntheticArchive.Spec(frames, size, seed, defaults.step(), defaults.start());
+    /** The synthetic archive's size; the rest is the default archive (5-minute steps from 2026-01-01). */
+    static class SynthOptions {
+        @Option(names = "--frames", description = "synthetic time steps (default: ${DEFAULT-VALUE})", defaultValue = "240")
+        int frames;
+
+        @Option(names = "--size", description = "synthetic grid cells per side (default: ${DEFAULT-VALUE})", defaultValue = "64")
+        int size;
+
+        @Option(names = "--seed", description = "synthetic archive's random seed (default: ${DEFAULT-VALUE})", defaultValue = "42")
+        long seed;
+
+        SyntheticArchive.Spec spec() {
+            SyntheticArchive.Spec defaults = SyntheticArchive.Spec.defaults();
+            return new SyntheticArchive.Spec(frames, size, seed, defaults.step(), defaults.start());
+        }
     }
 
     static int runJob(String job, RunSettings settings, PrintWriter out, PrintWriter err) throws Exception {
@@ -133,14 +144,8 @@ public final class Gridcast {
         @CommandLine.Mixin
         RunOptions options;
 
-        @Option(names = "--frames", description = "synthetic frames (default: ${DEFAULT-VALUE})", defaultValue = "240")
-        int frames;
-
-        @Option(names = "--size", description = "synthetic grid cells per side (default: ${DEFAULT-VALUE})", defaultValue = "64")
-        int size;
-
-        @Option(names = "--seed", description = "synthetic archive seed (default: ${DEFAULT-VALUE})", defaultValue = "42")
-        long seed;
+        @CommandLine.Mixin
+        SynthOptions synth;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -150,7 +155,7 @@ public final class Gridcast {
             PrintWriter out = spec.commandLine().getOut();
             Path synthetic = null;
             if (options.input == null) {
-                SyntheticArchive.Result result = SyntheticArchive.write(options.out.resolve("synth"), synthSpec(frames, size, seed));
+                SyntheticArchive.Result result = SyntheticArchive.write(options.out.resolve("synth"), synth.spec());
                 synthetic = result.framesDir();
                 out.println("gridcast: synthesised " + result.files().size() + " frames in " + synthetic);
             }
@@ -171,21 +176,15 @@ public final class Gridcast {
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "folder to write into")
         Path out;
 
-        @Option(names = "--frames", description = "time steps (default: ${DEFAULT-VALUE})", defaultValue = "240")
-        int frames;
-
-        @Option(names = "--size", description = "grid cells per side (default: ${DEFAULT-VALUE})", defaultValue = "64")
-        int size;
-
-        @Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})", defaultValue = "42")
-        long seed;
+        @CommandLine.Mixin
+        SynthOptions synth;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
-            SyntheticArchive.Result result = SyntheticArchive.write(out, synthSpec(frames, size, seed));
+            SyntheticArchive.Result result = SyntheticArchive.write(out, synth.spec());
             spec.commandLine().getOut().println("gridcast: wrote " + result.files().size() + " frames to "
                     + result.framesDir() + " and the elevation layer to " + result.elevation());
             return 0;
