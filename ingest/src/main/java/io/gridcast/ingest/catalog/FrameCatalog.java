@@ -46,6 +46,9 @@ public final class FrameCatalog {
             .add("time", DataTypes.TimestampType, false)
             .add("file", DataTypes.StringType, false)
             .add("time_index", DataTypes.IntegerType, false)
+            .add("variable", DataTypes.StringType, false)
+            .add("units", DataTypes.StringType, true)
+            .add("grid", DataTypes.StringType, false)
             .add("valid_cells", DataTypes.LongType, false)
             .add("min", DataTypes.DoubleType, false)
             .add("max", DataTypes.DoubleType, false)
@@ -107,9 +110,12 @@ public final class FrameCatalog {
         Path staging = AtomicFiles.stagingFor(dir);
         try {
             Files.createDirectories(staging.getParent());
+            Description description = contents.description();
+            String grid = description.grid().describe();
             List<Row> frames = contents.frames().stream().map(f -> RowFactory.create(
                     f.time().atZone(ZoneOffset.UTC).toLocalDate().toString(), Timestamp.from(f.time()), f.file(),
-                    f.timeIndex(), f.validCells(), f.min(), f.max(), f.mean())).toList();
+                    f.timeIndex(), description.variable(), description.units(), grid, f.validCells(), f.min(),
+                    f.max(), f.mean())).toList();
             Dataset<Row> frameTable = spark.createDataFrame(frames, FRAME_SCHEMA);
             frameTable.repartition(frameTable.col("date")).write().partitionBy("date")
                     .parquet(staging.resolve("frames").toString());

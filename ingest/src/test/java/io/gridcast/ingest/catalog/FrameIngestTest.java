@@ -69,6 +69,10 @@ class FrameIngestTest {
         assertThat(catalog.step()).isEqualTo(Duration.ofMinutes(10));
         assertThat(catalog.description().units()).isEqualTo("kg m-2");
         assertThat(catalog.description().grid().mapping().mappingName()).isEqualTo("albers_conical_equal_area");
+        assertThat(spark.read().parquet(catalogDir.resolve("frames").toString())
+                .select("variable", "units", "grid", "date").distinct().collectAsList())
+                .singleElement().hasToString("[precipitation,kg m-2,512x512 albers_conical_equal_area y 127.75..-127.75"
+                        + " x -127.75..127.75 km,2020-10-31]");
         assertThat(catalogDir.resolve("quarantine.txt")).content().contains("empty.nc", "noise.nc");
         assertThat(spark.read().parquet(catalogDir.resolve("quarantine").toString()).count()).isEqualTo(3);
     }

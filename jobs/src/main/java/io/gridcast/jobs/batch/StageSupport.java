@@ -2,6 +2,8 @@ package io.gridcast.jobs.batch;
 
 import io.gridcast.features.Region;
 import io.gridcast.features.RegionFeatures;
+import io.gridcast.features.WindowSpec;
+import io.gridcast.ingest.catalog.CatalogEntry;
 import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.jobs.config.GridcastConfig;
 import io.gridcast.models.ModelMetadata;
@@ -9,6 +11,9 @@ import io.gridcast.models.ModelRegistry;
 import io.gridcast.models.ModelSpec;
 import io.gridcast.models.Nowcaster;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.stereotype.Component;
@@ -18,6 +23,13 @@ import org.springframework.stereotype.Component;
 public class StageSupport {
 
     private final SparkProvider spark;
+    private final Map<FeaturesKey, CachedFeatures> featuresCache = new HashMap<>();
+
+    private record FeaturesKey(Region region, WindowSpec spec) {
+    }
+
+    private record CachedFeatures(FrameCatalog.Description data, List<CatalogEntry> entries, RegionFeatures features) {
+    }
 
     public StageSupport(SparkProvider spark) {
         this.spark = spark;
@@ -35,8 +47,19 @@ public class StageSupport {
         return FrameCatalog.load(spark(config), settings.catalogDir());
     }
 
-    public RegionFeatures features(GridcastConfig config, FrameCatalog catalog, Region region) {
-        return RegionFeatures.prepare(spark(config), catalog, region, config.windowSpec());
+    /**
+     * A region's features, prepared once per catalog content: the train partitions, forecast and report of a
+     * cycle share the normalisation and the frames already read; a changed catalog prepares them anew.
+     */
+    public synchronized RegionFeatures features(GridcastConfig config, FrameCatalog catalog, Region region) {
+        FeaturesKey key = new FeaturesKey(region, config.windowSpec());
+        CachedFeatures cached = featuresCache.get(key);
+        if (cached == null || !cached.data().equals(catalog.description()) || !cached.entries().equals(catalog.entries())) {
+            cached = new CachedFeatures(catalog.description(), catalog.entries(),
+                    RegionFeatures.prepare(spark(config), catalog, region, key.spec()));
+            featuresCache.put(key, cached);
+        }
+        return cached.features();
     }
 
     /** What a stage does with one trained variant of one region. */
