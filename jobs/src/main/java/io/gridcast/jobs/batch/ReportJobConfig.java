@@ -12,6 +12,7 @@ import io.gridcast.models.verification.Metrics;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ public class ReportJobConfig {
     /** The region's wettest test cases with their observed frames; each variant adds its forecasts. */
     private static List<MapCase> observedCases(RegionFeatures features, ModelMetadata metadata, List<Long> leadMinutes,
                                                int count) {
-        List<Double> y = java.util.Arrays.stream(metadata.grid().y().values()).boxed().toList();
+        List<Double> y = Arrays.stream(metadata.grid().y().values()).boxed().toList();
         boolean southFirst = y.size() > 1 && y.get(0) < y.get(y.size() - 1);
         List<MapCase> cases = new ArrayList<>();
         for (int start : Evaluation.wettestCases(features, metadata.in(), metadata.out(), count)) {

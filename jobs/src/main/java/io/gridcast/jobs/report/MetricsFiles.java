@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.gridcast.models.verification.MetricRow;
+import io.gridcast.models.verification.Metrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -32,6 +34,14 @@ public final class MetricsFiles {
     }
 
     private MetricsFiles() {
+    }
+
+    private static List<String> known() {
+        List<String> names = new ArrayList<>();
+        Metrics.CONTINUOUS.forEach(m -> names.add(m.name()));
+        Metrics.CATEGORICAL.forEach(m -> names.add(m.name()));
+        names.add(Metrics.FSS + "<scale>");
+        return names;
     }
 
     /** The folders under {@code reports} that hold a metrics.json, by name. */
@@ -75,6 +85,13 @@ public final class MetricsFiles {
         }
         try {
             List<JsonRow> rows = JSON.readValue(file.toFile(), new TypeReference<List<JsonRow>>() { });
+            for (int i = 0; i < rows.size(); i++) {
+                String metric = rows.get(i).metric();
+                if (metric == null || Metrics.find(metric).isEmpty()) {
+                    throw new IllegalArgumentException(file + ": row " + (i + 1) + ": unknown metric '" + metric
+                            + "'; expected one of " + known());
+                }
+            }
             return rows.stream().map(r -> new MetricRow(r.region(), r.model(), r.leadMinutes(), r.metric(),
                     r.threshold(), r.value() == null ? Double.NaN : r.value())).toList();
         } catch (IOException e) {

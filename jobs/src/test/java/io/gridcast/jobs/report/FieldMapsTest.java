@@ -1,6 +1,7 @@
 package io.gridcast.jobs.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -23,7 +24,7 @@ class FieldMapsTest {
     void scaleMaximaAreRoundNumbers() {
         assertThat(FieldMaps.niceMax(7.3)).isEqualTo(10.0);
         assertThat(FieldMaps.niceMax(2.2)).isEqualTo(2.5);
-        assertThat(FieldMaps.niceMax(0.14)).isCloseTo(0.2, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(FieldMaps.niceMax(0.14)).isCloseTo(0.2, within(1e-12));
         assertThat(FieldMaps.niceMax(0)).as("a dry case").isEqualTo(1.0);
     }
 

@@ -62,4 +62,14 @@ class MetricsFilesTest {
         assertThatThrownBy(() -> MetricsFiles.read(run)).hasMessageStartingWith(run.resolve("metrics.json")
                 + ": not a metrics.json of gridcast (an array of {region, model, lead_minutes, metric, threshold, value})");
     }
+
+    @Test
+    void anUnknownMetricNamesTheFileAndRow() throws IOException {
+        MetricsFiles.writeJson(dir.resolve("metrics.json"), List.of(ROWS.get(0),
+                new MetricRow("west", "convlstm", 5, "accuracy", null, 0.9)));
+
+        assertThatThrownBy(() -> MetricsFiles.read(dir)).hasMessage(dir.resolve("metrics.json")
+                + ": row 2: unknown metric 'accuracy'; expected one of [mse, rmse, mae, bias, pearson, ssim, csi, pod, "
+                + "far, ets, hss, frequency_bias, fss_<scale>]");
+    }
 }

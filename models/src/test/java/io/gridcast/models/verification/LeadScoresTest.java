@@ -1,8 +1,10 @@
 package io.gridcast.models.verification;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +12,7 @@ class LeadScoresTest {
 
     /** Scores of a 1 x n strip: enough for the cell-by-cell scores. */
     static LeadScores strip(int cells, double... thresholds) {
-        return new LeadScores(java.util.Arrays.stream(thresholds).boxed().toList(), List.of(), 1, cells);
+        return new LeadScores(Arrays.stream(thresholds).boxed().toList(), List.of(), 1, cells);
     }
 
     @Test
@@ -61,7 +63,7 @@ class LeadScoresTest {
 
     @Test
     void fieldsOfTheWrongSizeAreRefused() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> strip(3).add(new float[4], new float[4]))
+        assertThatThrownBy(() -> strip(3).add(new float[4], new float[4]))
                 .hasMessage("forecast has 4 cells, observation 4, expected 1 x 3");
     }
 
