@@ -20,6 +20,9 @@ final class Charts {
 
     static final int WIDTH = 420;
     static final int HEIGHT = 280;
+    /** The width of a chart whose legend is a column beside the plot. */
+    static final int WIDE = 580;
+    private static final int MAX_LEGEND_ROW = 4;
 
     /** One line of a chart; {@code dashed} for references (persistence, the other run of a comparison). */
     record Line(String name, Color colour, boolean dashed, double[] leads, double[] values) {
@@ -43,12 +46,14 @@ final class Charts {
      * says so in words instead.
      */
     static byte[] png(String title, String yTitle, List<Line> lines) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("lead time (min)")
-                .yAxisTitle(yTitle).build();
+        // more lines than fit in one row below the plot (a comparison's A and B per model) go in a column beside it
+        boolean column = lines.size() > MAX_LEGEND_ROW;
+        XYChart chart = new XYChartBuilder().width(column ? WIDE : WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle("lead time (min)").yAxisTitle(yTitle).build();
         XYStyler styler = chart.getStyler();
         styler.setChartBackgroundColor(Color.WHITE);
-        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
-        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
+        styler.setLegendPosition(column ? Styler.LegendPosition.OutsideE : Styler.LegendPosition.OutsideS);
+        styler.setLegendLayout(column ? Styler.LegendLayout.Vertical : Styler.LegendLayout.Horizontal);
         styler.setLegendBorderColor(Color.WHITE);
         styler.setChartTitleBoxBackgroundColor(Color.WHITE);
         styler.setChartTitleBoxBorderColor(Color.WHITE);

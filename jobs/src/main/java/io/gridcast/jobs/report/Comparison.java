@@ -127,10 +127,10 @@ public final class Comparison {
             lines.add(new Charts.Line(model + " B", Charts.colour(model, i), true, leads(runB, region),
                     runB.series(region, model, score)));
         }
-        String title = Report.title(score, "") + " (A solid, B dashed)";
+        String title = Report.title(score, "").strip() + " (A solid, B dashed)";
         byte[] png = Charts.png(title, score.metric(), lines);
-        return png.length == 0 ? "" : "<img class=chart alt=\"" + esc(title + ", region " + region) + "\" width="
-                + Charts.WIDTH + " height=" + Charts.HEIGHT + " src=\"" + Html.png(png) + "\">";
+        return png.length == 0 ? "" : "<img class=chart alt=\"" + esc(title + ", region " + region) + "\" src=\""
+                + Html.png(png) + "\">";
     }
 
     private static double[] leads(MetricTable run, String region) {
@@ -140,7 +140,7 @@ public final class Comparison {
     private static String table(String region, Score score, MetricTable runA, MetricTable runB) {
         Orientation orientation = Report.orientation(score.metric());
         List<String> models = union(runA.models(region), runB.models(region));
-        StringBuilder t = new StringBuilder("<h4>").append(esc(Report.title(score, "")))
+        StringBuilder t = new StringBuilder("<h4>").append(esc(Report.title(score, "").strip()))
                 .append("</h4><table><tr><th rowspan=2>lead (min)</th>");
         models.forEach(m -> t.append("<th colspan=3>").append(esc(m)).append("</th>"));
         t.append("</tr><tr>");
