@@ -5,13 +5,17 @@ import io.gridcast.features.WindowIterator;
 import io.gridcast.features.WindowPlan;
 import io.gridcast.models.verification.LeadScores;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Verifies a model variant on the held-out test windows, in physical units: each forecast lead against the
- * observed frame, missing observations left out.
+ * observed frame, missing observations left out. The forecasts of a few chosen cases are kept for map panels.
  */
 public final class Evaluation {
 
@@ -20,15 +24,23 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    public static List<LeadScores> verify(RegionFeatures features, ModelMetadata metadata, Nowcaster model,
-                                          List<Double> thresholds) {
+    /**
+     * @param leads     the accumulated scores of each lead
+     * @param forecasts for each kept case (its test window's first frame index), the forecast of each lead
+     */
+    public record Result(List<LeadScores> leads, Map<Integer, List<float[]>> forecasts) {
+    }
+
+    public static Result verify(RegionFeatures features, ModelMetadata metadata, Nowcaster model,
+                                List<Double> thresholds, List<Integer> fssScales, List<Integer> keptCases) {
         WindowPlan.Split test = features.plan().test();
         WindowIterator windows = new WindowIterator(features.frames(), metadata.normalisation(), features.shape(),
                 test.starts(), BATCH, null);
         List<LeadScores> leads = new ArrayList<>();
         for (int k = 0; k < metadata.out(); k++) {
-            leads.add(new LeadScores(thresholds));
+            leads.add(new LeadScores(thresholds, fssScales, features.shape().height(), features.shape().width()));
         }
+        Map<Integer, List<float[]>> kept = new LinkedHashMap<>();
         int window = 0;
         while (windows.hasNext()) {
             DataSet batch = windows.next();
@@ -38,9 +50,31 @@ public final class Evaluation {
                 for (int k = 0; k < metadata.out(); k++) {
                     float[] forecast = Forecasting.physical(predicted, b, k, metadata);
                     leads.get(k).add(forecast, features.frames().frame(start + metadata.in() + k));
+                    if (keptCases.contains(start)) {
+                        kept.computeIfAbsent(start, s -> new ArrayList<>()).add(forecast);
+                    }
                 }
             }
         }
-        return leads;
+        return new Result(leads, kept);
+    }
+
+    /**
+     * The {@code count} test windows (by first frame index) with the most observed amount over their forecast
+     * frames, wettest first: the cases worth a map. Only observations decide, so every variant shows the same cases.
+     */
+    public static List<Integer> wettestCases(RegionFeatures features, int in, int out, int count) {
+        List<Integer> starts = features.plan().test().starts();
+        double[] amount = new double[starts.size()];
+        for (int w = 0; w < starts.size(); w++) {
+            for (int k = 0; k < out; k++) {
+                for (float v : features.frames().frame(starts.get(w) + in + k)) {
+                    amount[w] += Float.isNaN(v) ? 0 : v;
+                }
+            }
+        }
+        return IntStream.range(0, starts.size()).boxed()
+                .sorted(Comparator.comparingDouble((Integer w) -> -amount[w]).thenComparing(w -> w))
+                .limit(count).map(starts::get).toList();
     }
 }

@@ -5,6 +5,7 @@ import io.gridcast.jobs.batch.RunSettings;
 import io.gridcast.jobs.config.ConfigException;
 import io.gridcast.jobs.config.ConfigLoader;
 import io.gridcast.jobs.config.GridcastConfig;
+import io.gridcast.jobs.report.Comparison;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "gridcast", mixinStandardHelpOptions = true, version = "gridcast 0.1.0",
         description = "Batch gridded weather nowcasting: ingest NetCDF archives on Spark, train DL4J models, "
                 + "write CF NetCDF forecasts and verification reports.",
-        subcommands = {Gridcast.Demo.class, Gridcast.Run.class, Gridcast.Synth.class, CommandLine.HelpCommand.class})
+        subcommands = {Gridcast.Demo.class, Gridcast.Run.class, Gridcast.Synth.class, Gridcast.ReportCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Gridcast {
 
     static final int JOB_FAILED = 1;
@@ -187,6 +189,31 @@ public final class Gridcast {
             SyntheticArchive.Result result = SyntheticArchive.write(out, synth.spec());
             spec.commandLine().getOut().println("gridcast: wrote " + result.files().size() + " frames to "
                     + result.framesDir() + " and the elevation layer to " + result.elevation());
+            return 0;
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "Compare two runs' reports side by side: reads reports/RUN_A/metrics.json and "
+                    + "reports/RUN_B/metrics.json under --out and writes reports/compare-RUN_A-vs-RUN_B/index.html, "
+                    + "B's better scores green and worse red.")
+    static final class ReportCommand implements Callable<Integer> {
+        @Option(names = "--compare", required = true, arity = "2", paramLabel = "RUN",
+                description = "the two runs (folder names under reports/), A then B")
+        List<String> runs;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "work folder holding reports/ (default: ${DEFAULT-VALUE})",
+                defaultValue = "work/demo")
+        Path out;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Path page = Comparison.write(out.resolve("reports"), runs.get(0), runs.get(1));
+            spec.commandLine().getOut().println("gridcast: comparison of " + runs.get(0) + " and " + runs.get(1)
+                    + " in " + page);
             return 0;
         }
     }

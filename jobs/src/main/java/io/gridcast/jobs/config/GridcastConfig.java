@@ -15,7 +15,7 @@ import java.util.Set;
  * {@code conf/demo.yml} for a commented example.
  */
 public record GridcastConfig(Input input, Spark spark, Map<String, Variable> variables, List<RegionEntry> regions,
-                             Windows windows, List<ModelEntry> models) {
+                             Windows windows, List<ModelEntry> models, Report report) {
 
     /** Where the archive is and what to read from it. */
     public record Input(String dir, String variable, String pattern, String reader) {
@@ -25,8 +25,15 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     public record Spark(String master, Map<String, String> settings) {
     }
 
-    /** Per-variable settings; thresholds are in the variable's own units. */
-    public record Variable(List<Double> thresholds) {
+    /**
+     * Per-variable settings: event thresholds in the variable's own units, and the box widths (in model cells)
+     * of the fractions skill score at each threshold.
+     */
+    public record Variable(List<Double> thresholds, List<Integer> fssScales) {
+    }
+
+    /** {@code map_cases}: how many test cases per region the report draws as maps (the wettest ones). */
+    public record Report(Integer mapCases) {
     }
 
     public record Box(Double xMin, Double xMax, Double yMin, Double yMax) {
@@ -71,6 +78,17 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(key, e.getMessage());
             }
+        }
+        if (variables != null) {
+            variables.forEach((name, v) -> {
+                if (v != null && v.fssScales() != null && v.fssScales().stream().anyMatch(scale -> scale == null || scale < 1)) {
+                    throw new ConfigException("variables." + name + ".fss_scales",
+                            "box widths in cells, each 1 or more, got " + v.fssScales());
+                }
+            });
+        }
+        if (report != null && report.mapCases() != null && report.mapCases() < 0) {
+            throw new ConfigException("report.map_cases", "0 or more cases, got " + report.mapCases());
         }
         require(windows.in(), "windows.in");
         require(windows.out(), "windows.out");
@@ -138,6 +156,17 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     public List<Double> thresholds(String variable) {
         Variable v = variables == null ? null : variables.get(variable);
         return v == null || v.thresholds() == null ? List.of() : v.thresholds();
+    }
+
+    /** FSS box widths in cells for {@code variable}; none configured means no FSS. */
+    public List<Integer> fssScales(String variable) {
+        Variable v = variables == null ? null : variables.get(variable);
+        return v == null || v.fssScales() == null ? List.of() : v.fssScales();
+    }
+
+    /** Test cases per region drawn as maps in the report; 2 unless configured. */
+    public int mapCases() {
+        return report == null || report.mapCases() == null ? 2 : report.mapCases();
     }
 
     public List<ModelSpec> modelSpecs() {

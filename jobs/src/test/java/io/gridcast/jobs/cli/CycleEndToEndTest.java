@@ -96,16 +96,86 @@ class CycleEndToEndTest {
         }
     }
 
+    /** The demo run's report folder, {@code reports/<run>}. */
+    static Path reportDir() throws IOException {
+        assertThat(demoRun.status()).as(demoRun.err()).isZero();
+        return files(demo.resolve("reports"), "metrics.json").get(0).getParent();
+    }
+
     @Test
     void theReportHasEveryScoreOfEveryRegionModelAndLead() throws IOException {
-        assertThat(demoRun.status()).as(demoRun.err()).isZero();
-        Path report = files(demo.resolve("reports"), "metrics.csv").get(0);
-        List<String> lines = Files.readAllLines(report);
+        List<String> lines = Files.readAllLines(reportDir().resolve("metrics.csv"));
         assertThat(lines.get(0)).isEqualTo("region,model,lead_minutes,metric,threshold,value");
-        // 2 regions x 3 models x 3 leads x (mse, mae, csi at 2 thresholds)
-        assertThat(lines).hasSize(1 + 2 * 3 * 3 * 4);
+        // 2 regions x 3 models x 3 leads x (6 field scores + 2 thresholds x (6 event scores + FSS at 2 scales))
+        assertThat(lines).hasSize(1 + 2 * 3 * 3 * (6 + 2 * (6 + 2)));
         assertThat(lines).anyMatch(l -> l.startsWith("east,convlstm,15,csi,2.0,"));
-        assertThat(report.resolveSibling("index.html")).content().contains("Region west", "skill vs persistence");
+        assertThat(lines).anyMatch(l -> l.startsWith("west,persistence,5,fss_3,0.5,"));
+        assertThat(lines).anyMatch(l -> l.startsWith("west,cnnlstm,10,ssim,,"));
+        assertThat(reportDir().resolve("metrics.json")).content().contains("\"lead_minutes\" : 15", "\"metric\" : \"fss_1\"");
+        assertThat(reportDir().resolve("index.html")).content().contains("Region west", "skill against persistence",
+                "Maps: test case from");
+    }
+
+    /**
+     * The report as a reader sees it: real headless Chromium loads the file offline; the page's own check
+     * marks {@code data-integrity="ok"} once every image decoded and no script error was raised.
+     */
+    @Test
+    void theReportOpensInHeadlessChromiumWithChartsAndMaps() throws Exception {
+        Path page = reportDir().resolve("index.html");
+        String source = Files.readString(page);
+        String dom = tool("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + Files.createTempDirectory(work, "chromium"), "--virtual-time-budget=10000",
+                "--dump-dom", page.toUri().toString());
+
+        assertThat(dom).contains("data-integrity=\"ok\"");
+        long charts = count(dom, "<img class=\"chart\" alt=\"[^\"]*\" width=\"\\d+\" height=\"\\d+\" src=\"data:image/png;base64,");
+        assertThat(charts).isEqualTo(count(source, "<img class=chart ")).isGreaterThanOrEqualTo(2 * 6);
+        // 1 case per region (tiny.yml's map_cases) x (observed + 3 models) x 3 leads
+        assertThat(count(dom, "<img class=\"map\" alt=\"[^\"]*\" src=\"data:image/png;base64,")).isEqualTo(2 * 4 * 3);
+        assertThat(source).as("self-contained").doesNotContain("http://", "https://", "<link");
+    }
+
+    static long count(String text, String regex) {
+        return java.util.regex.Pattern.compile(regex).matcher(text).results().count();
+    }
+
+    @Test
+    void twoRunsSideBySideShowWhichScoresGotWorse() throws IOException {
+        Path reports = work.resolve("reports");
+        copy(reportDir(), reports.resolve("before"));
+        copy(reportDir(), reports.resolve("after"));
+        // the "after" run's ConvLSTM has an RMSE of 100 at every lead in the east
+        Path json = reports.resolve("after/metrics.json");
+        Files.writeString(json, Files.readString(json).replaceAll(
+                "(\"region\" : \"east\",\\s+\"model\" : \"convlstm\",\\s+\"lead_minutes\" : \\d+,\\s+\"metric\" : \"rmse\",\\s+\"threshold\" : null,\\s+\"value\" : )[-0-9.Ee]+",
+                "$1100.0"));
+
+        Outcome run = gridcast("report", "--compare", "before", "after", "--out", work.toString());
+
+        assertThat(run.status()).as(run.err()).isZero();
+        Path page = reports.resolve("compare-before-vs-after/index.html");
+        assertThat(run.out().strip()).isEqualTo("gridcast: comparison of before and after in " + page);
+        String html = Files.readString(page);
+        assertThat(count(html, "<td class=worse>\\+")).as("the three raised RMSEs").isEqualTo(3);
+        assertThat(html).doesNotContain("<td class=better>");
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        for (String name : List.of("metrics.json", "metrics.csv")) {
+            Files.copy(from.resolve(name), to.resolve(name));
+        }
+    }
+
+    @Test
+    void comparingWithAMissingRunNamesItsFolder() throws IOException {
+        Outcome run = gridcast("report", "--compare", reportDir().getFileName().toString(), "nope", "--out", demo.toString());
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo("gridcast: no report folder " + demo.resolve("reports/nope")
+                + "; runs with a report there: [" + reportDir().getFileName() + "]");
     }
 
     @Test

@@ -33,6 +33,25 @@ class ConfigLoaderTest {
         assertThat(config.windowSpec().in()).isEqualTo(4);
         assertThat(config.sparkMaster()).isEqualTo("local[*]");
         assertThat(config.thresholds("rain_rate")).containsExactly(0.5, 2.0, 10.0);
+        assertThat(config.fssScales("rain_rate")).containsExactly(1, 5, 9);
+        assertThat(config.mapCases()).isEqualTo(2);
+        assertThat(config.fssScales("snow_depth")).as("an unconfigured variable").isEmpty();
+    }
+
+    @Test
+    void anFssScaleBelowOneCellNamesItsKey() throws IOException {
+        Path file = demoWith("fss_scales: [1, 5, 9]\n  precipitation", "fss_scales: [0, 5]\n  precipitation");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file
+                + ": variables.rain_rate.fss_scales: expected box widths in cells, each 1 or more, got [0, 5]");
+    }
+
+    @Test
+    void aNegativeNumberOfMapCasesIsRefused() throws IOException {
+        Path file = demoWith("map_cases: 2", "map_cases: -1");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessage(file + ": report.map_cases: expected 0 or more cases, got -1");
     }
 
     @Test
