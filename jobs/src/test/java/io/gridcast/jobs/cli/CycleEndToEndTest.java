@@ -72,9 +72,9 @@ class CycleEndToEndTest {
     @Test
     void demoWritesAForecastForEveryRegionAndModel() throws IOException {
         assertThat(demoRun.status()).as(demoRun.err()).isZero();
-        assertThat(files(demo.resolve("forecasts"), ".nc")).hasSize(6);
+        assertThat(files(demo.resolve("forecasts"), ".nc")).hasSize(8);
         for (String region : List.of("west", "east")) {
-            for (String model : List.of("persistence", "convlstm", "cnnlstm")) {
+            for (String model : List.of("persistence", "advection", "convlstm", "cnnlstm")) {
                 assertThat(demo.resolve("forecasts").resolve(region).resolve(model))
                         .isDirectoryContaining("glob:**/" + region + "_" + model + "_20260101T0635Z.nc");
             }
@@ -102,8 +102,8 @@ class CycleEndToEndTest {
         Path report = files(demo.resolve("reports"), "metrics.csv").get(0);
         List<String> lines = Files.readAllLines(report);
         assertThat(lines.get(0)).isEqualTo("region,model,lead_minutes,metric,threshold,value");
-        // 2 regions x 3 models x 3 leads x (mse, mae, csi at 2 thresholds)
-        assertThat(lines).hasSize(1 + 2 * 3 * 3 * 4);
+        // 2 regions x 4 models x 3 leads x (mse, mae, csi at 2 thresholds)
+        assertThat(lines).hasSize(1 + 2 * 4 * 3 * 4);
         assertThat(lines).anyMatch(l -> l.startsWith("east,convlstm,15,csi,2.0,"));
         assertThat(report.resolveSibling("index.html")).content().contains("Region west", "skill vs persistence");
     }
