@@ -8,20 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Consumer;
 
 import io.gridcast.features.WindowShape;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
@@ -214,26 +213,23 @@ public final class ConvLstmNowcaster implements TrainableNowcaster {
     }
 
     @Override
-    public TrainingHistory fit(DataSetIterator train, DataSetIterator validation, int epochs,
-                               Consumer<EpochResult> onEpoch) {
-        DataType dtype = sd.getVariable(INPUT).dataType();
+    public double fitBatch(DataSet batch) {
+        Windows.requireInputs(batch.getFeatures(), shape);
         buildGradientGraphQuietly();
-        return EpochLoop.run(this, validation, epochs, onEpoch, () -> {
-            EpochLoop.LossMean mean = new EpochLoop.LossMean();
-            train.reset();
-            while (train.hasNext()) {
-                DataSet batch = train.next();
-                Windows.requireInputs(batch.getFeatures(), shape);
-                INDArray features = batch.getFeatures().castTo(dtype);
-                INDArray labels = batch.getLabels().castTo(dtype);
-                // M2.1's fit reports every loss as 0 to listeners and in its History (deeplearning4j#9684,
-                // #9806), so the batch's pre-update loss costs a forward pass of its own.
-                mean.add(sd.output(Map.of(INPUT, features, LABEL, labels), LOSS).get(LOSS).getDouble(0),
-                        features.size(0));
-                sd.fit(new DataSet(features, labels));
-            }
-            return mean.mean();
-        });
+        DataType dtype = sd.getVariable(INPUT).dataType();
+        INDArray features = batch.getFeatures().castTo(dtype);
+        INDArray labels = batch.getLabels().castTo(dtype);
+        // M2.1's fit reports every loss as 0 to listeners and in its History (deeplearning4j#9684, #9806), so the
+        // batch's pre-update loss costs a forward pass of its own.
+        double loss = sd.output(Map.of(INPUT, features, LABEL, labels), LOSS).get(LOSS).getDouble(0);
+        sd.fit(new DataSet(features, labels));
+        return loss;
+    }
+
+    @Override
+    public long parameters() {
+        return sd.variables().stream().filter(v -> v.getVariableType() == VariableType.VARIABLE)
+                .mapToLong(v -> v.getArr().length()).sum();
     }
 
     /**

@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "gridcast", mixinStandardHelpOptions = true, version = "gridcast 0.1.0",
         description = "Batch gridded weather nowcasting: ingest NetCDF archives on Spark, train DL4J models, "
                 + "write CF NetCDF forecasts and verification reports.",
-        subcommands = {Gridcast.Demo.class, Gridcast.Run.class, Gridcast.Synth.class, CommandLine.HelpCommand.class})
+        subcommands = {Gridcast.Demo.class, Gridcast.Run.class, Gridcast.Synth.class, Bench.class,
+                CommandLine.HelpCommand.class})
 public final class Gridcast {
 
     static final int JOB_FAILED = 1;
