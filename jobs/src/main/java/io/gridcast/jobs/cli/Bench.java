@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -138,8 +139,9 @@ final class Bench {
             json.put("median_forward_s", round(median(forwardSeconds)));
             json.put("step_s", Arrays.stream(stepSeconds).map(Train::round).boxed().toList());
             json.put("params", nowcaster.parameters());
+            boolean oneDnn = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN");
             json.put("nd4j_backend", Nd4j.getBackend().getClass().getSimpleName() + " "
-                    + environment.getOrDefault("blas.vendor", "?"));
+                    + environment.getOrDefault("blas.vendor", "?") + (oneDnn ? "+oneDNN" : ""));
             json.put("threads", environment.get("omp.threads"));
             return json;
         }
