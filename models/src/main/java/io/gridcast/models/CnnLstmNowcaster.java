@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Consumer;
 
 import io.gridcast.features.WindowShape;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -30,7 +29,6 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -163,20 +161,16 @@ public final class CnnLstmNowcaster implements TrainableNowcaster {
     }
 
     @Override
-    public TrainingHistory fit(DataSetIterator train, DataSetIterator validation, int epochs,
-                               Consumer<EpochResult> onEpoch) {
+    public double fitBatch(DataSet batch) {
+        Windows.requireInputs(batch.getFeatures(), shape);
         DataType dtype = net.getLayerWiseConfigurations().getDataType();
-        return EpochLoop.run(this, validation, epochs, onEpoch, () -> {
-            EpochLoop.LossMean mean = new EpochLoop.LossMean();
-            train.reset();
-            while (train.hasNext()) {
-                DataSet batch = train.next();
-                Windows.requireInputs(batch.getFeatures(), shape);
-                net.fit(new DataSet(toRnnLayout(batch.getFeatures().castTo(dtype)), batch.getLabels().castTo(dtype)));
-                mean.add(scoreToMse(net.score(), shape), batch.getFeatures().size(0));
-            }
-            return mean.mean();
-        });
+        net.fit(new DataSet(toRnnLayout(batch.getFeatures().castTo(dtype)), batch.getLabels().castTo(dtype)));
+        return scoreToMse(net.score(), shape);
+    }
+
+    @Override
+    public long parameters() {
+        return net.numParams();
     }
 
     /**

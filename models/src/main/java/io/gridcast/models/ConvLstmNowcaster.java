@@ -8,20 +8,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Consumer;
 
 import io.gridcast.features.WindowShape;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.BaseListener;
+import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
@@ -214,26 +219,49 @@ public final class ConvLstmNowcaster implements TrainableNowcaster {
     }
 
     @Override
-    public TrainingHistory fit(DataSetIterator train, DataSetIterator validation, int epochs,
-                               Consumer<EpochResult> onEpoch) {
-        DataType dtype = sd.getVariable(INPUT).dataType();
+    public double fitBatch(DataSet batch) {
+        Windows.requireInputs(batch.getFeatures(), shape);
         buildGradientGraphQuietly();
-        return EpochLoop.run(this, validation, epochs, onEpoch, () -> {
-            EpochLoop.LossMean mean = new EpochLoop.LossMean();
-            train.reset();
-            while (train.hasNext()) {
-                DataSet batch = train.next();
-                Windows.requireInputs(batch.getFeatures(), shape);
-                INDArray features = batch.getFeatures().castTo(dtype);
-                INDArray labels = batch.getLabels().castTo(dtype);
-                // M2.1's fit reports every loss as 0 to listeners and in its History (deeplearning4j#9684,
-                // #9806), so the batch's pre-update loss costs a forward pass of its own.
-                mean.add(sd.output(Map.of(INPUT, features, LABEL, labels), LOSS).get(LOSS).getDouble(0),
-                        features.size(0));
-                sd.fit(new DataSet(features, labels));
+        DataType dtype = sd.getVariable(INPUT).dataType();
+        INDArray features = batch.getFeatures().castTo(dtype);
+        INDArray labels = batch.getLabels().castTo(dtype);
+        OutputLoss loss = new OutputLoss(labels);
+        sd.fit(new DataSet(features, labels), loss);
+        return loss.mse;
+    }
+
+    /**
+     * The batch's MSE from the training pass's own forward output. M2.1's fit reports every loss as 0 to listeners
+     * and in its History (deeplearning4j#9684, #9806): its training pass never evaluates the loss op (the gradient
+     * of a mean of squares does not need it), but it does compute {@link #OUTPUT}, before the update.
+     */
+    private static final class OutputLoss extends BaseListener {
+        private final INDArray labels;
+        private double mse = Double.NaN;
+
+        OutputLoss(INDArray labels) {
+            this.labels = labels;
+        }
+
+        @Override
+        public boolean isActive(Operation operation) {
+            return operation == Operation.TRAINING;
+        }
+
+        @Override
+        public void opExecution(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, OpContext context,
+                                INDArray[] outputs) {
+            int i = op.getOutputsOfOp().indexOf(OUTPUT);
+            if (i >= 0) {
+                mse = outputs[i].squaredDistance(labels) / outputs[i].length();
             }
-            return mean.mean();
-        });
+        }
+    }
+
+    @Override
+    public long parameters() {
+        return sd.variables().stream().filter(v -> v.getVariableType() == VariableType.VARIABLE)
+                .mapToLong(v -> v.getArr().length()).sum();
     }
 
     /**

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * One model variant as configured: a name unique in the configuration, the method ({@code convlstm},
- * {@code cnnlstm}, {@code persistence}) and its hyper-parameters. Baselines ignore the training fields.
+ * {@code cnnlstm}, {@code persistence}, {@code advection}) and its hyper-parameters. Baselines ignore the training fields.
  *
  * @param name         the variant's name in reports and on disk (e.g. {@code convlstm-small})
  * @param type         the method, a key of {@link ModelVariants}

@@ -12,7 +12,7 @@ public final class ModelVariants {
 
     private static final Set<String> TRAINABLE = Set.of(ConvLstmNowcaster.TYPE, CnnLstmNowcaster.TYPE);
     private static final Set<String> TYPES = Collections.unmodifiableSet(new TreeSet<>(
-            Set.of(ConvLstmNowcaster.TYPE, CnnLstmNowcaster.TYPE, PersistenceNowcaster.TYPE)));
+            Set.of(ConvLstmNowcaster.TYPE, CnnLstmNowcaster.TYPE, PersistenceNowcaster.TYPE, AdvectionNowcaster.TYPE)));
 
     private ModelVariants() {
     }
@@ -29,10 +29,12 @@ public final class ModelVariants {
 
     /** An untrained baseline of {@code type}. */
     public static Nowcaster baseline(String type, WindowShape shape) {
-        if (known(type).equals(PersistenceNowcaster.TYPE)) {
-            return new PersistenceNowcaster(shape);
-        }
-        throw new IllegalArgumentException("model type '" + type + "' is trainable; use ModelVariants.create");
+        return switch (known(type)) {
+            case PersistenceNowcaster.TYPE -> new PersistenceNowcaster(shape);
+            case AdvectionNowcaster.TYPE -> new AdvectionNowcaster(shape);
+            default -> throw new IllegalArgumentException("model type '" + type
+                    + "' is trainable; use ModelVariants.create");
+        };
     }
 
     /** A trained model of {@code type} written by {@link TrainableNowcaster#save} into {@code dir}. */

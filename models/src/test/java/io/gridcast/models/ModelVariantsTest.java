@@ -2,6 +2,7 @@ package io.gridcast.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -27,12 +29,13 @@ class ModelVariantsTest {
 
     @Test
     void listsTypesAndRejectsUnknownOnes() {
-        assertThat(ModelVariants.types()).containsExactly("cnnlstm", "convlstm", "persistence");
+        assertThat(ModelVariants.types()).containsExactly("advection", "cnnlstm", "convlstm", "persistence");
+        assertThat(ModelVariants.isTrainable("advection")).isFalse();
         assertThat(ModelVariants.isTrainable("convlstm")).isTrue();
         assertThat(ModelVariants.isTrainable("persistence")).isFalse();
         assertThatThrownBy(() -> ModelVariants.isTrainable("x"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown model type 'x'; expected one of [cnnlstm, convlstm, persistence]");
+                .hasMessage("unknown model type 'x'; expected one of [advection, cnnlstm, convlstm, persistence]");
         assertThatThrownBy(() -> ModelVariants.create(spec("persistence"), SHAPE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baseline");
         assertThatThrownBy(() -> ModelVariants.baseline("convlstm", SHAPE))
@@ -79,6 +82,19 @@ class ModelVariantsTest {
             assertThat(second.epochs().get(e).trainLoss()).isEqualTo(first.epochs().get(e).trainLoss());
             assertThat(second.epochs().get(e).validationLoss()).isEqualTo(first.epochs().get(e).validationLoss());
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"convlstm", "cnnlstm"})
+    void aTrainingStepReportsTheBatchMseBeforeItsUpdate(String type) {
+        TrainableNowcaster model = ModelVariants.create(spec(type), SHAPE);
+        DataSet batch = MovingBlobs.iterator(SHAPE, 4, 4, 3).next();
+        INDArray error = model.predict(batch.getFeatures()).sub(batch.getLabels());
+        double before = error.mul(error).meanNumber().doubleValue();
+
+        assertThat(model.fitBatch(batch)).isCloseTo(before, withinPercentage(1e-3));
+        assertThat(model.fitBatch(batch)).as("the update changed the weights").isNotCloseTo(before,
+                withinPercentage(1e-3));
     }
 
     private static TrainingHistory train(String type) {

@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "gridcast", mixinStandardHelpOptions = true, version = "gridcast 0.1.0",
         description = "Batch gridded weather nowcasting: ingest NetCDF archives on Spark, train DL4J models, "
                 + "write CF NetCDF forecasts and verification reports.",
-        subcommands = {Gridcast.Demo.class, Gridcast.Run.class, Gridcast.Synth.class, Gridcast.ReportCommand.class,
+        subcommands = {Gridcast.Demo.class, Gridcast.Run.class, Gridcast.Synth.class, Gridcast.ReportCommand.class, Bench.class,
                 CommandLine.HelpCommand.class})
 public final class Gridcast {
 

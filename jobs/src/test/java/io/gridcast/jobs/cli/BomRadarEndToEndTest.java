@@ -35,7 +35,7 @@ class BomRadarEndToEndTest {
 
         assertThat(run.status()).as(run.err()).isZero();
         List<Path> forecasts = files(work.resolve("forecasts"), ".nc");
-        assertThat(forecasts).hasSize(6);
+        assertThat(forecasts).hasSize(8);
         assertThat(forecasts.get(0).getFileName().toString()).endsWith("_20201031T2350Z.nc");
         try (NetcdfFile nc = NetcdfFile.open(forecasts.get(0).toString())) {
             assertThat(nc.findVariable("proj").findAttribute("grid_mapping_name").getStringValue())

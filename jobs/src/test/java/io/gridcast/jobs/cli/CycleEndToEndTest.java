@@ -72,9 +72,9 @@ class CycleEndToEndTest {
     @Test
     void demoWritesAForecastForEveryRegionAndModel() throws IOException {
         assertThat(demoRun.status()).as(demoRun.err()).isZero();
-        assertThat(files(demo.resolve("forecasts"), ".nc")).hasSize(6);
+        assertThat(files(demo.resolve("forecasts"), ".nc")).hasSize(8);
         for (String region : List.of("west", "east")) {
-            for (String model : List.of("persistence", "convlstm", "cnnlstm")) {
+            for (String model : List.of("persistence", "advection", "convlstm", "cnnlstm")) {
                 assertThat(demo.resolve("forecasts").resolve(region).resolve(model))
                         .isDirectoryContaining("glob:**/" + region + "_" + model + "_20260101T0635Z.nc");
             }
@@ -106,8 +106,8 @@ class CycleEndToEndTest {
     void theReportHasEveryScoreOfEveryRegionModelAndLead() throws IOException {
         List<String> lines = Files.readAllLines(reportDir().resolve("metrics.csv"));
         assertThat(lines.get(0)).isEqualTo("region,model,lead_minutes,metric,threshold,value");
-        // 2 regions x 3 models x 3 leads x (6 field scores + 2 thresholds x (6 event scores + FSS at 2 scales))
-        assertThat(lines).hasSize(1 + 2 * 3 * 3 * (6 + 2 * (6 + 2)));
+        // 2 regions x 4 models x 3 leads x (6 field scores + 2 thresholds x (6 event scores + FSS at 2 scales))
+        assertThat(lines).hasSize(1 + 2 * 4 * 3 * (6 + 2 * (6 + 2)));
         assertThat(lines).anyMatch(l -> l.startsWith("east,convlstm,15,csi,2.0,"));
         assertThat(lines).anyMatch(l -> l.startsWith("west,persistence,5,fss_3,0.5,"));
         assertThat(lines).anyMatch(l -> l.startsWith("west,cnnlstm,10,ssim,,"));
@@ -132,8 +132,8 @@ class CycleEndToEndTest {
         assertThat(dom).contains("data-integrity=\"ok\"");
         long charts = count(dom, "<img class=\"chart\" alt=\"[^\"]*\" width=\"\\d+\" height=\"\\d+\" src=\"data:image/png;base64,");
         assertThat(charts).isEqualTo(count(source, "<img class=chart ")).isGreaterThanOrEqualTo(2 * 6);
-        // 1 case per region (tiny.yml's map_cases) x (observed + 3 models) x 3 leads
-        assertThat(count(dom, "<img class=\"map\" alt=\"[^\"]*\" src=\"data:image/png;base64,")).isEqualTo(2 * 4 * 3);
+        // 1 case per region (tiny.yml's map_cases) x (observed + 4 models) x 3 leads
+        assertThat(count(dom, "<img class=\"map\" alt=\"[^\"]*\" src=\"data:image/png;base64,")).isEqualTo(2 * 5 * 3);
         assertThat(source).as("self-contained").doesNotContain("http://", "https://", "<link");
     }
 

@@ -29,7 +29,7 @@ class ConfigLoaderTest {
         GridcastConfig config = ConfigLoader.load(DEMO);
 
         assertThat(config.regionList()).extracting(r -> r.name()).containsExactly("west", "east");
-        assertThat(config.modelSpecs()).extracting(m -> m.type()).containsExactly("persistence", "convlstm", "cnnlstm");
+        assertThat(config.modelSpecs()).extracting(m -> m.type()).containsExactly("persistence", "advection", "convlstm", "cnnlstm");
         assertThat(config.windowSpec().in()).isEqualTo(4);
         assertThat(config.sparkMaster()).isEqualTo("local[*]");
         assertThat(config.thresholds("rain_rate")).containsExactly(0.5, 2.0, 10.0);
@@ -73,7 +73,7 @@ class ConfigLoaderTest {
         Path file = demoWith("type: cnnlstm ", "type: unet ");
 
         assertThatThrownBy(() -> ConfigLoader.load(file))
-                .hasMessageContaining("models[2].type: expected one of [cnnlstm, convlstm, persistence], got 'unet'");
+                .hasMessageContaining("models[3].type: expected one of [advection, cnnlstm, convlstm, persistence], got 'unet'");
     }
 
     @Test
