@@ -1,10 +1,12 @@
 package io.gridcast.models.verification;
 
+import java.io.Serializable;
+
 /**
  * A 2x2 contingency table of events (value >= threshold), accumulated over many cells and cases and
  * mergeable, so scores over many forecasts are exact ratios of sums, not averages of ratios.
  */
-public final class Contingency {
+public final class Contingency implements Serializable {
 
     private final double threshold;
     private long hits;

@@ -1,5 +1,7 @@
 package io.gridcast.models.verification;
 
+import java.io.Serializable;
+
 /**
  * The fractions skill score (Roberts and Lean 2008) at one threshold and scale, accumulated over cases and
  * mergeable like pysteps' {@code fss_accum}/{@code fss_merge}/{@code fss_compute}: sums of (Pf - Po)^2 and of
@@ -11,7 +13,7 @@ package io.gridcast.models.verification;
  * missing (NaN) in either field is a non-event in both and is not scored itself, so missing data never counts
  * as a forecast error.
  */
-public final class Fss {
+public final class Fss implements Serializable {
 
     private final double threshold;
     private final int scale;

@@ -1,5 +1,6 @@
 package io.gridcast.models.verification;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +11,7 @@ import java.util.List;
  * per threshold and scale, and the per-case {@link Ssim}. Cells where the observation or the forecast is
  * missing (NaN) are left out of every score.
  */
-public final class LeadScores {
+public final class LeadScores implements Serializable {
 
     private final int height;
     private final int width;

@@ -1,5 +1,7 @@
 package io.gridcast.models.verification;
 
+import java.io.Serializable;
+
 /**
  * The structural similarity index (Wang et al. 2004) of forecast and observed fields, averaged over cases.
  *
@@ -11,7 +13,7 @@ package io.gridcast.models.verification;
  * (L = 0) score 1. Averaging per-case SSIM over cases is sound because SSIM is not a ratio of sums over
  * cases: a case is one image pair, and its score is not diluted or weighted by other cases.
  */
-public final class Ssim {
+public final class Ssim implements Serializable {
 
     static final int WINDOW = 7;
     private static final double K1 = 0.01;
