@@ -1,6 +1,7 @@
 package io.gridcast.models;
 
 import io.gridcast.features.RegionFeatures;
+import io.gridcast.features.WindowIterator;
 import io.gridcast.features.WindowPlan;
 import io.gridcast.ingest.catalog.FrameCatalog;
 import java.time.Instant;
@@ -25,12 +26,16 @@ public final class Training {
         List<EpochResult> history;
         if (ModelVariants.isTrainable(spec.type())) {
             TrainableNowcaster trainable = ModelVariants.create(spec, features.shape());
-            history = trainable.fit(features.iterator(plan.train(), spec.batchSize(), spec.seed()),
-                    features.iterator(plan.validation(), spec.batchSize(), null), spec.epochs(),
+            WindowIterator train = features.iterator(plan.train(), spec.batchSize(), spec.seed());
+            history = trainable.fit(train, features.iterator(plan.validation(), spec.batchSize(), null), spec.epochs(),
                     epoch -> log.info("train {}/{}: epoch {}/{} train loss {} validation loss {} ({} s)", region,
                             spec.name(), epoch.epoch(), spec.epochs(), String.format("%.5f", epoch.trainLoss()),
                             String.format("%.5f", epoch.validationLoss()), String.format("%.1f", epoch.seconds())))
                     .epochs();
+            if (train.missingCells() > 0) {
+                log.warn("train {}/{}: {} missing cell values of training windows (counted over {} epochs) were set to"
+                        + " the training mean", region, spec.name(), train.missingCells(), spec.epochs());
+            }
             model = trainable;
         } else {
             model = ModelVariants.baseline(spec.type(), features.shape());
