@@ -34,7 +34,13 @@ public final class Gridcast {
     static final int BAD_INPUT = 2;
 
     public static void main(String[] args) {
-        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int status = execute(out, err, args);
+        // Autoflush covers println only; a message written with print must not be lost at exit.
+        out.flush();
+        err.flush();
+        System.exit(status);
     }
 
     static int execute(PrintWriter out, PrintWriter err, String... args) {

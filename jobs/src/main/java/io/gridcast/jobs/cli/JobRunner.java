@@ -4,6 +4,8 @@ import io.gridcast.jobs.GridcastApplication;
 import io.gridcast.jobs.batch.RunSettings;
 import java.nio.file.Path;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.JobExecution;
@@ -15,6 +17,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /** Starts the Boot application with the run's job repository, runs one job and reports how it ended. */
 final class JobRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
     static final List<String> JOBS = List.of("ingest", "train", "forecast", "report", "cycle");
 
@@ -33,12 +37,16 @@ final class JobRunner {
         }
     }
 
-    /** One line per failure: the step and the message that names what was wrong. */
+    /**
+     * One line per failure: the step and the message that names what was wrong. The stack traces go to the
+     * log at DEBUG ({@code logging.level.io.gridcast.jobs.cli=DEBUG}), not to the user's console.
+     */
     static String failures(JobExecution execution) {
         StringBuilder s = new StringBuilder();
         for (StepExecution step : execution.getStepExecutions()) {
             if (step.getStatus() == BatchStatus.FAILED) {
                 for (Throwable t : step.getFailureExceptions()) {
+                    log.debug("job {} step {} failed", execution.getJobInstance().getJobName(), step.getStepName(), t);
                     s.append("step '").append(step.getStepName()).append("': ").append(message(t)).append('\n');
                 }
             }

@@ -231,6 +231,22 @@ class CycleEndToEndTest {
         assertThat(run.err()).doesNotContain("\tat ");
     }
 
+    /** As a user sees it: a separate JVM, the real console streams, the real exit code. */
+    @Test
+    void aFailedJobIsOneLineOnTheConsoleNotAStackTrace() throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Gridcast.class.getName(),
+                "run", "report", "--config", TINY.toString(), "--out", work.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String console = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(p.waitFor()).as(console).isEqualTo(1);
+        assertThat(console).contains("gridcast: job 'report' failed: step 'report': no frame catalog in "
+                + work.resolve("catalog/rain_rate") + " (missing description.json): run ingest first");
+        assertThat(console).doesNotContain("\tat ", "Exception");
+    }
+
     @Test
     void anUnknownRegionListsTheConfiguredOnes() {
         Outcome run = gridcast("run", "forecast", "--config", TINY.toString(), "--out", work.toString(),
