@@ -76,10 +76,6 @@ public final class WindowIterator implements DataSetIterator {
         return missingCells;
     }
 
-    public int windows() {
-        return starts.size();
-    }
-
     @Override
     public boolean hasNext() {
         return cursor < order.size();

@@ -8,10 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Trained model variants on disk: {@code <root>/<region>/<variant>/} holds the model's own files and
@@ -68,23 +65,5 @@ public final class ModelRegistry {
         return ModelVariants.isTrainable(type) ? ModelVariants.load(type, dir)
                 : ModelVariants.baseline(type, new WindowShape(metadata.in(), metadata.out(), 1,
                         metadata.grid().ny(), metadata.grid().nx()));
-    }
-
-    /** Every saved variant of every region. */
-    public List<ModelMetadata> all() {
-        List<ModelMetadata> all = new ArrayList<>();
-        if (!Files.isDirectory(root)) {
-            return all;
-        }
-        try (Stream<Path> files = Files.find(root, 3, (p, a) -> p.getFileName().toString().equals("metadata.json"))) {
-            for (Path file : files.sorted().toList()) {
-                if (!file.getParent().getFileName().toString().startsWith(".")) {
-                    all.add(JSON.readValue(file.toFile(), ModelMetadata.class));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list models in " + root, e);
-        }
-        return all;
     }
 }
