@@ -4,17 +4,13 @@ import io.gridcast.ingest.grid.Axis;
 import io.gridcast.ingest.grid.Frame;
 import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.grid.GridMapping;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,8 +52,6 @@ public final class CfNetcdfReader implements FrameReader {
     /** Only unpacking and missing values: our own coordinate analysis needs no CoordSystems pass. */
     private static final Set<NetcdfDataset.Enhance> ENHANCE = EnumSet.of(NetcdfDataset.Enhance.ScaleMissing);
 
-    private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-
     @Override
     public String name() {
         return NAME;
@@ -65,12 +59,12 @@ public final class CfNetcdfReader implements FrameReader {
 
     @Override
     public FrameSource open(Path file, String variable) throws UnusableFileException {
-        checkSignature(file);
+        FileSignatures.requireNetcdf(file);
         NetcdfDataset ds;
         try {
             ds = NetcdfDataset.openDataset(file.toString(), ENHANCE, -1, null, null);
         } catch (IOException | RuntimeException e) {
-            throw new UnusableFileException(file, openFailureReason(e), e);
+            throw new UnusableFileException(file, FileSignatures.openFailureReason(e), e);
         }
         try {
             return new Source(file, ds, variable);
@@ -81,47 +75,6 @@ public final class CfNetcdfReader implements FrameReader {
             closeQuietly(ds);
             throw new UnusableFileException(file, "cannot be read as a CF grid of '" + variable + "'", e);
         }
-    }
-
-    /** Rejects empty and non-NetCDF files up front, so the reason is clearer than NetCDF-Java's. */
-    private static void checkSignature(Path file) throws UnusableFileException {
-        if (!Files.isRegularFile(file)) {
-            throw new UnusableFileException(file, "no such file (or not a regular file); expected a NetCDF file");
-        }
-        byte[] head = new byte[8];
-        int n;
-        long size;
-        try (InputStream in = Files.newInputStream(file)) {
-            size = Files.size(file);
-            n = in.readNBytes(head, 0, head.length);
-        } catch (IOException e) {
-            throw new UnusableFileException(file, "cannot be read", e);
-        }
-        if (size == 0) {
-            throw new UnusableFileException(file, "file is empty (0 bytes); expected a NetCDF-3 or NetCDF-4/HDF5 file");
-        }
-        boolean netcdf3 = n >= 4 && head[0] == 'C' && head[1] == 'D' && head[2] == 'F'
-                && (head[3] == 1 || head[3] == 2 || head[3] == 5);
-        // HDF5 allows a user block before the superblock (at 512, 1024, ...); the NetCDF libraries write none.
-        boolean hdf5 = n == 8 && Arrays.equals(head, HDF5_SIGNATURE);
-        if (!netcdf3 && !hdf5) {
-            throw new UnusableFileException(file, "not a NetCDF file (starts with bytes "
-                    + HexFormat.ofDelimiter(" ").formatHex(head, 0, n)
-                    + "); expected the NetCDF-3 signature 'CDF' or the NetCDF-4/HDF5 signature");
-        }
-    }
-
-    private static String openFailureReason(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = t.getMessage();
-            if (m != null && m.toLowerCase(Locale.ROOT).contains("truncated")) {
-                return "file is truncated (shorter than its header says); expected a complete NetCDF file";
-            }
-            if (t instanceof EOFException) {
-                return "file ends inside its header (truncated); expected a complete NetCDF file";
-            }
-        }
-        return "cannot be opened as NetCDF (corrupt?); expected a readable NetCDF-3 or NetCDF-4/HDF5 file";
     }
 
     private static void closeQuietly(NetcdfDataset ds) {
@@ -303,6 +256,11 @@ public final class CfNetcdfReader implements FrameReader {
                             + "' is missing at index " + i + "; expected a valid time for every frame");
                 }
                 out.add(toInstant(t, unit.makeCalendarDate(values[i])));
+                if (i > 0 && !out.get(i).isAfter(out.get(i - 1))) {
+                    throw new UnusableFileException(file, "time variable '" + t.getFullName() + "' is "
+                            + (out.get(i).equals(out.get(i - 1)) ? "repeated" : "not increasing") + " at index " + i
+                            + " (" + out.get(i - 1) + " then " + out.get(i) + "); expected strictly increasing times");
+                }
             }
             return List.copyOf(out);
         }
@@ -404,11 +362,55 @@ public final class CfNetcdfReader implements FrameReader {
             // The backing array itself when the slice is already double (packed data), else a converted copy.
             double[] raw = (double[]) a.get1DJavaArray(double.class);
             float[] values = new float[grid.cells()];
+            int firstNonFinite = -1;
             for (int k = 0; k < values.length; k++) {
                 float f = (float) raw[k];
+                if (!Float.isFinite(f) && firstNonFinite < 0) {
+                    firstNonFinite = k;
+                }
                 values[k] = !Float.isFinite(f) || (testMissing && data.isMissing(raw[k])) ? Float.NaN : f;
             }
+            if (firstNonFinite >= 0 && data.getDataType().isFloatingPoint()) {
+                requireDeclaredMissing(index, origin, shape, firstNonFinite);
+            }
             return new Frame(times.get(index), grid, data.getShortName(), units(), values);
+        }
+
+        /**
+         * Enhancement turns fill values of float data into NaN, indistinguishable from a NaN or infinity the
+         * writer never declared. Only a frame with non-finite cells pays for re-reading the stored values: a
+         * stored NaN or infinity is accepted only when _FillValue or missing_value declares NaN.
+         */
+        private void requireDeclaredMissing(int index, int[] origin, int[] shape, int from) throws UnusableFileException {
+            boolean nanDeclared = declaresNaN("_FillValue") || declaresNaN("missing_value");
+            Array stored;
+            try {
+                stored = data.getOriginalVariable().read(origin, shape);
+            } catch (IOException | InvalidRangeException | RuntimeException e) {
+                throw new UnusableFileException(file, "frame " + index + " of '" + data.getFullName()
+                        + "' cannot be read (truncated or corrupt data?)", e);
+            }
+            for (int k = from; k < stored.getSize(); k++) {
+                double v = stored.getDouble(k);
+                if (Double.isInfinite(v) || (Double.isNaN(v) && !nanDeclared)) {
+                    throw new UnusableFileException(file, "frame " + index + " of '" + data.getFullName() + "' holds "
+                            + v + " at cell (y " + k / grid.nx() + ", x " + k % grid.nx() + "), not declared as "
+                            + "_FillValue or missing_value; expected finite values, missing cells as the fill value");
+                }
+            }
+        }
+
+        private boolean declaresNaN(String attribute) {
+            Attribute a = data.getOriginalVariable().findAttribute(attribute);
+            if (a == null || a.isString()) {
+                return false;
+            }
+            for (int i = 0; i < a.getLength(); i++) {
+                if (Double.isNaN(a.getNumericValue(i).doubleValue())) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override
