@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -34,7 +35,9 @@ public final class FrameCatalog {
     }
 
     /** A screened ingest result, ready to write. */
-    record Contents(Description description, List<FrameIngest.FrameRead> frames, List<Rejection> rejections) {
+    record Contents(Description description, List<FrameIngest.FrameRead> frames, List<Rejection> rejections,
+                    List<FrameIngest.Gap> gaps, List<FrameIngest.InputFile> files, List<FrameIngest.FrameRead> reads,
+                    Map<String, Grid> grids, FrameIngest.Request request) {
 
         int acceptedFiles() {
             return (int) frames.stream().map(FrameIngest.FrameRead::file).distinct().count();
@@ -105,6 +108,23 @@ public final class FrameCatalog {
         return new FrameCatalog(description, List.copyOf(entries));
     }
 
+    /** The readable account of an ingest: counts, every quarantined file with its reason, every gap. */
+    private static Map<String, Object> summaryJson(Contents contents) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("files", contents.files().size());
+        json.put("accepted_files", contents.acceptedFiles());
+        json.put("quarantined_files", contents.rejections().size());
+        json.put("frames", contents.frames().size());
+        json.put("first_time", contents.frames().get(0).time().toString());
+        json.put("last_time", contents.frames().get(contents.frames().size() - 1).time().toString());
+        json.put("gaps", contents.gaps().stream().map(g -> Map.of("after", g.after().toString(), "before",
+                g.before().toString(), "missing_steps", g.missingSteps(), "file_before", g.fileBefore(),
+                "file_after", g.fileAfter())).toList());
+        json.put("quarantine", contents.rejections().stream().map(r -> Map.of("file", r.file(), "reason", r.reason(),
+                "exception", r.exception())).toList());
+        return json;
+    }
+
     /** Writes the catalog into a temporary folder beside {@code dir}, then swaps it in. */
     static void write(SparkSession spark, Path dir, Contents contents) {
         Path staging = AtomicFiles.stagingFor(dir);
@@ -127,6 +147,8 @@ public final class FrameCatalog {
                     .map(q -> q.file() + "\t" + q.reason() + (q.exception().isEmpty() ? "" : "\t" + q.exception()))
                     .toList());
             Json.write(staging.resolve("description.json"), contents.description());
+            Json.write(staging.resolve("summary.json"), summaryJson(contents));
+            IngestManifest.write(spark, staging, contents, contents.request());
             AtomicFiles.replaceDirectory(staging, dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write frame catalog " + dir, e);

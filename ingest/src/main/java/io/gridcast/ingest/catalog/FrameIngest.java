@@ -7,18 +7,25 @@ import io.gridcast.ingest.read.FrameReaders;
 import io.gridcast.ingest.read.FrameSource;
 import io.gridcast.ingest.read.UnusableFileException;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -27,7 +34,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ingest stage: reads every matching file of a folder on Spark (one task per group of files), and writes
- * a {@link FrameCatalog} of accepted frames plus a quarantine list of everything rejected, with reasons.
+ * a {@link FrameCatalog} of accepted frames plus a quarantine list of everything rejected, with reasons. Every
+ * file ends in exactly one of the two: a file with one bad frame is quarantined whole, naming that frame.
+ *
+ * <p>Ingest is incremental: the catalog keeps a manifest of every file's size, modification time, outcome and
+ * what was read from it. A re-run reads only files that are new or whose size or modification time changed,
+ * then screens all of them again, so the catalog is the same as a full re-ingest would write.
  */
 public final class FrameIngest {
 
@@ -39,27 +51,64 @@ public final class FrameIngest {
      * @param variable   the variable to read
      * @param reader     a {@link FrameReaders} name, e.g. {@code cf-netcdf}
      * @param catalogDir where the catalog is written (replaced atomically)
+     * @param units      the units the variable must have (compared as UDUNITS units, never rescaled), or null
+     *                   to require only that every file agrees with the most common units
      */
-    public record Request(Path inputDir, String pattern, String variable, String reader, Path catalogDir) {
-    }
+    public record Request(Path inputDir, String pattern, String variable, String reader, Path catalogDir,
+                          String units) {
 
-    /** What one ingest did: counts of files and frames, and every rejection. */
-    public record Summary(int files, int acceptedFiles, int frames, List<Rejection> rejections, Path catalogDir) {
-
-        public String describe() {
-            return files + " files: " + acceptedFiles + " accepted (" + frames + " frames), "
-                    + (files - acceptedFiles) + " quarantined, " + rejections.size() + " rejections";
+        public Request(Path inputDir, String pattern, String variable, String reader, Path catalogDir) {
+            this(inputDir, pattern, variable, reader, catalogDir, null);
         }
     }
 
-    /** What an executor found in one file for one time (or for the whole file, when it could not be opened). */
-    record FrameRead(String file, int timeIndex, Instant time, String units, String standardName, String gridJson,
-                     long validCells, double min, double max, double mean, String reason, String exception)
-            implements java.io.Serializable {
+    /** A hole in the series: consecutive catalogued frames further apart than the archive's step. */
+    public record Gap(Instant after, Instant before, int missingSteps, String fileBefore, String fileAfter) {
+
+        public String describe() {
+            return missingSteps + " missing step(s) between " + after + " (" + fileBefore + ") and " + before
+                    + " (" + fileAfter + ")";
+        }
+    }
+
+    /**
+     * What one ingest did: counts of files and frames, every quarantined file (one rejection each), the gaps,
+     * and how many files were read now versus taken unchanged from the previous run's manifest.
+     */
+    public record Summary(int files, int acceptedFiles, int frames, List<Rejection> rejections, List<Gap> gaps,
+                          int filesRead, int filesReused, Path catalogDir) {
+
+        public int quarantinedFiles() {
+            return rejections.size();
+        }
+
+        public String describe() {
+            return files + " files: " + acceptedFiles + " accepted (" + frames + " frames), " + quarantinedFiles()
+                    + " quarantined; " + gaps.size() + " gap(s); " + filesRead + " read, " + filesReused
+                    + " unchanged since the last ingest";
+        }
+    }
+
+    /**
+     * What an executor found in one file for one time, or for the whole file when it could not be opened or a
+     * frame failed (time index -1 or the failing frame's). The grid travels as a key into a per-partition map,
+     * so a frame row stays a few hundred bytes.
+     */
+    record FrameRead(String file, long size, long modified, int timeIndex, Instant time, String units,
+                     String standardName, String gridKey, long validCells, double min, double max, double mean,
+                     String reason, String exception) implements Serializable {
 
         boolean accepted() {
             return reason == null;
         }
+    }
+
+    /** One Spark partition's rows and the grids they refer to. */
+    record PartitionRead(List<FrameRead> rows, Map<String, Grid> grids) implements Serializable {
+    }
+
+    /** A listed input file with what identifies its version. */
+    record InputFile(String path, long size, long modified) implements Serializable {
     }
 
     private FrameIngest() {
@@ -67,38 +116,61 @@ public final class FrameIngest {
 
     public static Summary run(SparkSession spark, Request request) {
         FrameReader reader = FrameReaders.byName(request.reader());
-        List<String> files = listFiles(request.inputDir(), request.pattern());
-        log.info("ingest: {} files matching '{}' in {} for variable '{}'", files.size(), request.pattern(),
-                request.inputDir(), request.variable());
+        List<InputFile> files = listFiles(request.inputDir(), request.pattern());
+        IngestManifest.Previous previous = IngestManifest.load(spark, request);
 
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int slices = Math.max(1, Math.min(files.size(), jsc.defaultParallelism() * 4));
-        String variable = request.variable();
-        List<FrameRead> reads = jsc.parallelize(files, slices)
-                .flatMap(file -> readFile(reader, Path.of(file), variable))
-                .collect();
+        List<FrameRead> reads = new ArrayList<>();
+        Map<String, Grid> grids = new HashMap<>(previous.grids());
+        List<InputFile> toRead = new ArrayList<>();
+        for (InputFile f : files) {
+            List<FrameRead> earlier = previous.unchanged(f);
+            if (earlier == null) {
+                toRead.add(f);
+            } else {
+                reads.addAll(earlier);
+            }
+        }
+        log.info("ingest: {} files matching '{}' in {} for variable '{}': {} to read, {} unchanged", files.size(),
+                request.pattern(), request.inputDir(), request.variable(), toRead.size(), files.size() - toRead.size());
 
-        FrameCatalog.Contents contents = screen(reads, request);
+        if (!toRead.isEmpty()) {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            int slices = Math.max(1, Math.min(toRead.size(), jsc.defaultParallelism() * 4));
+            String variable = request.variable();
+            for (PartitionRead part : jsc.parallelize(toRead, slices)
+                    .mapPartitions(it -> List.of(readPartition(reader, it, variable)).iterator()).collect()) {
+                reads.addAll(part.rows());
+                grids.putAll(part.grids());
+            }
+        }
+
+        FrameCatalog.Contents contents = screen(files, reads, grids, request);
         FrameCatalog.write(spark, request.catalogDir(), contents);
         Summary summary = new Summary(files.size(), contents.acceptedFiles(), contents.frames().size(),
-                contents.rejections(), request.catalogDir());
+                contents.rejections(), contents.gaps(), toRead.size(), files.size() - toRead.size(),
+                request.catalogDir());
         log.info("ingest: {}", summary.describe());
+        contents.gaps().forEach(g -> log.warn("ingest: gap: {}", g.describe()));
         return summary;
     }
 
-    static List<String> listFiles(Path dir, String pattern) {
+    static List<InputFile> listFiles(Path dir, String pattern) {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("input folder " + dir + " does not exist or is not a folder");
         }
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
         try (Stream<Path> walk = Files.walk(dir)) {
-            List<String> files = walk.filter(Files::isRegularFile)
+            List<Path> paths = walk.filter(Files::isRegularFile)
                     .filter(p -> matcher.matches(p.getFileName()))
-                    .map(p -> p.toAbsolutePath().normalize().toString())
+                    .map(p -> p.toAbsolutePath().normalize())
                     .sorted()
                     .toList();
-            if (files.isEmpty()) {
+            if (paths.isEmpty()) {
                 throw new IllegalArgumentException("no files matching '" + pattern + "' in input folder " + dir);
+            }
+            List<InputFile> files = new ArrayList<>(paths.size());
+            for (Path p : paths) {
+                files.add(new InputFile(p.toString(), Files.size(p), Files.getLastModifiedTime(p).toMillis()));
             }
             return files;
         } catch (IOException e) {
@@ -106,36 +178,58 @@ public final class FrameIngest {
         }
     }
 
-    /** Runs on an executor: one row per frame, or one rejection row for a file that cannot be opened. */
-    private static Iterator<FrameRead> readFile(FrameReader reader, Path file, String variable) {
+    /** Runs on an executor over one partition's files. */
+    private static PartitionRead readPartition(FrameReader reader, Iterator<InputFile> files, String variable) {
+        List<FrameRead> rows = new ArrayList<>();
+        Map<Grid, String> keys = new HashMap<>();
+        while (files.hasNext()) {
+            rows.addAll(readFile(reader, files.next(), variable, keys));
+        }
+        Map<String, Grid> grids = new HashMap<>();
+        keys.forEach((grid, key) -> grids.put(key, grid));
+        return new PartitionRead(rows, grids);
+    }
+
+    /** Every frame of one file, or a single row with the reason the file is unusable. */
+    private static List<FrameRead> readFile(FrameReader reader, InputFile in, String variable, Map<Grid, String> keys) {
+        Path file = Path.of(in.path());
         List<FrameRead> rows = new ArrayList<>();
         try (FrameSource source = reader.open(file, variable)) {
-            String gridJson = Json.MAPPER.writeValueAsString(source.grid());
+            String gridKey = keys.computeIfAbsent(source.grid(), FrameIngest::gridKey);
             List<Instant> times = source.times();
             for (int i = 0; i < times.size(); i++) {
                 Instant time = times.get(i);
+                FrameRead row;
                 try {
-                    rows.add(frameRow(file, i, time, source, gridJson, source.frame(i)));
+                    row = frameRow(in, i, time, source, gridKey, source.frame(i));
                 } catch (UnusableFileException | RuntimeException e) {
-                    rows.add(rejectionRow(file.toString(), i, time, "frame " + i + " unreadable", e));
+                    row = rejectionRow(in, i, time, e instanceof UnusableFileException ? e.getMessage()
+                            : "frame " + i + " at " + time + " cannot be read", e);
                 }
+                if (!row.accepted()) {
+                    return List.of(row);
+                }
+                rows.add(row);
             }
+            if (rows.isEmpty()) {
+                return List.of(rejectionRow(in, -1, null, "the file holds no time steps of '" + variable + "'", null));
+            }
+            return rows;
         } catch (UnusableFileException e) {
-            rows.add(rejectionRow(file.toString(), -1, null, e.getMessage(), e));
-        } catch (IOException | RuntimeException e) {
-            rows.add(rejectionRow(file.toString(), -1, null, "unexpected failure reading " + file, e));
+            return List.of(rejectionRow(in, -1, null, e.getMessage(), e));
+        } catch (RuntimeException e) {
+            return List.of(rejectionRow(in, -1, null, "unexpected failure reading " + file, e));
         }
-        return rows.iterator();
     }
 
-    private static FrameRead frameRow(Path file, int index, Instant time, FrameSource source, String gridJson,
+    private static FrameRead frameRow(InputFile in, int index, Instant time, FrameSource source, String gridKey,
                                       Frame frame) {
         long valid = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         double sum = 0;
         for (float v : frame.values()) {
-            if (Float.isFinite(v)) {
+            if (v == v) {
                 valid++;
                 min = Math.min(min, v);
                 max = Math.max(max, v);
@@ -143,60 +237,127 @@ public final class FrameIngest {
             }
         }
         if (valid == 0) {
-            return rejectionRow(file.toString(), index, time, "frame " + index + " at " + time + ": every cell is missing",
-                    null);
+            return rejectionRow(in, index, time, "frame " + index + " at " + time + ": every cell is missing", null);
         }
-        return new FrameRead(file.toString(), index, time, source.units(), source.standardName(), gridJson, valid,
-                min, max, sum / valid, null, null);
+        return new FrameRead(in.path(), in.size(), in.modified(), index, time, source.units(), source.standardName(),
+                gridKey, valid, min, max, sum / valid, null, null);
     }
 
-    private static FrameRead rejectionRow(String file, int index, Instant time, String reason, Throwable e) {
-        return new FrameRead(file, index, time, null, null, null, 0, Double.NaN, Double.NaN, Double.NaN, reason,
-                e == null ? "" : e.toString());
+    private static FrameRead rejectionRow(InputFile in, int index, Instant time, String reason, Throwable e) {
+        return new FrameRead(in.path(), in.size(), in.modified(), index, time, null, null, null, 0, Double.NaN,
+                Double.NaN, Double.NaN, reason, e == null ? "" : e.toString());
+    }
+
+    static String gridKey(Grid grid) {
+        try {
+            byte[] json = Json.MAPPER.writeValueAsBytes(grid);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json), 0, 16);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot key grid " + grid.describe(), e);
+        }
     }
 
     /**
-     * The driver's checks across files: the archive grid is the most common one, frames on other grids and
-     * repeated valid times are rejected (the first file in name order keeps a repeated time).
+     * The driver's checks across files, in file-name order: unreadable files, units other than the configured
+     * (or, without configured units, the most common) ones, grids other than the most common one, and valid
+     * times an earlier file already holds each quarantine the whole file. Then gaps are found in the series.
      */
-    static FrameCatalog.Contents screen(List<FrameRead> reads, Request request) {
-        List<Rejection> rejections = new ArrayList<>();
-        Map<String, Integer> gridVotes = new HashMap<>();
-        for (FrameRead read : reads) {
-            if (read.accepted()) {
-                gridVotes.merge(read.gridJson(), 1, Integer::sum);
+    static FrameCatalog.Contents screen(List<InputFile> files, List<FrameRead> reads, Map<String, Grid> grids,
+                                        Request request) {
+        Map<String, List<FrameRead>> byFile = reads.stream().collect(Collectors.groupingBy(FrameRead::file,
+                LinkedHashMap::new, Collectors.toList()));
+        Map<String, Rejection> rejected = new LinkedHashMap<>();
+        Map<String, List<FrameRead>> readable = new LinkedHashMap<>();
+        for (InputFile f : files) {
+            List<FrameRead> rows = byFile.get(f.path());
+            FrameRead first = rows.get(0);
+            if (!first.accepted()) {
+                rejected.put(f.path(), new Rejection(f.path(), first.reason(), first.exception()));
             } else {
-                rejections.add(new Rejection(read.file(), read.reason(), read.exception()));
+                readable.put(f.path(), rows);
             }
         }
-        if (gridVotes.isEmpty()) {
-            throw new NoFramesException(request, rejections);
-        }
-        String gridJson = gridVotes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-        Grid grid = Json.read(gridJson, Grid.class);
 
-        List<FrameRead> accepted = reads.stream().filter(FrameRead::accepted)
-                .sorted(Comparator.comparing(FrameRead::time).thenComparing(FrameRead::file)
-                        .thenComparing(FrameRead::timeIndex))
-                .toList();
+        String units = request.units();
+        if (units == null) {
+            units = mostCommon(readable.values().stream().flatMap(List::stream).map(r -> r.units()).toList());
+        }
+        String gridKey = mostCommon(readable.values().stream().flatMap(List::stream)
+                .filter(r -> request.units() == null || Units.same(r.units(), request.units()))
+                .map(FrameRead::gridKey).toList());
+        Grid grid = gridKey == null ? null : grids.get(gridKey);
+
         Map<Instant, String> seen = new HashMap<>();
         List<FrameRead> catalogued = new ArrayList<>();
-        for (FrameRead read : accepted) {
-            if (!gridJson.equals(read.gridJson())) {
-                rejections.add(new Rejection(read.file(), "grid " + Json.read(read.gridJson(), Grid.class).describe()
-                        + " differs from the archive's grid " + grid.describe(), ""));
-            } else if (seen.containsKey(read.time())) {
-                rejections.add(new Rejection(read.file(), "duplicate valid time " + read.time()
-                        + ", already read from " + seen.get(read.time()), ""));
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        for (Map.Entry<String, List<FrameRead>> e : readable.entrySet()) {
+            String file = e.getKey();
+            List<FrameRead> rows = e.getValue();
+            String fileUnits = rows.get(0).units();
+            String reason = null;
+            if (!Units.same(fileUnits, units)) {
+                reason = "units '" + fileUnits + "' of '" + request.variable() + "' differ from "
+                        + (request.units() != null ? "the configured variables." + request.variable() + ".units" : "the archive's")
+                        + " '" + units + "'; expected the same units (gridcast never rescales)";
+            } else if (!rows.get(0).gridKey().equals(gridKey)) {
+                reason = "grid " + grids.get(rows.get(0).gridKey()).describe() + " differs from the archive's grid "
+                        + grid.describe();
             } else {
-                seen.put(read.time(), read.file());
-                catalogued.add(read);
+                for (FrameRead r : rows) {
+                    if (seen.containsKey(r.time())) {
+                        reason = "duplicate valid time " + r.time() + " (frame " + r.timeIndex()
+                                + "), already read from " + seen.get(r.time());
+                        break;
+                    }
+                }
+            }
+            if (reason != null) {
+                rejected.put(file, new Rejection(file, reason, ""));
+            } else {
+                rows.forEach(r -> seen.put(r.time(), file));
+                catalogued.addAll(rows);
             }
         }
+        List<Rejection> rejections = files.stream().map(f -> rejected.get(f.path())).filter(r -> r != null).toList();
+        if (catalogued.isEmpty()) {
+            throw new NoFramesException(request, rejections);
+        }
+        catalogued.sort(Comparator.comparing(FrameRead::time));
         FrameRead first = catalogued.get(0);
         FrameCatalog.Description description = new FrameCatalog.Description(request.variable(), first.units(),
                 first.standardName(), request.reader(), request.inputDir().toAbsolutePath().toString(), grid);
-        return new FrameCatalog.Contents(description, catalogued, rejections);
+        return new FrameCatalog.Contents(description, catalogued, rejections, gaps(catalogued), files, reads, grids,
+                request);
+    }
+
+    private static String mostCommon(List<String> values) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        values.forEach(v -> counts.merge(v == null ? "" : v, 1, Integer::sum));
+        return counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+    }
+
+    /** Holes wider than the most common step between consecutive frames. */
+    static List<Gap> gaps(List<FrameRead> frames) {
+        if (frames.size() < 3) {
+            return List.of();
+        }
+        Map<Duration, Integer> counts = new HashMap<>();
+        for (int i = 1; i < frames.size(); i++) {
+            counts.merge(Duration.between(frames.get(i - 1).time(), frames.get(i).time()), 1, Integer::sum);
+        }
+        Duration step = counts.entrySet().stream().max(Map.Entry.<Duration, Integer>comparingByValue()
+                .thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder()))).orElseThrow().getKey();
+        List<Gap> gaps = new ArrayList<>();
+        for (int i = 1; i < frames.size(); i++) {
+            FrameRead a = frames.get(i - 1);
+            FrameRead b = frames.get(i);
+            Duration d = Duration.between(a.time(), b.time());
+            if (d.compareTo(step) > 0) {
+                int missing = (int) Math.max(1, d.toMillis() / step.toMillis() - 1);
+                gaps.add(new Gap(a.time(), b.time(), missing, a.file(), b.file()));
+            }
+        }
+        return List.copyOf(gaps);
     }
 
     /** No file of the folder yielded a single frame of the variable: the one error worth stopping for. */
@@ -205,7 +366,7 @@ public final class FrameIngest {
         NoFramesException(Request request, List<Rejection> rejections) {
             super("no usable frames of variable '" + request.variable() + "' in " + request.inputDir() + ": "
                     + (rejections.isEmpty() ? "the files hold no time steps"
-                            : rejections.size() + " rejections, e.g. " + rejections.get(0).reason()));
+                            : rejections.size() + " files quarantined, e.g. " + rejections.get(0).reason()));
         }
     }
 }

@@ -77,13 +77,50 @@ class CfNetcdfReaderTest {
         Path f = file("mixed.nc", Map.of("time", 2, "y", 2, "x", 3), X, Y, PROJ, TIME,
                 var("z", INT, "time y x", new int[] {1, -32768, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},
                         "_FillValue", -32768, "grid_mapping", "crs"),
-                var("t", FLOAT, "time y x", new float[] {1, -9999, 3, 4, Float.NaN, Float.POSITIVE_INFINITY,
+                var("t", FLOAT, "time y x", new float[] {1, -9999, 3, 4, -9999, 400.5f,
                         7, 8, 9, 10, 11, 500}, "missing_value", -9999f, "valid_max", 400f, "grid_mapping", "crs"));
         try (FrameSource z = reader.open(f, "z"); FrameSource t = reader.open(f, "t")) {
             assertThat(z.frame(0).values()).containsExactly(1f, Float.NaN, 3f, 4f, 5f, 6f);
             assertThat(t.frame(0).values()).containsExactly(1f, Float.NaN, 3f, 4f, Float.NaN, Float.NaN);
             assertThat(t.frame(1).values()[5]).as("above valid_max").isNaN();
         }
+    }
+
+    @Test
+    void nanOrInfinityNotDeclaredAsMissingIsRejected() throws Exception {
+        Path nan = file("nan.nc", Map.of("time", 2, "y", 2, "x", 3), X, Y, PROJ, TIME,
+                var("t", FLOAT, "time y x", new float[] {1, 2, 3, 4, 5, 6, 7, 8, Float.NaN, 10, 11, 12},
+                        "_FillValue", -9999f, "grid_mapping", "crs"));
+        Path inf = file("inf.nc", Map.of("time", 1, "y", 2, "x", 3), X, Y, PROJ,
+                var("time", DOUBLE, "time", new double[] {0}, "units", "hours since 2026-01-01"),
+                var("t", FLOAT, "time y x", new float[] {1, 2, Float.NEGATIVE_INFINITY, 4, 5, 6}, "grid_mapping", "crs"));
+        Path declared = file("declared.nc", Map.of("time", 1, "y", 2, "x", 3), X, Y, PROJ,
+                var("time", DOUBLE, "time", new double[] {0}, "units", "hours since 2026-01-01"),
+                var("t", FLOAT, "time y x", new float[] {1, Float.NaN, 3, 4, 5, 6}, "_FillValue", Float.NaN,
+                        "grid_mapping", "crs"));
+        try (FrameSource src = reader.open(nan, "t")) {
+            assertThat(src.frame(0).values()).containsExactly(1f, 2f, 3f, 4f, 5f, 6f);
+            assertThatThrownBy(() -> src.frame(1)).isInstanceOf(UnusableFileException.class)
+                    .hasMessageContaining("frame 1 of 't' holds NaN at cell (y 0, x 2), not declared as _FillValue");
+        }
+        try (FrameSource src = reader.open(inf, "t")) {
+            assertThatThrownBy(() -> src.frame(0)).hasMessageContaining("holds -Infinity at cell (y 0, x 2)");
+        }
+        try (FrameSource src = reader.open(declared, "t")) {
+            assertThat(src.frame(0).values()).containsExactly(1f, Float.NaN, 3f, 4f, 5f, 6f);
+        }
+    }
+
+    @Test
+    void timesMustIncreaseWithinAFile() throws Exception {
+        Var data = var("v", FLOAT, "time y x", new float[18], "grid_mapping", "crs");
+        Path backwards = file("backwards.nc", Map.of("time", 3, "y", 2, "x", 3), X, Y, PROJ,
+                var("time", DOUBLE, "time", new double[] {0, 10, 5}, "units", "minutes since 2026-01-01"), data);
+        Path repeated = file("repeated.nc", Map.of("time", 3, "y", 2, "x", 3), X, Y, PROJ,
+                var("time", DOUBLE, "time", new double[] {0, 5, 5}, "units", "minutes since 2026-01-01"), data);
+        rejects(backwards, "v").hasMessageContaining("time variable 'time' is not increasing at index 2 "
+                + "(2026-01-01T00:10:00Z then 2026-01-01T00:05:00Z)");
+        rejects(repeated, "v").hasMessageContaining("time variable 'time' is repeated at index 2");
     }
 
     @Test
@@ -232,10 +269,10 @@ class CfNetcdfReaderTest {
     @Test
     void registryNamesItsReaders() {
         assertThat(FrameReaders.byName("cf-netcdf")).isInstanceOf(CfNetcdfReader.class);
-        assertThat(FrameReaders.names()).contains("cf-netcdf");
+        assertThat(FrameReaders.names()).containsExactly("cf-netcdf", "knmi-hdf5");
         assertThatThrownBy(() -> FrameReaders.byName("grib"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown frame reader 'grib'; known readers: cf-netcdf");
+                .hasMessage("unknown frame reader 'grib'; known readers: cf-netcdf, knmi-hdf5");
     }
 
     @Test
