@@ -137,7 +137,7 @@ public final class FrameCatalog {
                     f.timeIndex(), description.variable(), description.units(), grid, f.validCells(), f.min(),
                     f.max(), f.mean())).toList();
             Dataset<Row> frameTable = spark.createDataFrame(frames, FRAME_SCHEMA);
-            frameTable.repartition(frameTable.col("date")).write().partitionBy("date")
+            frameTable.coalesce(1).write().partitionBy("date")
                     .parquet(staging.resolve("frames").toString());
             List<Row> quarantine = contents.rejections().stream()
                     .map(q -> RowFactory.create(q.file(), q.reason(), q.exception())).toList();

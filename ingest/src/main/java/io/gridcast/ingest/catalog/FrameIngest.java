@@ -243,9 +243,18 @@ public final class FrameIngest {
                 gridKey, valid, min, max, sum / valid, null, null);
     }
 
+    /**
+     * The reason without the file name the rows already carry; the exception text is the underlying library
+     * failure where there is one (the reason already says what our own check found).
+     */
     private static FrameRead rejectionRow(InputFile in, int index, Instant time, String reason, Throwable e) {
+        String prefix = in.path() + ": ";
+        String shortReason = reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason;
+        Throwable cause = e instanceof UnusableFileException && e.getCause() != null ? e.getCause() : e;
+        String exception = cause == null ? "" : cause == e && e instanceof UnusableFileException
+                ? e.getClass().getName() : cause.toString();
         return new FrameRead(in.path(), in.size(), in.modified(), index, time, null, null, null, 0, Double.NaN,
-                Double.NaN, Double.NaN, reason, e == null ? "" : e.toString());
+                Double.NaN, Double.NaN, shortReason, exception);
     }
 
     static String gridKey(Grid grid) {
