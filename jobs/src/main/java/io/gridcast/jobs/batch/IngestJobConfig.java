@@ -2,6 +2,7 @@ package io.gridcast.jobs.batch;
 
 import io.gridcast.ingest.catalog.FrameIngest;
 import io.gridcast.jobs.config.GridcastConfig;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -16,6 +17,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration
 public class IngestJobConfig {
 
+    /** The ingest step's exit code when it completed but quarantined at least one file. */
+    public static final String QUARANTINED = "COMPLETED_WITH_QUARANTINE";
+
     @Bean
     public Step ingestStep(JobRepository repository, PlatformTransactionManager tx, StageSupport stages) {
         return new StepBuilder("ingest", repository).tasklet((contribution, context) -> {
@@ -23,12 +27,13 @@ public class IngestJobConfig {
             GridcastConfig config = settings.config();
             FrameIngest.Summary summary = FrameIngest.run(stages.spark(config), new FrameIngest.Request(
                     settings.requireInput(), config.pattern(), settings.variable(), config.reader(),
-                    settings.catalogDir()));
+                    settings.catalogDir(), config.units(settings.variable())));
             contribution.incrementReadCount();
             contribution.incrementWriteCount(summary.frames());
             contribution.getStepExecution().getExecutionContext().putString("summary", summary.describe());
-            context.getStepContext().getStepExecution().setExitStatus(
-                    contribution.getExitStatus().addExitDescription(summary.describe()));
+            // The exit code itself tells a scheduler that files were quarantined; the description counts them.
+            ExitStatus status = summary.quarantinedFiles() > 0 ? new ExitStatus(QUARANTINED) : ExitStatus.COMPLETED;
+            contribution.setExitStatus(status.addExitDescription(summary.describe()));
             return RepeatStatus.FINISHED;
         }, tx).build();
     }

@@ -114,6 +114,9 @@ public final class Gridcast {
                     + JobRunner.failures(execution));
             return JOB_FAILED;
         }
+        execution.getStepExecutions().stream().filter(step -> step.getStepName().equals("ingest")).forEach(step ->
+                out.println("gridcast: ingest: " + step.getExecutionContext().getString("summary", "")
+                        + " (catalog and quarantine in " + settings.catalogDir() + ")"));
         out.println("gridcast: job '" + job + "' completed (run " + settings.run() + ", work folder " + settings.workDir() + ")");
         return 0;
     }

@@ -26,10 +26,11 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     }
 
     /**
-     * Per-variable settings: event thresholds in the variable's own units, and the box widths (in model cells)
-     * of the fractions skill score at each threshold.
+     * Per-variable settings: the units every file must state (compared as UDUNITS units, never rescaled; a file
+     * in other units is quarantined), event thresholds in those units, and the box widths (in model cells) of
+     * the fractions skill score at each threshold.
      */
-    public record Variable(List<Double> thresholds, List<Integer> fssScales) {
+    public record Variable(String units, List<Double> thresholds, List<Integer> fssScales) {
     }
 
     /** {@code map_cases}: how many test cases per region the report draws as maps (the wettest ones). */
@@ -150,6 +151,12 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     public WindowSpec windowSpec() {
         return new WindowSpec(windows.in(), windows.out(), orElse(windows.train(), 0.7),
                 orElse(windows.validation(), 0.15), orElse(windows.cacheFrames(), 4096));
+    }
+
+    /** The units {@code variable} must have, or null when none are configured (files must then agree). */
+    public String units(String variable) {
+        Variable v = variables == null ? null : variables.get(variable);
+        return v == null ? null : v.units();
     }
 
     /** Thresholds for categorical scores of {@code variable}; none configured means none computed. */
