@@ -225,14 +225,19 @@ public final class FrameIngest {
     private static FrameRead frameRow(InputFile in, int index, Instant time, FrameSource source, String gridKey,
                                       Frame frame) {
         long valid = 0;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
         double sum = 0;
+        // Plain comparisons, not Math.min/max: readers give NaN only for missing cells, skipped here anyway.
         for (float v : frame.values()) {
             if (v == v) {
                 valid++;
-                min = Math.min(min, v);
-                max = Math.max(max, v);
+                if (v < min) {
+                    min = v;
+                }
+                if (v > max) {
+                    max = v;
+                }
                 sum += v;
             }
         }

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import ucar.ma2.Array;
+import ucar.ma2.DataType;
 import ucar.ma2.IndexIterator;
 import ucar.ma2.InvalidRangeException;
 import ucar.nc2.Attribute;
@@ -100,6 +101,13 @@ public final class CfNetcdfReader implements FrameReader {
         private final int timeDim;
         /** Integer data with a fill value stay raw after enhancement, so missing values are tested per cell. */
         private final boolean testMissing;
+        /**
+         * For byte and short storage (radar archives are packed shorts): the physical value of every possible
+         * stored value, NaN where missing, made with NetCDF-Java's own unpacking. A frame then decodes with one
+         * table look-up a cell instead of NetCDF-Java's array-wide conversion to doubles (measured the largest
+         * cost of ingest). Null for other types.
+         */
+        private final float[] table;
 
         Source(Path file, NetcdfDataset ds, String name) throws UnusableFileException {
             this.file = file;
@@ -141,6 +149,22 @@ public final class CfNetcdfReader implements FrameReader {
                     : decodeTimes(scalarTime(v));
             this.grid = new Grid(y, x, mapping(v, x, y));
             this.testMissing = data.hasMissing() && !data.getDataType().isFloatingPoint();
+            this.table = decodingTable();
+        }
+
+        private float[] decodingTable() {
+            DataType stored = data.getOriginalDataType();
+            if (stored != DataType.SHORT && stored != DataType.BYTE) {
+                return null;
+            }
+            int n = stored == DataType.SHORT ? 1 << 16 : 1 << 8;
+            float[] t = new float[n];
+            for (int i = 0; i < n; i++) {
+                double v = stored == DataType.SHORT ? data.convertScaleOffsetMissing((short) i)
+                        : data.convertScaleOffsetMissing((byte) i);
+                t[i] = !Double.isFinite(v) || (testMissing && data.isMissing(v)) ? Float.NaN : (float) v;
+            }
+            return t;
         }
 
         /** The 1-D coordinate variable of {@code dim}, checked to be a {@code role} ('X' or 'Y') axis. */
@@ -352,6 +376,9 @@ public final class CfNetcdfReader implements FrameReader {
             if (timeDim >= 0) {
                 origin[timeDim] = index;
             }
+            if (table != null) {
+                return new Frame(times.get(index), grid, data.getShortName(), units(), lookUp(index, origin, shape));
+            }
             Array a;
             try {
                 a = data.read(origin, shape);
@@ -374,6 +401,29 @@ public final class CfNetcdfReader implements FrameReader {
                 requireDeclaredMissing(index, origin, shape, firstNonFinite);
             }
             return new Frame(times.get(index), grid, data.getShortName(), units(), values);
+        }
+
+        private float[] lookUp(int index, int[] origin, int[] shape) throws UnusableFileException {
+            Array stored;
+            try {
+                stored = data.getOriginalVariable().read(origin, shape);
+            } catch (IOException | InvalidRangeException | RuntimeException e) {
+                throw new UnusableFileException(file, "frame " + index + " of '" + data.getFullName()
+                        + "' cannot be read (truncated or corrupt data?)", e);
+            }
+            float[] values = new float[grid.cells()];
+            if (stored.getElementType() == short.class) {
+                short[] raw = (short[]) stored.get1DJavaArray(short.class);
+                for (int k = 0; k < values.length; k++) {
+                    values[k] = table[raw[k] & 0xffff];
+                }
+            } else {
+                byte[] raw = (byte[]) stored.get1DJavaArray(byte.class);
+                for (int k = 0; k < values.length; k++) {
+                    values[k] = table[raw[k] & 0xff];
+                }
+            }
+            return values;
         }
 
         /**

@@ -1,11 +1,18 @@
 package io.gridcast.jobs.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gridcast.ingest.AtomicFiles;
+import io.gridcast.ingest.catalog.FrameIngest;
+import io.gridcast.ingest.catalog.SparkSessions;
 import io.gridcast.features.WindowShape;
 import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
 import io.gridcast.models.TrainableNowcaster;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -17,15 +24,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.apache.spark.sql.SparkSession;
 import org.nd4j.nativeblas.NativeOpsHolder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code gridcast bench}: micro-benchmarks of the models alone, without Spring or Spark. */
+/** {@code gridcast bench}: benchmarks of one stage alone, without Spring: model training steps, or ingest on Spark. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time the models alone (no Spring, no Spark) and print one JSON line.",
-        subcommands = {Bench.Train.class, CommandLine.HelpCommand.class})
+        description = "Time one stage alone (no Spring) and print one JSON line: model training steps, or ingest.",
+        subcommands = {Bench.Train.class, Bench.Ingest.class, CommandLine.HelpCommand.class})
 final class Bench {
 
     @Command(name = "train", mixinStandardHelpOptions = true,
@@ -146,15 +154,114 @@ final class Bench {
             return json;
         }
 
-        private static double median(double[] values) {
+        static double median(double[] values) {
             List<Double> sorted = new ArrayList<>(Arrays.stream(values).boxed().toList());
             Collections.sort(sorted);
             int n = sorted.size();
             return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
         }
 
-        private static double round(double value) {
+        static double round(double value) {
             return Math.round(value * 1e4) / 1e4;
+        }
+    }
+
+    @Command(name = "ingest", mixinStandardHelpOptions = true,
+            description = "Time the ingest of a folder on Spark: start Spark, ingest once to warm up, then time "
+                    + "--runs full ingests (each into a fresh catalog, so nothing is reused) and print one JSON line "
+                    + "with frames, the median seconds and frames_per_s of the timed runs, JVM and Spark start-up "
+                    + "seconds apart, and the peak heap (logs go to standard error).")
+    static final class Ingest implements Callable<Integer> {
+        @Option(names = "--input", required = true, paramLabel = "DIR", description = "archive folder")
+        Path input;
+
+        @Option(names = "--variable", required = true, paramLabel = "NAME", description = "variable to read")
+        String variable;
+
+        @Option(names = "--reader", defaultValue = "cf-netcdf",
+                description = "importer name: cf-netcdf or knmi-hdf5 (default: ${DEFAULT-VALUE})")
+        String reader;
+
+        @Option(names = "--pattern", defaultValue = "*.nc", description = "glob on file names (default: ${DEFAULT-VALUE})")
+        String pattern;
+
+        @Option(names = "--master", defaultValue = "local[*]", description = "Spark master (default: ${DEFAULT-VALUE})")
+        String master;
+
+        @Option(names = "--runs", defaultValue = "3", description = "timed ingests after the warm-up (default: ${DEFAULT-VALUE})")
+        int runs;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (runs < 1) {
+                throw new IllegalArgumentException("--runs: expected 1 or more, got " + runs);
+            }
+            if (!Files.isDirectory(input)) {
+                throw new IllegalArgumentException("--input: folder " + input + " does not exist or is not a folder");
+            }
+            double jvmStart = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+            PrintStream stdout = System.out;
+            System.setOut(System.err);
+            Path scratch = Files.createTempDirectory("gridcast-bench-ingest");
+            try {
+                long t0 = System.nanoTime();
+                SparkSession spark = SparkSessions.create(master, Map.of());
+                double sparkStart = (System.nanoTime() - t0) / 1e9;
+                try {
+                    t0 = System.nanoTime();
+                    FrameIngest.Summary warm = ingest(spark, scratch.resolve("warmup"));
+                    double warmup = (System.nanoTime() - t0) / 1e9;
+                    double[] seconds = new double[runs];
+                    for (int i = 0; i < runs; i++) {
+                        t0 = System.nanoTime();
+                        FrameIngest.Summary s = ingest(spark, scratch.resolve("run" + i));
+                        seconds[i] = (System.nanoTime() - t0) / 1e9;
+                        if (s.frames() != warm.frames()) {
+                            throw new IllegalStateException("run " + i + " read " + s.frames() + " frames, the warm-up "
+                                    + warm.frames());
+                        }
+                    }
+                    double median = Train.median(seconds);
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("bench", "ingest");
+                    json.put("input", input.toString());
+                    json.put("variable", variable);
+                    json.put("reader", reader);
+                    json.put("master", master);
+                    json.put("cores", spark.sparkContext().defaultParallelism());
+                    json.put("files", warm.files());
+                    json.put("quarantined_files", warm.quarantinedFiles());
+                    json.put("frames", warm.frames());
+                    json.put("seconds", Train.round(median));
+                    json.put("frames_per_s", Train.round(warm.frames() / median));
+                    json.put("run_s", Arrays.stream(seconds).map(Train::round).boxed().toList());
+                    json.put("warmup_s", Train.round(warmup));
+                    json.put("jvm_start_s", Train.round(jvmStart));
+                    json.put("spark_start_s", Train.round(sparkStart));
+                    json.put("peak_heap_mb", Math.round(peakHeapBytes() / 1048576.0));
+                    json.put("max_heap_mb", Math.round(Runtime.getRuntime().maxMemory() / 1048576.0));
+                    spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
+                } finally {
+                    spark.stop();
+                }
+            } finally {
+                System.setOut(stdout);
+                AtomicFiles.deleteTree(scratch);
+            }
+            return 0;
+        }
+
+        private FrameIngest.Summary ingest(SparkSession spark, Path catalog) {
+            return FrameIngest.run(spark, new FrameIngest.Request(input, pattern, variable, reader, catalog));
+        }
+
+        /** The sum of every heap pool's peak: what the JVM needed at most. */
+        private static long peakHeapBytes() {
+            return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                    .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
         }
     }
 }
