@@ -25,14 +25,14 @@ public final class DerivedLayers {
 
     @FunctionalInterface
     interface Derivation {
-        StaticField derive(String name, StaticField elevation);
+        StaticField derive(String name, StaticField elevation, GridLocations locations);
     }
 
     private static final Map<String, Derivation> DERIVATIONS = new LinkedHashMap<>();
 
     static {
-        DERIVATIONS.put("slope", (name, z) -> field(name, z, "1", false));
-        DERIVATIONS.put("aspect", (name, z) -> field(name, z, "degree", true));
+        DERIVATIONS.put("slope", (name, z, at) -> field(name, z, at, "1", false));
+        DERIVATIONS.put("aspect", (name, z, at) -> field(name, z, at, "degree", true));
     }
 
     private DerivedLayers() {
@@ -44,15 +44,20 @@ public final class DerivedLayers {
 
     /** Derives layer {@code name} (a derivation name) from {@code elevation}, which must be in metres. */
     static StaticField derive(String name, StaticField elevation) {
+        return derive(name, elevation, new GridLocations(elevation.grid()));
+    }
+
+    /** As {@link #derive(String, StaticField)}, with the grid's cell locations already at hand. */
+    static StaticField derive(String name, StaticField elevation, GridLocations locations) {
         Derivation d = DERIVATIONS.get(name);
         if (d == null) {
             throw new IllegalArgumentException("unknown derived layer '" + name + "'; expected one of " + names());
         }
-        return d.derive(name, elevation);
+        return d.derive(name, elevation, locations);
     }
 
-    private static StaticField field(String name, StaticField z, String units, boolean aspect) {
-        double[][] centres = new GridLocations(z.grid()).centres();
+    private static StaticField field(String name, StaticField z, GridLocations locations, String units, boolean aspect) {
+        double[][] centres = locations.centres();
         double[][] gradient = gradient(z, centres[0], centres[1]);
         float[] out = new float[z.values().length];
         for (int k = 0; k < out.length; k++) {

@@ -44,17 +44,27 @@ final class GridLocations {
         return projection != null;
     }
 
+    /** Computed once: projecting a large grid costs seconds (an ellipsoidal inverse per point). */
+    private double[][] centres;
+    private double[][] corners;
+
     /** {@code [lat, lon]} of every cell centre, row-major like the grid's values. */
-    double[][] centres() {
-        return locate(grid.y().values(), grid.x().values());
+    synchronized double[][] centres() {
+        if (centres == null) {
+            centres = locate(grid.y().values(), grid.x().values());
+        }
+        return centres;
     }
 
     /**
      * {@code [lat, lon]} of the {@code (ny + 1) x (nx + 1)} cell corners, row-major: midway between neighbouring
      * centres, half a spacing beyond the outer ones.
      */
-    double[][] corners() {
-        return locate(edges(grid.y().values()), edges(grid.x().values()));
+    synchronized double[][] corners() {
+        if (corners == null) {
+            corners = locate(edges(grid.y().values()), edges(grid.x().values()));
+        }
+        return corners;
     }
 
     /** Latitude/longitude of one point given in the grid's own coordinates. */

@@ -21,8 +21,8 @@ final class Resampler {
     }
 
     /** {@code method} null: chosen by {@link Regridding#defaultMethod} from the resolutions of source and target. */
-    static Result resample(SourceLayer source, Grid target, String method, boolean categorical) {
-        GridLocations locations = new GridLocations(target);
+    static Result resample(SourceLayer source, GridLocations locations, String method, boolean categorical) {
+        Grid target = locations.grid();
         double[][] centres = locations.centres();
         double[][] corners = locations.corners();
         int ny = target.ny();

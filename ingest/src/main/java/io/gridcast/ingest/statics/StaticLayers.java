@@ -50,6 +50,7 @@ public final class StaticLayers {
     public static List<StaticField> load(List<StaticLayerSpec> layers, Grid grid, Path cacheDir, String key)
             throws IOException {
         validate(layers, key);
+        GridLocations locations = new GridLocations(grid);
         Map<String, StaticField> made = new HashMap<>();
         List<StaticField> out = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
@@ -63,9 +64,9 @@ public final class StaticLayers {
                             + " from; layer '" + from.name() + "' has units '" + from.units() + "' (set its units: m "
                             + "if its file states none)");
                 }
-                field = DerivedLayers.derive(spec.name(), from);
+                field = DerivedLayers.derive(spec.name(), from, locations);
             } else {
-                field = cacheDir == null ? regrid(spec, grid, k) : cached(spec, grid, cacheDir, k);
+                field = cacheDir == null ? regrid(spec, locations, k) : cached(spec, locations, cacheDir, k);
             }
             LOG.info("static layer {}: {} on {}, {} of cells covered", field.name(), field.provenance(),
                     grid.describe(), String.format(Locale.ROOT, "%.1f%%", 100 * field.coverage()));
@@ -151,7 +152,8 @@ public final class StaticLayers {
     }
 
     /** Reads and regrids one file layer onto {@code grid}, without the cache. */
-    static StaticField regrid(StaticLayerSpec spec, Grid grid, String key) {
+    static StaticField regrid(StaticLayerSpec spec, GridLocations locations, String key) {
+        Grid grid = locations.grid();
         Frame read;
         try {
             read = READER.readStatic(spec.file(), spec.variable());
@@ -174,7 +176,7 @@ public final class StaticLayers {
         SourceLayer layer = new SourceLayer(read.grid(), values, registration(spec));
         Resampler.Result r;
         try {
-            r = Resampler.resample(layer, grid, spec.method(), spec.categorical());
+            r = Resampler.resample(layer, locations, spec.method(), spec.categorical());
         } catch (IllegalArgumentException e) {
             throw new StaticLayerException(key, "a source grid and data grid NetCDF-Java can relate (" + spec.file() + ")", e);
         }
@@ -215,13 +217,15 @@ public final class StaticLayers {
         }
     }
 
-    private static StaticField cached(StaticLayerSpec spec, Grid grid, Path cacheDir, String key) throws IOException {
+    private static StaticField cached(StaticLayerSpec spec, GridLocations locations, Path cacheDir, String key)
+            throws IOException {
+        Grid grid = locations.grid();
         Path file = StaticCache.path(cacheDir, spec, grid);
         StaticField hit = StaticCache.read(file, spec, grid);
         if (hit != null) {
             return hit;
         }
-        StaticField field = regrid(spec, grid, key);
+        StaticField field = regrid(spec, locations, key);
         StaticCache.write(file, field);
         return field;
     }
