@@ -1,5 +1,7 @@
 package io.gridcast.jobs.batch;
 
+import io.gridcast.features.Region;
+import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.ingest.catalog.FrameIngest;
 import io.gridcast.jobs.config.GridcastConfig;
 import org.springframework.batch.core.Job;
@@ -12,7 +14,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 
-/** The {@code ingest} job: the archive folder becomes a frame catalog and a quarantine list. */
+/**
+ * The {@code ingest} job: the archive folder becomes a frame catalog and a quarantine list, and each region's
+ * static layers are regridded onto the catalog's grid (once; cached for the later stages).
+ */
 @Configuration
 public class IngestJobConfig {
 
@@ -24,6 +29,10 @@ public class IngestJobConfig {
             FrameIngest.Summary summary = FrameIngest.run(stages.spark(config), new FrameIngest.Request(
                     settings.requireInput(), config.pattern(), settings.variable(), config.reader(),
                     settings.catalogDir()));
+            FrameCatalog catalog = stages.catalog(settings, config);
+            for (Region region : settings.regions(config)) {
+                stages.staticFields(settings, config, catalog, region);
+            }
             contribution.incrementReadCount();
             contribution.incrementWriteCount(summary.frames());
             contribution.getStepExecution().getExecutionContext().putString("summary", summary.describe());
