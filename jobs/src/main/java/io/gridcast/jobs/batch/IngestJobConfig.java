@@ -4,6 +4,7 @@ import io.gridcast.features.Region;
 import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.ingest.catalog.FrameIngest;
 import io.gridcast.jobs.config.GridcastConfig;
+import java.util.List;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -29,9 +30,13 @@ public class IngestJobConfig {
             FrameIngest.Summary summary = FrameIngest.run(stages.spark(config), new FrameIngest.Request(
                     settings.requireInput(), config.pattern(), settings.variable(), config.reader(),
                     settings.catalogDir()));
-            FrameCatalog catalog = stages.catalog(settings, config);
-            for (Region region : settings.regions(config)) {
-                stages.staticFields(settings, config, catalog, region);
+            List<Region> withStaticLayers = settings.regions(config).stream()
+                    .filter(r -> !config.staticLayers(r.name()).isEmpty()).toList();
+            if (!withStaticLayers.isEmpty()) {
+                FrameCatalog catalog = stages.catalog(settings, config);
+                for (Region region : withStaticLayers) {
+                    stages.staticFields(settings, config, catalog, region);
+                }
             }
             contribution.incrementReadCount();
             contribution.incrementWriteCount(summary.frames());
