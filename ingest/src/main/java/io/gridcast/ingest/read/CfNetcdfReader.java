@@ -68,13 +68,35 @@ public final class CfNetcdfReader implements FrameReader {
             throw new UnusableFileException(file, FileSignatures.openFailureReason(e), e);
         }
         try {
-            return new Source(file, ds, variable);
+            return new Source(file, ds, variable, true);
         } catch (UnusableFileException e) {
             closeQuietly(ds);
             throw e;
         } catch (RuntimeException e) {
             closeQuietly(ds);
             throw new UnusableFileException(file, "cannot be read as a CF grid of '" + variable + "'", e);
+        }
+    }
+
+    /**
+     * Reads a variable that has no time, such as an elevation or land-sea mask, with the same checks, coordinate
+     * analysis and missing-value handling as frames. The returned frame's time is null: a static layer has none.
+     */
+    public Frame readStatic(Path file, String variable) throws UnusableFileException {
+        FileSignatures.requireNetcdf(file);
+        NetcdfDataset ds;
+        try {
+            ds = NetcdfDataset.openDataset(file.toString(), ENHANCE, -1, null, null);
+        } catch (IOException | RuntimeException e) {
+            throw new UnusableFileException(file, FileSignatures.openFailureReason(e), e);
+        }
+        try {
+            Source source = new Source(file, ds, variable, false);
+            return new Frame(null, source.grid, variable, source.units(), source.values(0));
+        } catch (RuntimeException e) {
+            throw new UnusableFileException(file, "cannot be read as a static CF grid of '" + variable + "'", e);
+        } finally {
+            closeQuietly(ds);
         }
     }
 
@@ -109,7 +131,8 @@ public final class CfNetcdfReader implements FrameReader {
          */
         private final float[] table;
 
-        Source(Path file, NetcdfDataset ds, String name) throws UnusableFileException {
+        /** {@code timed}: the variable has times (a frame series); false for a static layer, which has none. */
+        Source(Path file, NetcdfDataset ds, String name, boolean timed) throws UnusableFileException {
             this.file = file;
             this.ds = ds;
             Variable v = ds.findVariable(name);
@@ -136,7 +159,7 @@ public final class CfNetcdfReader implements FrameReader {
             for (int i = 0; i < dims.size() - 2; i++) {
                 Dimension d = dims.get(i);
                 Variable c = coordinateVariable(d, CfNetcdfReader::isTimeLike);
-                if (c != null && isTimeLike(c) && tDim < 0) {
+                if (timed && c != null && isTimeLike(c) && tDim < 0) {
                     tDim = i;
                 } else if (d.getLength() != 1) {
                     throw new UnusableFileException(file, "variable '" + name + "' has dimensions " + dimNames(v)
@@ -145,7 +168,7 @@ public final class CfNetcdfReader implements FrameReader {
                 }
             }
             this.timeDim = tDim;
-            this.times = tDim >= 0 ? decodeTimes(coordinateVariable(dims.get(tDim), CfNetcdfReader::isTimeLike))
+            this.times = !timed ? List.of() : tDim >= 0 ? decodeTimes(coordinateVariable(dims.get(tDim), CfNetcdfReader::isTimeLike))
                     : decodeTimes(scalarTime(v));
             this.grid = new Grid(y, x, mapping(v, x, y));
             this.testMissing = data.hasMissing() && !data.getDataType().isFloatingPoint();
@@ -367,6 +390,11 @@ public final class CfNetcdfReader implements FrameReader {
             if (index < 0 || index >= times.size()) {
                 throw new IndexOutOfBoundsException("frame " + index + " of " + file + ", which has " + times.size());
             }
+            return new Frame(times.get(index), grid, data.getShortName(), units(), values(index));
+        }
+
+        /** The physical values of time step {@code index} (0 without a time dimension), NaN where missing. */
+        float[] values(int index) throws UnusableFileException {
             int rank = data.getRank();
             int[] origin = new int[rank];
             int[] shape = new int[rank];
@@ -377,7 +405,7 @@ public final class CfNetcdfReader implements FrameReader {
                 origin[timeDim] = index;
             }
             if (table != null) {
-                return new Frame(times.get(index), grid, data.getShortName(), units(), lookUp(index, origin, shape));
+                return lookUp(index, origin, shape);
             }
             Array a;
             try {
@@ -400,7 +428,7 @@ public final class CfNetcdfReader implements FrameReader {
             if (firstNonFinite >= 0 && data.getDataType().isFloatingPoint()) {
                 requireDeclaredMissing(index, origin, shape, firstNonFinite);
             }
-            return new Frame(times.get(index), grid, data.getShortName(), units(), values);
+            return values;
         }
 
         private float[] lookUp(int index, int[] origin, int[] shape) throws UnusableFileException {

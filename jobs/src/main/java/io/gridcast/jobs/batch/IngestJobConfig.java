@@ -1,7 +1,10 @@
 package io.gridcast.jobs.batch;
 
+import io.gridcast.features.Region;
+import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.ingest.catalog.FrameIngest;
 import io.gridcast.jobs.config.GridcastConfig;
+import java.util.List;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
@@ -13,7 +16,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 
-/** The {@code ingest} job: the archive folder becomes a frame catalog and a quarantine list. */
+/**
+ * The {@code ingest} job: the archive folder becomes a frame catalog and a quarantine list, and each region's
+ * static layers are regridded onto the catalog's grid (once; cached for the later stages).
+ */
 @Configuration
 public class IngestJobConfig {
 
@@ -28,6 +34,14 @@ public class IngestJobConfig {
             FrameIngest.Summary summary = FrameIngest.run(stages.spark(config), new FrameIngest.Request(
                     settings.requireInput(), config.pattern(), settings.variable(), config.reader(),
                     settings.catalogDir(), config.units(settings.variable())));
+            List<Region> withStaticLayers = settings.regions(config).stream()
+                    .filter(r -> !config.staticLayers(r.name()).isEmpty()).toList();
+            if (!withStaticLayers.isEmpty()) {
+                FrameCatalog catalog = stages.catalog(settings, config);
+                for (Region region : withStaticLayers) {
+                    stages.staticFields(settings, config, catalog, region);
+                }
+            }
             contribution.incrementReadCount();
             contribution.incrementWriteCount(summary.frames());
             contribution.getStepExecution().getExecutionContext().putString("summary", summary.describe());

@@ -75,6 +75,11 @@ public record RunSettings(Path configFile, Path inputDir, String variable, Path 
         return workDir.resolve("catalog").resolve(variable);
     }
 
+    /** Static layers regridded onto data grids, one small NetCDF file per layer and grid. */
+    public Path staticDir() {
+        return workDir.resolve("static");
+    }
+
     public Path modelsDir() {
         return workDir.resolve("models").resolve(variable);
     }

@@ -5,6 +5,8 @@ import io.gridcast.features.RegionFeatures;
 import io.gridcast.features.WindowSpec;
 import io.gridcast.ingest.catalog.CatalogEntry;
 import io.gridcast.ingest.catalog.FrameCatalog;
+import io.gridcast.ingest.statics.StaticField;
+import io.gridcast.ingest.statics.StaticLayers;
 import io.gridcast.jobs.config.GridcastConfig;
 import io.gridcast.models.ModelMetadata;
 import io.gridcast.models.ModelRegistry;
@@ -60,6 +62,18 @@ public class StageSupport {
             featuresCache.put(key, cached);
         }
         return cached.features();
+    }
+
+    /**
+     * A region's static layers ({@code static_layers} of the region, else of the configuration) on the catalog's
+     * data grid, in configuration order: regridded once per grid and cached in {@link RunSettings#staticDir()},
+     * read from there afterwards. Empty when none are configured. The fields cover the whole data grid; a
+     * region's cells are cut from them like its frames.
+     */
+    public List<StaticField> staticFields(RunSettings settings, GridcastConfig config, FrameCatalog catalog, Region region)
+            throws IOException {
+        return StaticLayers.load(config.staticLayers(region.name()), catalog.description().grid(), settings.staticDir(),
+                config.staticLayersKey(region.name()));
     }
 
     /** What a stage does with one trained variant of one region. */

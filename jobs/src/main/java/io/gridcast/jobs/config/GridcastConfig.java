@@ -2,8 +2,12 @@ package io.gridcast.jobs.config;
 
 import io.gridcast.features.Region;
 import io.gridcast.features.WindowSpec;
+import io.gridcast.ingest.statics.StaticLayerException;
+import io.gridcast.ingest.statics.StaticLayerSpec;
+import io.gridcast.ingest.statics.StaticLayers;
 import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,8 +18,9 @@ import java.util.Set;
  * The YAML configuration, bound key by key (snake_case in the file); unknown keys are errors. See
  * {@code conf/demo.yml} for a commented example.
  */
-public record GridcastConfig(Input input, Spark spark, Map<String, Variable> variables, List<RegionEntry> regions,
-                             Windows windows, List<ModelEntry> models, Report report) {
+public record GridcastConfig(Input input, Spark spark, Map<String, Variable> variables,
+                             List<StaticLayerEntry> staticLayers, List<RegionEntry> regions, Windows windows,
+                             List<ModelEntry> models, Report report) {
 
     /** Where the archive is and what to read from it. */
     public record Input(String dir, String variable, String pattern, String reader) {
@@ -40,7 +45,23 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     public record Box(Double xMin, Double xMax, Double yMin, Double yMax) {
     }
 
-    public record RegionEntry(String name, Box box, Double cellSize) {
+    /**
+     * A static layer: from a NetCDF {@code file} (relative to the current folder) and {@code variable}, regridded
+     * by {@code method} (default: bilinear, or area-mean from a much finer source; nearest or majority when
+     * {@code categorical}); or computed ({@code slope}, {@code aspect}) from the layer named by {@code derived_from}.
+     * {@code fill_missing}: a value for the source's missing cells; {@code units}: when the file states none.
+     */
+    public record StaticLayerEntry(String name, String file, String variable, String method, Boolean categorical,
+                                   Double fillMissing, String units, String derivedFrom) {
+
+        StaticLayerSpec spec() {
+            return new StaticLayerSpec(name, file == null ? null : Path.of(file), variable, method,
+                    Boolean.TRUE.equals(categorical), fillMissing, units, derivedFrom);
+        }
+    }
+
+    /** {@code static_layers}, when given, replaces the top-level list for this region. */
+    public record RegionEntry(String name, Box box, Double cellSize, List<StaticLayerEntry> staticLayers) {
     }
 
     public record Windows(Integer in, Integer out, Double train, Double validation, Integer cacheFrames) {
@@ -80,6 +101,10 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                 throw new ConfigException(key, e.getMessage());
             }
         }
+        validateStaticLayers(staticLayers, "static_layers");
+        for (int i = 0; i < regions.size(); i++) {
+            validateStaticLayers(regions.get(i).staticLayers(), "regions[" + i + "].static_layers");
+        }
         if (variables != null) {
             variables.forEach((name, v) -> {
                 if (v != null && v.fssScales() != null && v.fssScales().stream().anyMatch(scale -> scale == null || scale < 1)) {
@@ -109,6 +134,21 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                 throw new ConfigException(key + ".name", "a unique name of letters, digits, '_' or '-', got '" + m.name() + "'");
             }
         }
+    }
+
+    private static void validateStaticLayers(List<StaticLayerEntry> layers, String key) {
+        if (layers == null) {
+            return;
+        }
+        try {
+            StaticLayers.validate(specs(layers), key);
+        } catch (StaticLayerException e) {
+            throw new ConfigException(e.key(), e.expected());
+        }
+    }
+
+    private static List<StaticLayerSpec> specs(List<StaticLayerEntry> layers) {
+        return layers.stream().map(StaticLayerEntry::spec).toList();
     }
 
     private static void require(Object value, String key) {
@@ -146,6 +186,29 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
 
     private static Region region(RegionEntry r) {
         return new Region(r.name(), r.box().xMin(), r.box().xMax(), r.box().yMin(), r.box().yMax(), r.cellSize());
+    }
+
+    /**
+     * The static layers of a region: its own {@code static_layers} if it has them, else the top-level list (empty
+     * when neither is configured). Load them onto a data grid with {@link StaticLayers#load}, keys as
+     * {@link #staticLayersKey}.
+     */
+    public List<StaticLayerSpec> staticLayers(String region) {
+        RegionEntry entry = regionEntry(region);
+        List<StaticLayerEntry> layers = entry.staticLayers() != null ? entry.staticLayers() : staticLayers;
+        return layers == null ? List.of() : specs(layers);
+    }
+
+    /** The configuration key of a region's static layers, for error messages. */
+    public String staticLayersKey(String region) {
+        int i = regions.indexOf(regionEntry(region));
+        return regions.get(i).staticLayers() != null ? "regions[" + i + "].static_layers" : "static_layers";
+    }
+
+    private RegionEntry regionEntry(String name) {
+        return regions.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow(() ->
+                new ConfigException("regions", "a region named '" + name + "'; configured: "
+                        + regions.stream().map(RegionEntry::name).toList()));
     }
 
     public WindowSpec windowSpec() {

@@ -3,9 +3,13 @@ package io.gridcast.jobs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gridcast.ingest.statics.StaticLayerSpec;
+import io.gridcast.ingest.synth.SyntheticArchive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,5 +91,56 @@ class ConfigLoaderTest {
     void anUnknownRegionNameListsTheConfiguredOnes() {
         assertThatThrownBy(() -> ConfigLoader.load(DEMO).region("north"))
                 .hasMessageContaining("a region named 'north'; configured: [west, east]");
+    }
+
+    /** The demo configuration with {@code layers} (YAML list items) as its top-level static_layers. */
+    private Path demoWithStaticLayers(String layers) throws IOException {
+        return demoWith("\nregions:\n", "\nstatic_layers:\n" + layers + "\nregions:\n");
+    }
+
+    private Path elevationFile() throws IOException {
+        return SyntheticArchive.write(dir.resolve("synth"), new SyntheticArchive.Spec(1, 16, 1L, Duration.ofMinutes(5),
+                Instant.parse("2026-01-01T00:00:00Z"))).elevation();
+    }
+
+    @Test
+    void staticLayersApplyToEveryRegionUnlessARegionListsItsOwn() throws IOException {
+        Path elevation = elevationFile();
+        Path file = demoWithStaticLayers("  - {name: elevation, file: " + elevation + ", variable: elevation}\n"
+                + "  - {name: slope, derived_from: elevation}");
+        String yaml = Files.readString(file).replace("    cell_size: 1.0\n\nwindows:", "    cell_size: 1.0\n"
+                + "    static_layers:\n      - {name: terrain, file: " + elevation + ", variable: elevation, method: area-mean}\n\nwindows:");
+        Files.writeString(file, yaml);
+
+        GridcastConfig config = ConfigLoader.load(file);
+
+        assertThat(config.staticLayers("west")).containsExactly(StaticLayerSpec.continuous("elevation", elevation, "elevation"),
+                StaticLayerSpec.derived("slope", "elevation"));
+        assertThat(config.staticLayersKey("west")).isEqualTo("static_layers");
+        assertThat(config.staticLayers("east")).containsExactly(
+                StaticLayerSpec.continuous("terrain", elevation, "elevation").withMethod("area-mean"));
+        assertThat(config.staticLayersKey("east")).isEqualTo("regions[1].static_layers");
+        assertThat(ConfigLoader.load(DEMO).staticLayers("west")).as("none configured").isEmpty();
+    }
+
+    @Test
+    void aStaticLayerWithAMissingFileVariableOrMethodNamesTheKeyAndTheFile() throws IOException {
+        Path elevation = elevationFile();
+        Path missing = demoWithStaticLayers("  - {name: elevation, file: " + dir.resolve("etopo.nc") + ", variable: ROSE}");
+        assertThatThrownBy(() -> ConfigLoader.load(missing)).hasMessage(missing + ": static_layers[0].file: expected an "
+                + "existing NetCDF file, " + dir.resolve("etopo.nc") + " does not exist");
+
+        Path variable = demoWithStaticLayers("  - {name: elevation, file: " + elevation + ", variable: ROSE}");
+        assertThatThrownBy(() -> ConfigLoader.load(variable)).hasMessageStartingWith(variable + ": static_layers[0].variable: "
+                + "expected a variable of " + elevation + ", it has no 'ROSE'; it has ");
+
+        Path method = demoWithStaticLayers("  - {name: land_sea, file: " + elevation + ", variable: elevation, categorical: true, method: bilinear}");
+        assertThatThrownBy(() -> ConfigLoader.load(method)).hasMessageContaining(method + ": static_layers[0].method: "
+                + "expected nearest or majority for the categorical layer 'land_sea'");
+
+        Path unknownKey = demoWithStaticLayers("  - {name: elevation, file: " + elevation + ", varible: elevation}");
+        assertThatThrownBy(() -> ConfigLoader.load(unknownKey)).hasMessageStartingWith(unknownKey
+                + ": unknown key 'static_layers[0].varible'; expected one of: categorical, derived_from, file, fill_missing, "
+                + "method, name, units, variable");
     }
 }

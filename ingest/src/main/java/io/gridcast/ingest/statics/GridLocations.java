@@ -1,0 +1,148 @@
+package io.gridcast.ingest.statics;
+
+import io.gridcast.ingest.grid.Axis;
+import io.gridcast.ingest.grid.Grid;
+import io.gridcast.ingest.grid.GridMapping;
+import java.util.Formatter;
+import java.util.Locale;
+import java.util.Map;
+import ucar.nc2.Attribute;
+import ucar.nc2.Variable;
+import ucar.nc2.dataset.CoordTransBuilder;
+import ucar.nc2.dataset.CoordinateTransform;
+import ucar.nc2.dataset.NetcdfDataset;
+import ucar.nc2.dataset.ProjectionCT;
+import ucar.ma2.Array;
+import ucar.unidata.geoloc.LatLonPoint;
+import ucar.unidata.geoloc.ProjectionImpl;
+import ucar.unidata.geoloc.ProjectionPoint;
+
+/**
+ * Where a grid lies on the Earth: latitude and longitude of its cell centres and of its cell corners. Projected
+ * grids go through NetCDF-Java's own CF grid-mapping builders ({@code ucar.unidata.geoloc}), so every mapping
+ * NetCDF-Java knows (Albers, polar stereographic, Lambert conformal, rotated pole, ...) works unchanged.
+ */
+final class GridLocations {
+
+    private final Grid grid;
+    /** Null for a latitude/longitude grid. */
+    private final ProjectionImpl projection;
+    /** Projection coordinates in the grid's axis units times this give NetCDF-Java's km. */
+    private final double toKm;
+
+    GridLocations(Grid grid) {
+        this.grid = grid;
+        this.projection = grid.mapping() == null ? null : projection(grid.mapping(), grid.x().units());
+        this.toKm = grid.mapping() == null ? 1 : kilometresPer(grid.x());
+    }
+
+    Grid grid() {
+        return grid;
+    }
+
+    boolean projected() {
+        return projection != null;
+    }
+
+    /** Computed once: projecting a large grid costs seconds (an ellipsoidal inverse per point). */
+    private double[][] centres;
+    private double[][] corners;
+
+    /** {@code [lat, lon]} of every cell centre, row-major like the grid's values. */
+    synchronized double[][] centres() {
+        if (centres == null) {
+            centres = locate(grid.y().values(), grid.x().values());
+        }
+        return centres;
+    }
+
+    /**
+     * {@code [lat, lon]} of the {@code (ny + 1) x (nx + 1)} cell corners, row-major: midway between neighbouring
+     * centres, half a spacing beyond the outer ones.
+     */
+    synchronized double[][] corners() {
+        if (corners == null) {
+            corners = locate(edges(grid.y().values()), edges(grid.x().values()));
+        }
+        return corners;
+    }
+
+    /** Latitude/longitude of one point given in the grid's own coordinates. */
+    double[] latLon(double y, double x) {
+        if (projection == null) {
+            return new double[] {y, x};
+        }
+        LatLonPoint p = projection.projToLatLon(x * toKm, y * toKm);
+        return new double[] {p.getLatitude(), p.getLongitude()};
+    }
+
+    /** The grid's own {@code [y, x]} of a latitude/longitude (NaN where the projection has no image). */
+    double[] gridCoordinates(double lat, double lon) {
+        if (projection == null) {
+            return new double[] {lat, lon};
+        }
+        ProjectionPoint p = projection.latLonToProj(lat, lon);
+        return new double[] {p.getY() / toKm, p.getX() / toKm};
+    }
+
+    private double[][] locate(double[] ys, double[] xs) {
+        int n = ys.length * xs.length;
+        double[] lat = new double[n];
+        double[] lon = new double[n];
+        for (int j = 0; j < ys.length; j++) {
+            for (int i = 0; i < xs.length; i++) {
+                double[] p = latLon(ys[j], xs[i]);
+                lat[j * xs.length + i] = p[0];
+                lon[j * xs.length + i] = p[1];
+            }
+        }
+        return new double[][] {lat, lon};
+    }
+
+    static double[] edges(double[] centres) {
+        int n = centres.length;
+        double[] e = new double[n + 1];
+        for (int k = 1; k < n; k++) {
+            e[k] = (centres[k - 1] + centres[k]) / 2;
+        }
+        e[0] = centres[0] - (centres[1] - centres[0]) / 2;
+        e[n] = centres[n - 1] + (centres[n - 1] - centres[n - 2]) / 2;
+        return e;
+    }
+
+    /** Kilometres per unit of a projection axis (m, km); other units are an error naming the axis. */
+    static double kilometresPer(Axis axis) {
+        return switch (axis.units().toLowerCase(Locale.ROOT)) {
+            case "m", "meter", "meters", "metre", "metres" -> 0.001;
+            case "km", "kilometer", "kilometers", "kilometre", "kilometres" -> 1.0;
+            default -> throw new IllegalArgumentException("projection axis '" + axis.name() + "' has units '"
+                    + axis.units() + "'; expected m or km");
+        };
+    }
+
+    /**
+     * NetCDF-Java's projection for a CF grid mapping, built by its CF transform builders from the mapping's
+     * attributes (false easting/northing are in the axis units, as CF says).
+     */
+    static ProjectionImpl projection(GridMapping mapping, String axisUnits) {
+        NetcdfDataset ds = new NetcdfDataset();
+        Variable v = new Variable(ds, null, null, mapping.variable());
+        for (Map.Entry<String, String> e : mapping.textAttributes().entrySet()) {
+            v.addAttribute(new Attribute(e.getKey(), e.getValue()));
+        }
+        for (Map.Entry<String, double[]> e : mapping.numberAttributes().entrySet()) {
+            v.addAttribute(new Attribute(e.getKey(), Array.factory(e.getValue())));
+        }
+        if (!mapping.textAttributes().containsKey("units")) {
+            v.addAttribute(new Attribute("units", axisUnits));
+        }
+        Formatter info = new Formatter();
+        Formatter errors = new Formatter();
+        CoordinateTransform ct = CoordTransBuilder.makeCoordinateTransform(ds, v, info, errors);
+        if (!(ct instanceof ProjectionCT p) || p.getProjection() == null) {
+            throw new IllegalArgumentException("grid mapping '" + mapping.variable() + "' ("
+                    + mapping.mappingName() + ") is not a projection NetCDF-Java can build: " + errors.toString().trim());
+        }
+        return p.getProjection();
+    }
+}
