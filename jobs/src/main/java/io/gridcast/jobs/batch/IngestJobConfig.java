@@ -1,6 +1,8 @@
 package io.gridcast.jobs.batch;
 
 import io.gridcast.ingest.catalog.FrameIngest;
+import java.util.ArrayList;
+import java.util.List;
 import io.gridcast.jobs.config.GridcastConfig;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
@@ -21,14 +23,20 @@ public class IngestJobConfig {
         return new StepBuilder("ingest", repository).tasklet((contribution, context) -> {
             RunSettings settings = stages.settings(context);
             GridcastConfig config = settings.config();
-            FrameIngest.Summary summary = FrameIngest.run(stages.spark(config), new FrameIngest.Request(
-                    settings.requireInput(), config.pattern(), settings.variable(), config.reader(),
-                    settings.catalogDir()));
-            contribution.incrementReadCount();
-            contribution.incrementWriteCount(summary.frames());
-            contribution.getStepExecution().getExecutionContext().putString("summary", summary.describe());
+            // One catalog per input variable (windows.inputs), each read from the same archive folder.
+            List<String> summaries = new ArrayList<>();
+            for (String variable : config.inputs(settings.variable())) {
+                FrameIngest.Summary summary = FrameIngest.run(stages.spark(config), new FrameIngest.Request(
+                        settings.requireInput(), config.pattern(), variable, config.reader(),
+                        settings.catalogDir(variable)));
+                contribution.incrementReadCount();
+                contribution.incrementWriteCount(summary.frames());
+                summaries.add(summary.describe());
+            }
+            String summary = String.join("; ", summaries);
+            contribution.getStepExecution().getExecutionContext().putString("summary", summary);
             context.getStepContext().getStepExecution().setExitStatus(
-                    contribution.getExitStatus().addExitDescription(summary.describe()));
+                    contribution.getExitStatus().addExitDescription(summary));
             return RepeatStatus.FINISHED;
         }, tx).build();
     }
