@@ -13,7 +13,7 @@ public record TransformSpec(String method, double rainThreshold) implements Seri
     public TransformSpec {
         Transforms.byName(method);
         if ("db".equals(method) && !(rainThreshold > 0)) {
-            throw new IllegalArgumentException("the db transform needs a positive rain_threshold, got " + rainThreshold);
+            throw new IllegalArgumentException("a positive rain_threshold for the db transform, got " + rainThreshold);
         }
     }
 

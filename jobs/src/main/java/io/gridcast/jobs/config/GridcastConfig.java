@@ -104,6 +104,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                 }
                 try {
                     transform(name);
+                } catch (ConfigException e) {
+                    throw e;
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException("variables." + name, e.getMessage());
                 }
@@ -122,6 +124,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
         }
         try {
             windowSpec();
+        } catch (ConfigException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw new ConfigException("windows", e.getMessage());
         }
