@@ -2,37 +2,132 @@ package io.gridcast.features;
 
 import io.gridcast.ingest.catalog.CatalogEntry;
 import io.gridcast.ingest.catalog.FrameCatalog;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import org.apache.spark.sql.SparkSession;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything the models need of one region: its grid, its frames, the training-period normalisation and the
- * window plan. {@link #iterator} streams one split.
+ * Everything the models need of one region: its grid, the frame shards, the channels with their
+ * training-period transforms, and the window plan. {@link #iterator} streams one split.
+ *
+ * @param frames the target's frames in physical units (verification, maps)
  */
-public record RegionFeatures(RegionGrid regionGrid, RegionFrames frames, Normalisation normalisation, WindowPlan plan,
-                             WindowShape shape) {
+public record RegionFeatures(RegionGrid regionGrid, RegionFrames frames, WindowSource source, WindowPlan plan,
+                             WindowShape shape, WindowSpec spec) {
 
     private static final Logger log = LoggerFactory.getLogger(RegionFeatures.class);
 
-    public static RegionFeatures prepare(SparkSession spark, FrameCatalog catalog, Region region, WindowSpec spec) {
-        RegionGrid regionGrid = RegionGrid.of(region, catalog.description().grid());
-        List<CatalogEntry> entries = catalog.entries();
-        WindowPlan plan = WindowPlan.of(entries, catalog.step(), spec.in(), spec.out(), spec.trainFraction(),
-                spec.validationFraction());
-        int lastTrainFrame = plan.train().starts().get(plan.train().starts().size() - 1) + spec.in() + spec.out();
-        Normalisation normalisation = Normalisation.compute(spark, catalog, regionGrid, entries.subList(0, lastTrainFrame));
-        WindowShape shape = new WindowShape(spec.in(), spec.out(), 1, regionGrid.height(), regionGrid.width());
-        log.info("features {}: {} on {}x{} cells, training mean {} std {} {}; {}", region.name(),
-                catalog.description().variable(), shape.height(), shape.width(),
-                String.format("%.4g", normalisation.mean()), String.format("%.4g", normalisation.std()),
-                catalog.description().units(), plan.describe());
-        return new RegionFeatures(regionGrid, new RegionFrames(catalog, regionGrid, spec.cacheFrames()), normalisation,
-                plan, shape);
+    /**
+     * Cuts the region from every input catalog into shards under {@code dir} (once), plans the windows on the
+     * first input's timeline (a time counts only where every input has a frame), and fits each channel's
+     * transform on the training frames, on Spark.
+     *
+     * @param inputs  the dynamic inputs; the first is the forecast target
+     * @param statics static layers on the same data grid, after the dynamic channels
+     * @param dir     the region's shard folder, e.g. {@code <work>/features/<variable>/<region>}
+     */
+    public static RegionFeatures prepare(SparkSession spark, List<DynamicInput> inputs, List<StaticChannel> statics,
+                                         Region region, WindowSpec spec, Path dir) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("region '" + region.name() + "': no input variables");
+        }
+        FrameCatalog target = inputs.get(0).catalog();
+        RegionGrid regionGrid = RegionGrid.of(region, target.description().grid());
+        List<CatalogEntry> timeline = target.entries();
+        List<FrameShards.Source> sources = new ArrayList<>();
+        for (DynamicInput input : inputs) {
+            FrameCatalog.Description d = input.catalog().description();
+            if (!d.grid().equals(target.description().grid())) {
+                throw new IllegalArgumentException("input variable '" + d.variable() + "' is on another grid than '"
+                        + target.description().variable() + "' (" + d.grid().describe() + " vs "
+                        + target.description().grid().describe() + "): input channels must share one grid");
+            }
+            Map<Instant, CatalogEntry> byTime = new HashMap<>();
+            input.catalog().entries().forEach(e -> byTime.put(e.time(), e));
+            List<CatalogEntry> aligned = new ArrayList<>(timeline.size());
+            timeline.forEach(e -> aligned.add(byTime.get(e.time())));
+            sources.add(new FrameShards.Source(d.variable(), d.reader(), aligned));
+        }
+        FrameShards shards = FrameShards.prepare(spark, dir, regionGrid, sources, spec.shardFrames());
+        String[] problems = new String[timeline.size()];
+        float[] missing = shards.index().missing();
+        for (int f = 0; f < problems.length; f++) {
+            problems[f] = missing[f] < 0 ? WindowPlan.MISSING_CHANNEL
+                    : missing[f] > spec.maxMissing() ? WindowPlan.MISSING_CELLS : null;
+        }
+        List<Instant> times = timeline.stream().map(CatalogEntry::time).toList();
+        WindowPlan plan = WindowPlan.of(times, problems, target.step(), spec);
+
+        TreeSet<Integer> trainingFrames = new TreeSet<>();
+        for (int start : plan.train().starts()) {
+            for (int k = 0; k < spec.in() + spec.out(); k++) {
+                trainingFrames.add(start + k);
+            }
+        }
+        List<FeatureChannel> channels = new ArrayList<>();
+        for (int c = 0; c < inputs.size(); c++) {
+            TransformSpec transform = inputs.get(c).transform();
+            Statistics statistics = shards.statistics(spark, c, transform, new ArrayList<>(trainingFrames));
+            channels.add(new FeatureChannel(sources.get(c).variable(), "dynamic", transform.fit(statistics)));
+        }
+        List<float[]> staticValues = new ArrayList<>();
+        for (StaticChannel layer : statics) {
+            if (layer.dataGridValues().length != regionGrid.sourceGrid().ny() * regionGrid.sourceGrid().nx()) {
+                throw new IllegalArgumentException("static layer '" + layer.name() + "' holds "
+                        + layer.dataGridValues().length + " values, the data grid " + regionGrid.sourceGrid().ny()
+                        + " x " + regionGrid.sourceGrid().nx());
+            }
+            float[] values = layer.categorical() ? regionGrid.extractMode(layer.dataGridValues())
+                    : regionGrid.extract(layer.dataGridValues());
+            staticValues.add(values);
+            // Static layers have no time: their region statistics leak nothing between splits.
+            TransformSpec transform = layer.categorical() ? new TransformSpec("none", 0) : TransformSpec.STANDARDISE;
+            channels.add(new FeatureChannel(layer.name(), "static", transform.fit(Statistics.ofValues(values))));
+        }
+        WindowShape shape = new WindowShape(spec.in(), spec.out(), channels.size(), regionGrid.height(),
+                regionGrid.width());
+        WindowSource source = new WindowSource(shards, staticValues, shape, channels);
+        Statistics t = channels.get(0).transform().statistics();
+        log.info("features {}: {} on {}x{} cells, channels {}, {} training statistics mean {} std {} p99 {}; {}",
+                region.name(), target.description().variable(), shape.height(), shape.width(),
+                channels.stream().map(FeatureChannel::name).toList(), channels.get(0).transform().method(),
+                String.format("%.4g", t.mean()), String.format("%.4g", t.std()), String.format("%.4g", t.p99()),
+                plan.describe());
+        return new RegionFeatures(regionGrid, new RegionFrames(timeline,
+                shards.reader(Math.max(2, spec.cacheFrames() / spec.shardFrames()))), source, plan, shape, spec);
     }
 
+    /** The channels in order, with their fitted transforms: what the model metadata records. */
+    public List<FeatureChannel> channels() {
+        return source.channels();
+    }
+
+    /** Streams {@code split} with the features' own transforms; training windows are augmented as configured. */
     public WindowIterator iterator(WindowPlan.Split split, int batchSize, Long shuffleSeed) {
-        return new WindowIterator(frames, normalisation, shape, split.starts(), batchSize, shuffleSeed);
+        return iterator(split, batchSize, shuffleSeed, channels());
+    }
+
+    /**
+     * Streams {@code split} under a trained model's own transforms. Augmentation applies to the training split
+     * only, and only when shuffled; validation and test windows are never altered.
+     */
+    public WindowIterator iterator(WindowPlan.Split split, int batchSize, Long shuffleSeed,
+                                   List<FeatureChannel> fitted) {
+        List<String> augment = "train".equals(split.name()) && shuffleSeed != null ? spec.augment() : List.of();
+        return new WindowIterator(source.withChannels(fitted), split.starts(), batchSize, shuffleSeed, augment,
+                spec.prefetchBatches(), spec.shuffleShards());
+    }
+
+    /** The model inputs {@code [1, in, channels, h, w]} of the window starting at frame {@code start}. */
+    public INDArray inputs(int start, List<FeatureChannel> fitted) {
+        return source.withChannels(fitted).inputs(start);
     }
 }

@@ -90,6 +90,31 @@ public record RegionGrid(Region region, int y0, int x0, int factor, Grid sourceG
         return out;
     }
 
+    /** For a categorical layer: the most common class of each block (the smallest on a tie), missing left out. */
+    public float[] extractMode(float[] source) {
+        int sourceNx = sourceGrid.nx();
+        float[] out = new float[height() * width()];
+        for (int j = 0; j < height(); j++) {
+            for (int i = 0; i < width(); i++) {
+                java.util.TreeMap<Float, Integer> counts = new java.util.TreeMap<>();
+                for (int dj = 0; dj < factor; dj++) {
+                    int row = (y0 + j * factor + dj) * sourceNx + x0 + i * factor;
+                    for (int di = 0; di < factor; di++) {
+                        float v = source[row + di];
+                        if (!Float.isNaN(v)) {
+                            counts.merge(v, 1, Integer::sum);
+                        }
+                    }
+                }
+                out[j * width() + i] = counts.isEmpty() ? Float.NaN
+                        : counts.entrySet().stream().max(java.util.Map.Entry.<Float, Integer>comparingByValue()
+                                .thenComparing(java.util.Map.Entry.comparingByKey(java.util.Comparator.reverseOrder())))
+                        .orElseThrow().getKey();
+            }
+        }
+        return out;
+    }
+
     @Override
     public String toString() {
         return region.name() + " " + height() + "x" + width() + " (from " + Arrays.toString(new int[] {y0, x0})

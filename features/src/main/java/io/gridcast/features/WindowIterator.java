@@ -1,126 +1,220 @@
 package io.gridcast.features;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.point;
-
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Streams normalised windows to training as DL4J mini-batches: features {@code [batch, in, channels, h, w]}
- * (channel 0 the variable), labels {@code [batch, out, h, w]}. Frames come from {@link RegionFrames}, so
- * memory is bounded by its cache and one batch. Missing cells become the normalised mean (0), counted.
+ * Streams windows to training as DL4J mini-batches: features {@code [batch, in, channels, h, w]} (channel 0 the
+ * target variable), labels {@code [batch, out, h, w]}, in model units. A background thread builds batches from
+ * the frame shards into a bounded queue of {@code prefetch} batches, so memory is bounded by the batch size, the
+ * prefetch depth and a few decompressed shards, not by the archive. With a seed the windows are shuffled
+ * reproducibly across shards: the shards' order is shuffled, then the windows of every {@code shuffleShards}
+ * consecutive shards of that order are shuffled together; each {@link #reset} draws the next epoch's order.
+ * An error on the streaming thread is raised by {@link #hasNext}/{@link #next} on the caller's thread.
  */
-public final class WindowIterator implements DataSetIterator {
+public final class WindowIterator implements DataSetIterator, AutoCloseable {
 
-    private final RegionFrames frames;
-    private final Normalisation normalisation;
-    private final WindowShape shape;
+    private static final Object END = new Object();
+
+    private record Failure(Throwable cause) {
+    }
+
+    private final WindowSource source;
     private final List<Integer> starts;
     private final int batchSize;
+    private final int prefetch;
+    private final int shuffleShards;
     private final Random shuffle;
+    private final boolean rotate;
+    private final boolean mirror;
+    private final AtomicLong missingCells = new AtomicLong();
     private List<Integer> order;
-    private int cursor;
-    private long missingCells;
+    private int[] quarterTurns;
+    private boolean[] mirrored;
+    private BlockingQueue<Object> queue;
+    private Thread producer;
+    private Object pending;
 
     /**
      * @param shuffleSeed null keeps time order (validation, test); a seed reshuffles every epoch reproducibly
+     * @param augment     augmentations drawn per window from the seed ({@link WindowSpec#AUGMENTATIONS}); only
+     *                    with a seed, so only for training
      */
-    public WindowIterator(RegionFrames frames, Normalisation normalisation, WindowShape shape, List<Integer> starts,
-                          int batchSize, Long shuffleSeed) {
-        if (shape.channels() != 1) {
-            throw new IllegalArgumentException("windows carry 1 channel (the variable), shape asks for " + shape.channels());
+    public WindowIterator(WindowSource source, List<Integer> starts, int batchSize, Long shuffleSeed,
+                          List<String> augment, int prefetch, int shuffleShards) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be 1 or more, got " + batchSize);
         }
-        this.frames = frames;
-        this.normalisation = normalisation;
-        this.shape = shape;
+        if (!augment.isEmpty() && shuffleSeed == null) {
+            throw new IllegalArgumentException("augmentation " + augment + " needs a seed: it is for training only");
+        }
+        // Windows of a pool of shards may reach into the next shard: room for twice the pool, and one ahead.
+        this.source = source.withCache(2 * shuffleShards + 2);
         this.starts = List.copyOf(starts);
         this.batchSize = batchSize;
+        this.prefetch = prefetch;
+        this.shuffleShards = shuffleShards;
         this.shuffle = shuffleSeed == null ? null : new Random(shuffleSeed);
+        this.rotate = augment.contains("rot90");
+        this.mirror = augment.contains("flip");
         reset();
     }
 
-    /** Inputs of the window starting at catalog index {@code start}: {@code [1, in, 1, h, w]}, normalised. */
-    public INDArray inputs(int start) {
-        INDArray x = Nd4j.create(DataType.FLOAT, 1, shape.in(), 1, shape.height(), shape.width());
-        fill(x.get(point(0), all(), point(0)), start);
-        return x;
+    /** Window start frames in the order this epoch streams them. */
+    public List<Integer> order() {
+        return order;
     }
 
-    /** Writes frames {@code first, first + 1, ...} normalised into {@code target} {@code [frames, h, w]}. */
-    private void fill(INDArray target, int first) {
-        for (int t = 0; t < target.size(0); t++) {
-            float[] physical = frames.frame(first + t);
-            float[] values = new float[physical.length];
-            for (int i = 0; i < physical.length; i++) {
-                if (Float.isNaN(physical[i])) {
-                    missingCells++;
-                } else {
-                    values[i] = normalisation.normalise(physical[i]);
+    /** Missing cell values met so far (set to 0 in model units). */
+    public long missingCells() {
+        return missingCells.get();
+    }
+
+    @Override
+    public synchronized void reset() {
+        stop();
+        order = shuffle == null ? new ArrayList<>(starts) : shuffledOrder();
+        quarterTurns = new int[order.size()];
+        mirrored = new boolean[order.size()];
+        boolean square = source.shape().height() == source.shape().width();
+        for (int w = 0; w < order.size() && shuffle != null; w++) {
+            quarterTurns[w] = !rotate ? 0 : square ? shuffle.nextInt(4) : 2 * shuffle.nextInt(2);
+            mirrored[w] = mirror && shuffle.nextBoolean();
+        }
+        queue = new ArrayBlockingQueue<>(prefetch);
+        pending = null;
+    }
+
+    private List<Integer> shuffledOrder() {
+        int shardFrames = source.shards().index().shardFrames();
+        Map<Integer, List<Integer>> byShard = new LinkedHashMap<>();
+        for (int start : starts) {
+            byShard.computeIfAbsent(start / shardFrames, s -> new ArrayList<>()).add(start);
+        }
+        List<List<Integer>> shards = new ArrayList<>(byShard.values());
+        Collections.shuffle(shards, shuffle);
+        List<Integer> shuffled = new ArrayList<>(starts.size());
+        for (int s = 0; s < shards.size(); s += shuffleShards) {
+            List<Integer> pool = new ArrayList<>();
+            shards.subList(s, Math.min(shards.size(), s + shuffleShards)).forEach(pool::addAll);
+            Collections.shuffle(pool, shuffle);
+            shuffled.addAll(pool);
+        }
+        return shuffled;
+    }
+
+    private void produce(List<Integer> windows, int[] turns, boolean[] mirrors, BlockingQueue<Object> out) {
+        try {
+            WindowShape shape = source.shape();
+            int inputSize = shape.in() * shape.channels() * shape.height() * shape.width();
+            int labelSize = shape.out() * shape.height() * shape.width();
+            for (int first = 0; first < windows.size(); first += batchSize) {
+                int n = Math.min(batchSize, windows.size() - first);
+                float[] x = new float[n * inputSize];
+                float[] y = new float[n * labelSize];
+                for (int b = 0; b < n; b++) {
+                    int w = first + b;
+                    source.fillInputs(x, b * inputSize, windows.get(w), turns[w], mirrors[w], missingCells);
+                    source.fillLabels(y, b * labelSize, windows.get(w), turns[w], mirrors[w], missingCells);
                 }
+                out.put(new DataSet(
+                        Nd4j.create(x, new long[] {n, shape.in(), shape.channels(), shape.height(), shape.width()},
+                                DataType.FLOAT),
+                        Nd4j.create(y, new long[] {n, shape.out(), shape.height(), shape.width()}, DataType.FLOAT)));
             }
-            target.get(point(t)).assign(Nd4j.createFromArray(values).reshape(shape.height(), shape.width()));
+            out.put(END);
+        } catch (InterruptedException e) {
+            // reset() or close() stopped this epoch early: nothing more to deliver.
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            out.clear();
+            out.offer(new Failure(e));
         }
     }
 
-    public long missingCells() {
-        return missingCells;
+    private void stop() {
+        if (producer != null) {
+            producer.interrupt();
+            try {
+                producer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            producer = null;
+        }
+    }
+
+    /** Stops the streaming thread; the iterator may be {@link #reset} and used again. */
+    @Override
+    public synchronized void close() {
+        stop();
     }
 
     @Override
-    public boolean hasNext() {
-        return cursor < order.size();
+    public synchronized boolean hasNext() {
+        if (pending == null) {
+            if (producer == null) {
+                List<Integer> windows = order;
+                int[] turns = quarterTurns;
+                boolean[] mirrors = mirrored;
+                BlockingQueue<Object> out = queue;
+                producer = new Thread(() -> produce(windows, turns, mirrors, out), "gridcast-windows");
+                producer.setDaemon(true);
+                producer.start();
+            }
+            try {
+                pending = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the next batch of windows", e);
+            }
+        }
+        if (pending instanceof Failure failure) {
+            throw new IllegalStateException("building windows failed: " + failure.cause().getMessage(), failure.cause());
+        }
+        return pending != END;
     }
 
     @Override
-    public DataSet next() {
-        return next(batchSize);
+    public synchronized DataSet next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("no more windows");
+        }
+        DataSet batch = (DataSet) pending;
+        pending = null;
+        return batch;
     }
 
     @Override
     public DataSet next(int num) {
-        if (!hasNext()) {
-            throw new NoSuchElementException("no more windows");
+        if (num != batchSize) {
+            throw new UnsupportedOperationException("windows stream in batches of " + batchSize + ", not " + num);
         }
-        int n = Math.min(num, order.size() - cursor);
-        int h = shape.height();
-        int w = shape.width();
-        INDArray features = Nd4j.create(DataType.FLOAT, n, shape.in(), 1, h, w);
-        INDArray labels = Nd4j.create(DataType.FLOAT, n, shape.out(), h, w);
-        for (int b = 0; b < n; b++) {
-            int start = order.get(cursor + b);
-            fill(features.get(point(b), all(), point(0)), start);
-            fill(labels.get(point(b)), start + shape.in());
-        }
-        cursor += n;
-        return new DataSet(features, labels);
-    }
-
-    @Override
-    public void reset() {
-        order = new ArrayList<>(starts);
-        if (shuffle != null) {
-            Collections.shuffle(order, shuffle);
-        }
-        cursor = 0;
+        return next();
     }
 
     @Override
     public int inputColumns() {
-        return shape.in() * shape.height() * shape.width();
+        WindowShape shape = source.shape();
+        return shape.in() * shape.channels() * shape.height() * shape.width();
     }
 
     @Override
     public int totalOutcomes() {
+        WindowShape shape = source.shape();
         return shape.out() * shape.height() * shape.width();
     }
 
@@ -129,6 +223,7 @@ public final class WindowIterator implements DataSetIterator {
         return true;
     }
 
+    /** Already asynchronous: DL4J must not wrap it in a second prefetching iterator. */
     @Override
     public boolean asyncSupported() {
         return false;
@@ -141,7 +236,7 @@ public final class WindowIterator implements DataSetIterator {
 
     @Override
     public void setPreProcessor(DataSetPreProcessor preProcessor) {
-        throw new UnsupportedOperationException("windows are normalised by the features stage, not by a pre-processor");
+        throw new UnsupportedOperationException("windows are transformed by the features stage, not by a pre-processor");
     }
 
     @Override

@@ -34,8 +34,15 @@ public final class Evaluation {
     public static Result verify(RegionFeatures features, ModelMetadata metadata, Nowcaster model,
                                 List<Double> thresholds, List<Integer> fssScales, List<Integer> keptCases) {
         WindowPlan.Split test = features.plan().test();
-        WindowIterator windows = new WindowIterator(features.frames(), metadata.normalisation(), features.shape(),
-                test.starts(), BATCH, null);
+        try (WindowIterator windows = features.iterator(test, BATCH, null, metadata.channels())) {
+            return verify(features, metadata, model, windows, thresholds, fssScales, keptCases);
+        }
+    }
+
+    private static Result verify(RegionFeatures features, ModelMetadata metadata, Nowcaster model,
+                                 WindowIterator windows, List<Double> thresholds, List<Integer> fssScales,
+                                 List<Integer> keptCases) {
+        WindowPlan.Split test = features.plan().test();
         List<LeadScores> leads = new ArrayList<>();
         for (int k = 0; k < metadata.out(); k++) {
             leads.add(new LeadScores(thresholds, fssScales, features.shape().height(), features.shape().width()));

@@ -1,9 +1,7 @@
 package io.gridcast.models;
 
 import io.gridcast.features.RegionFeatures;
-import io.gridcast.features.WindowIterator;
 import io.gridcast.features.WindowPlan;
-import io.gridcast.ingest.catalog.CatalogEntry;
 import io.gridcast.ingest.write.Forecast;
 import io.gridcast.ingest.write.ForecastWriter;
 import java.io.IOException;
@@ -31,13 +29,11 @@ public final class Forecasting {
 
     public static Path forecast(RegionFeatures features, ModelMetadata metadata, Nowcaster model, Path dir)
             throws IOException {
-        List<CatalogEntry> entries = features.frames().entries();
+        List<Instant> times = features.frames().times();
         Duration step = Duration.ofSeconds(metadata.stepSeconds());
-        int start = WindowPlan.latestInputs(entries, step, metadata.in());
-        INDArray inputs = new WindowIterator(features.frames(), metadata.normalisation(), features.shape(), List.of(),
-                1, null).inputs(start);
-        INDArray predicted = model.predict(inputs);
-        Instant reference = entries.get(entries.size() - 1).time();
+        int start = WindowPlan.latestInputs(times, step, metadata.in());
+        INDArray predicted = model.predict(features.inputs(start, metadata.channels()));
+        Instant reference = times.get(times.size() - 1);
         List<Duration> leads = new ArrayList<>();
         float[][] values = new float[metadata.out()][];
         for (int k = 0; k < metadata.out(); k++) {
@@ -61,7 +57,7 @@ public final class Forecasting {
         float[] values = predicted.get(org.nd4j.linalg.indexing.NDArrayIndex.point(b),
                 org.nd4j.linalg.indexing.NDArrayIndex.point(k)).dup().data().asFloat();
         for (int i = 0; i < values.length; i++) {
-            values[i] = metadata.normalisation().denormalise(values[i]);
+            values[i] = metadata.target().inverse(values[i]);
         }
         return values;
     }

@@ -1,6 +1,6 @@
 package io.gridcast.models;
 
-import io.gridcast.features.Normalisation;
+import io.gridcast.features.FeatureChannel;
 import io.gridcast.features.Region;
 import io.gridcast.ingest.grid.Grid;
 import java.time.Instant;
@@ -9,12 +9,18 @@ import java.util.List;
 /**
  * What a later forecast or report needs to know of a trained model variant, saved beside it as
  * {@code metadata.json}: its configuration, the data it saw (variable, region grid, window, split periods),
- * the normalisation to apply, and how training went.
+ * the input channels in order with their fitted transforms (channel 0 the target, whose transform also turns
+ * forecasts back into physical units), and how training went.
  */
 public record ModelMetadata(String region, String variant, ModelSpec spec, String variable, String units,
-                            String standardName, Region regionBox, Grid grid, Normalisation normalisation, int in,
+                            String standardName, Region regionBox, Grid grid, List<FeatureChannel> channels, int in,
                             int out, long stepSeconds, List<Period> periods, List<EpochResult> history,
                             double validationMse, Instant trainedAt) {
+
+    /** The target channel's transform: model units to physical units. */
+    public io.gridcast.features.ChannelTransform target() {
+        return channels.get(0).transform();
+    }
 
     /** One split's time block and its number of windows. */
     public record Period(String split, Instant first, Instant last, int windows) {

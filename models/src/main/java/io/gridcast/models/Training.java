@@ -26,26 +26,31 @@ public final class Training {
         List<EpochResult> history;
         if (ModelVariants.isTrainable(spec.type())) {
             TrainableNowcaster trainable = ModelVariants.create(spec, features.shape());
-            WindowIterator train = features.iterator(plan.train(), spec.batchSize(), spec.seed());
-            history = trainable.fit(train, features.iterator(plan.validation(), spec.batchSize(), null), spec.epochs(),
-                    epoch -> log.info("train {}/{}: epoch {}/{} train loss {} validation loss {} ({} s)", region,
-                            spec.name(), epoch.epoch(), spec.epochs(), String.format("%.5f", epoch.trainLoss()),
-                            String.format("%.5f", epoch.validationLoss()), String.format("%.1f", epoch.seconds())))
-                    .epochs();
-            if (train.missingCells() > 0) {
-                log.warn("train {}/{}: {} missing cell values of training windows (counted over {} epochs) were set to"
-                        + " the training mean", region, spec.name(), train.missingCells(), spec.epochs());
+            try (WindowIterator train = features.iterator(plan.train(), spec.batchSize(), spec.seed());
+                 WindowIterator validation = features.iterator(plan.validation(), spec.batchSize(), null)) {
+                history = trainable.fit(train, validation, spec.epochs(),
+                        epoch -> log.info("train {}/{}: epoch {}/{} train loss {} validation loss {} ({} s)", region,
+                                spec.name(), epoch.epoch(), spec.epochs(), String.format("%.5f", epoch.trainLoss()),
+                                String.format("%.5f", epoch.validationLoss()), String.format("%.1f", epoch.seconds())))
+                        .epochs();
+                if (train.missingCells() > 0) {
+                    log.warn("train {}/{}: {} missing cell values of training windows (counted over {} epochs) were"
+                            + " set to 0 in model units", region, spec.name(), train.missingCells(), spec.epochs());
+                }
             }
             model = trainable;
         } else {
             model = ModelVariants.baseline(spec.type(), features.shape());
             history = List.of();
         }
-        double validationMse = Validation.mse(model, features.iterator(plan.validation(), spec.batchSize(), null));
+        double validationMse;
+        try (WindowIterator validation = features.iterator(plan.validation(), spec.batchSize(), null)) {
+            validationMse = Validation.mse(model, validation);
+        }
         ModelMetadata metadata = new ModelMetadata(region, spec.name(), spec, data.variable(), data.units(),
                 data.standardName(), features.regionGrid().region(), features.regionGrid().grid(),
-                features.normalisation(), plan.in(), plan.out(), plan.step().toSeconds(),
-                List.of(period(plan.train()), period(plan.validation()), period(plan.test())), history, validationMse,
+                features.channels(), plan.in(), plan.out(), plan.step().toSeconds(),
+                plan.splits().stream().map(Training::period).toList(), history, validationMse,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS));
         registry.save(metadata, dir -> {
             if (model instanceof TrainableNowcaster trainable) {

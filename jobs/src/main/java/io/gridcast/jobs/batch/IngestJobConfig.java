@@ -4,6 +4,7 @@ import io.gridcast.features.Region;
 import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.ingest.catalog.FrameIngest;
 import io.gridcast.jobs.config.GridcastConfig;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.Job;
@@ -31,9 +32,18 @@ public class IngestJobConfig {
         return new StepBuilder("ingest", repository).tasklet((contribution, context) -> {
             RunSettings settings = stages.settings(context);
             GridcastConfig config = settings.config();
-            FrameIngest.Summary summary = FrameIngest.run(stages.spark(config), new FrameIngest.Request(
-                    settings.requireInput(), config.pattern(), settings.variable(), config.reader(),
-                    settings.catalogDir(), config.units(settings.variable())));
+            // One catalog per input variable (windows.inputs), each read from the same archive folder.
+            List<String> summaries = new ArrayList<>();
+            int quarantined = 0;
+            for (String variable : config.inputs(settings.variable())) {
+                FrameIngest.Summary summary = FrameIngest.run(stages.spark(config), new FrameIngest.Request(
+                        settings.requireInput(), config.pattern(), variable, config.reader(),
+                        settings.catalogDir(variable), config.units(variable)));
+                contribution.incrementReadCount();
+                contribution.incrementWriteCount(summary.frames());
+                summaries.add(summary.describe());
+                quarantined += summary.quarantinedFiles();
+            }
             List<Region> withStaticLayers = settings.regions(config).stream()
                     .filter(r -> !config.staticLayers(r.name()).isEmpty()).toList();
             if (!withStaticLayers.isEmpty()) {
@@ -42,12 +52,11 @@ public class IngestJobConfig {
                     stages.staticFields(settings, config, catalog, region);
                 }
             }
-            contribution.incrementReadCount();
-            contribution.incrementWriteCount(summary.frames());
-            contribution.getStepExecution().getExecutionContext().putString("summary", summary.describe());
+            String summary = String.join("; ", summaries);
+            contribution.getStepExecution().getExecutionContext().putString("summary", summary);
             // The exit code itself tells a scheduler that files were quarantined; the description counts them.
-            ExitStatus status = summary.quarantinedFiles() > 0 ? new ExitStatus(QUARANTINED) : ExitStatus.COMPLETED;
-            contribution.setExitStatus(status.addExitDescription(summary.describe()));
+            ExitStatus status = quarantined > 0 ? new ExitStatus(QUARANTINED) : ExitStatus.COMPLETED;
+            contribution.setExitStatus(status.addExitDescription(summary));
             return RepeatStatus.FINISHED;
         }, tx).build();
     }

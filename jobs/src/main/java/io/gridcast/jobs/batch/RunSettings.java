@@ -72,7 +72,17 @@ public record RunSettings(Path configFile, Path inputDir, String variable, Path 
     }
 
     public Path catalogDir() {
-        return workDir.resolve("catalog").resolve(variable);
+        return catalogDir(variable);
+    }
+
+    /** The frame catalog of any input variable: {@code <work>/catalog/<variable>}. */
+    public Path catalogDir(String inputVariable) {
+        return workDir.resolve("catalog").resolve(inputVariable);
+    }
+
+    /** The window shards of each region: {@code <work>/features/<variable>/<region>}. */
+    public Path featuresDir() {
+        return workDir.resolve("features").resolve(variable);
     }
 
     /** Static layers regridded onto data grids, one small NetCDF file per layer and grid. */

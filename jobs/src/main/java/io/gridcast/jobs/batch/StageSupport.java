@@ -1,7 +1,9 @@
 package io.gridcast.jobs.batch;
 
+import io.gridcast.features.DynamicInput;
 import io.gridcast.features.Region;
 import io.gridcast.features.RegionFeatures;
+import io.gridcast.features.TransformSpec;
 import io.gridcast.features.WindowSpec;
 import io.gridcast.ingest.catalog.CatalogEntry;
 import io.gridcast.ingest.catalog.FrameCatalog;
@@ -13,6 +15,7 @@ import io.gridcast.models.ModelRegistry;
 import io.gridcast.models.ModelSpec;
 import io.gridcast.models.Nowcaster;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +30,11 @@ public class StageSupport {
     private final SparkProvider spark;
     private final Map<FeaturesKey, CachedFeatures> featuresCache = new HashMap<>();
 
-    private record FeaturesKey(Region region, WindowSpec spec) {
+    private record FeaturesKey(Region region, WindowSpec spec, List<String> inputs, List<TransformSpec> transforms) {
     }
 
-    private record CachedFeatures(FrameCatalog.Description data, List<CatalogEntry> entries, RegionFeatures features) {
+    private record CachedFeatures(List<FrameCatalog.Description> data, List<List<CatalogEntry>> entries,
+                                  RegionFeatures features) {
     }
 
     public StageSupport(SparkProvider spark) {
@@ -51,14 +55,26 @@ public class StageSupport {
 
     /**
      * A region's features, prepared once per catalog content: the train partitions, forecast and report of a
-     * cycle share the normalisation and the frames already read; a changed catalog prepares them anew.
+     * cycle share the transforms and the shards already written; a changed catalog prepares them anew. The
+     * forecast variable's catalog is {@code catalog}; other {@code windows.inputs} are read from their own.
      */
-    public synchronized RegionFeatures features(GridcastConfig config, FrameCatalog catalog, Region region) {
-        FeaturesKey key = new FeaturesKey(region, config.windowSpec());
+    public synchronized RegionFeatures features(RunSettings settings, GridcastConfig config, FrameCatalog catalog,
+                                                Region region) {
+        List<String> inputs = config.inputs(settings.variable());
+        List<DynamicInput> dynamic = new ArrayList<>();
+        for (String variable : inputs) {
+            FrameCatalog c = variable.equals(settings.variable()) ? catalog
+                    : FrameCatalog.load(spark(config), settings.catalogDir(variable));
+            dynamic.add(new DynamicInput(c, config.transform(variable)));
+        }
+        FeaturesKey key = new FeaturesKey(region, config.windowSpec(), inputs,
+                dynamic.stream().map(DynamicInput::transform).toList());
+        List<FrameCatalog.Description> data = dynamic.stream().map(d -> d.catalog().description()).toList();
+        List<List<CatalogEntry>> entries = dynamic.stream().map(d -> d.catalog().entries()).toList();
         CachedFeatures cached = featuresCache.get(key);
-        if (cached == null || !cached.data().equals(catalog.description()) || !cached.entries().equals(catalog.entries())) {
-            cached = new CachedFeatures(catalog.description(), catalog.entries(),
-                    RegionFeatures.prepare(spark(config), catalog, region, key.spec()));
+        if (cached == null || !cached.data().equals(data) || !cached.entries().equals(entries)) {
+            cached = new CachedFeatures(data, entries, RegionFeatures.prepare(spark(config), dynamic, List.of(), region,
+                    key.spec(), settings.featuresDir().resolve(region.name())));
             featuresCache.put(key, cached);
         }
         return cached.features();
@@ -87,7 +103,7 @@ public class StageSupport {
                                       VariantAction action) throws IOException {
         ModelRegistry registry = new ModelRegistry(settings.modelsDir());
         for (Region region : settings.regions(config)) {
-            RegionFeatures features = features(config, catalog, region);
+            RegionFeatures features = features(settings, config, catalog, region);
             for (ModelSpec spec : config.modelSpecs()) {
                 ModelMetadata metadata = registry.metadata(region.name(), spec.name());
                 action.apply(features, metadata, registry.load(metadata));

@@ -42,7 +42,7 @@ public class TrainJobConfig {
                     .orElseThrow(() -> new IllegalArgumentException("model variant '" + variant
                             + "' is no longer in " + settings.configFile()));
             FrameCatalog catalog = stages.catalog(settings, config);
-            Training.train(stages.features(config, catalog, config.region(region)), spec, catalog.description(),
+            Training.train(stages.features(settings, config, catalog, config.region(region)), spec, catalog.description(),
                     new ModelRegistry(settings.modelsDir()));
             contribution.incrementWriteCount(1);
             return RepeatStatus.FINISHED;

@@ -1,18 +1,30 @@
 package io.gridcast.jobs.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gridcast.features.DynamicInput;
+import io.gridcast.features.Region;
+import io.gridcast.features.RegionFeatures;
+import io.gridcast.features.TransformSpec;
+import io.gridcast.features.WindowIterator;
+import io.gridcast.features.WindowPlan;
+import io.gridcast.features.WindowShape;
+import io.gridcast.features.WindowSpec;
 import io.gridcast.ingest.AtomicFiles;
+import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.ingest.catalog.FrameIngest;
 import io.gridcast.ingest.catalog.SparkSessions;
-import io.gridcast.features.WindowShape;
+import io.gridcast.ingest.synth.SyntheticArchive;
 import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
 import io.gridcast.models.TrainableNowcaster;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -20,21 +32,114 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.apache.spark.sql.SparkSession;
 import org.nd4j.nativeblas.NativeOpsHolder;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code gridcast bench}: benchmarks of one stage alone, without Spring: model training steps, or ingest on Spark. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time one stage alone (no Spring) and print one JSON line: model training steps, or ingest.",
-        subcommands = {Bench.Train.class, Bench.Ingest.class, CommandLine.HelpCommand.class})
+        subcommands = {Bench.Train.class, Bench.Features.class, Bench.Ingest.class, CommandLine.HelpCommand.class})
 final class Bench {
+
+    @Command(name = "features", mixinStandardHelpOptions = true,
+            description = "Write a synthetic archive of --frames frames, ingest it on Spark, then time the features"
+                    + " stage on one region covering the whole grid (shards, training statistics, window plan) and"
+                    + " stream every window of every split once; print one JSON line with windows, seconds,"
+                    + " windows_per_s and peak_rss_mb (the process's VmHWM: run each size in a fresh JVM).")
+    static final class Features implements Callable<Integer> {
+        @Option(names = "--frames", required = true, description = "synthetic frames, 5 minutes apart")
+        int frames;
+
+        @Option(names = "--size", defaultValue = "64", description = "grid cells per side (default: ${DEFAULT-VALUE})")
+        int size;
+
+        @Option(names = "--in", defaultValue = "4", description = "input frames (default: ${DEFAULT-VALUE})")
+        int in;
+
+        @Option(names = "--out", defaultValue = "4", description = "lead times (default: ${DEFAULT-VALUE})")
+        int out;
+
+        @Option(names = "--batch", defaultValue = "8", description = "windows per batch (default: ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--seed", defaultValue = "42", description = "archive and shuffling (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream stdout = System.out;
+            System.setOut(System.err);
+            Path work = Files.createTempDirectory("gridcast-bench-features");
+            try {
+                Map<String, Object> result = run(work);
+                spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
+            } finally {
+                System.setOut(stdout);
+                AtomicFiles.deleteTree(work);
+            }
+            return 0;
+        }
+
+        private Map<String, Object> run(Path work) throws IOException {
+            SyntheticArchive.Spec archiveSpec = new SyntheticArchive.Spec(frames, size, seed, Duration.ofMinutes(5),
+                    Instant.parse("2026-01-01T00:00:00Z"));
+            SyntheticArchive.Result archive = SyntheticArchive.write(work.resolve("synth"), archiveSpec);
+            SparkSession spark = SparkSessions.create("local[*]", Map.of("spark.ui.enabled", "false"));
+            try {
+                FrameIngest.run(spark, new FrameIngest.Request(archive.framesDir(), "*.nc", SyntheticArchive.VARIABLE,
+                        "cf-netcdf", work.resolve("catalog")));
+                FrameCatalog catalog = FrameCatalog.load(spark, work.resolve("catalog"));
+                double half = size / 2.0;
+                long start = System.nanoTime();
+                RegionFeatures features = RegionFeatures.prepare(spark,
+                        List.of(new DynamicInput(catalog, TransformSpec.STANDARDISE)), List.of(),
+                        new Region("whole", -half, half, -half, half, 1.0), WindowSpec.of(in, out),
+                        work.resolve("features"));
+                long windows = 0;
+                for (WindowPlan.Split split : features.plan().splits()) {
+                    try (WindowIterator iterator = features.iterator(split, batch,
+                            split == features.plan().train() ? seed : null)) {
+                        while (iterator.hasNext()) {
+                            windows += iterator.next().getFeatures().size(0);
+                        }
+                    }
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("bench", "features");
+                json.put("frames", frames);
+                json.put("size", size);
+                json.put("windows", windows);
+                json.put("seconds", Train.round(seconds));
+                json.put("windows_per_s", Train.round(windows / seconds));
+                json.put("peak_rss_mb", peakRssMb());
+                json.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+                return json;
+            } finally {
+                spark.stop();
+            }
+        }
+
+        /** The process's peak resident set (VmHWM): the whole JVM, heap, native memory and all. */
+        private static long peakRssMb() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+            throw new IOException("/proc/self/status has no VmHWM line: peak RSS is measured on Linux only");
+        }
+    }
 
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = "Time training steps (forward, backward, update on one batch) of a freshly built model on "

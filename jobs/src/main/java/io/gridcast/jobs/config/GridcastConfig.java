@@ -1,6 +1,9 @@
 package io.gridcast.jobs.config;
 
 import io.gridcast.features.Region;
+import io.gridcast.features.SplitPeriod;
+import io.gridcast.features.TransformSpec;
+import io.gridcast.features.Transforms;
 import io.gridcast.features.WindowSpec;
 import io.gridcast.ingest.statics.StaticLayerException;
 import io.gridcast.ingest.statics.StaticLayerSpec;
@@ -8,6 +11,8 @@ import io.gridcast.ingest.statics.StaticLayers;
 import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,10 +37,12 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
 
     /**
      * Per-variable settings: the units every file must state (compared as UDUNITS units, never rescaled; a file
-     * in other units is quarantined), event thresholds in those units, and the box widths (in model cells) of
-     * the fractions skill score at each threshold.
+     * in other units is quarantined), event thresholds in those units, the box widths (in model cells) of the
+     * fractions skill score at each threshold, and the transform to model units ({@link Transforms}:
+     * {@code standardise} by default, {@code min-max}, {@code db} with its {@code rain_threshold}, {@code none}).
      */
-    public record Variable(String units, List<Double> thresholds, List<Integer> fssScales) {
+    public record Variable(String units, List<Double> thresholds, List<Integer> fssScales, String transform,
+                           Double rainThreshold) {
     }
 
     /** {@code map_cases}: how many test cases per region the report draws as maps (the wettest ones). */
@@ -64,7 +71,14 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     public record RegionEntry(String name, Box box, Double cellSize, List<StaticLayerEntry> staticLayers) {
     }
 
-    public record Windows(Integer in, Integer out, Double train, Double validation, Integer cacheFrames) {
+    /**
+     * {@code inputs}: the dynamic input variables, the forecast variable first (default: the forecast variable
+     * alone); {@code splits}: explicit {@code train}, {@code validation} and {@code test} periods as
+     * {@code [first, last]} ISO times, instead of the {@code train} and {@code validation} fractions.
+     */
+    public record Windows(Integer in, Integer out, Integer stride, Double maxMissing, List<String> inputs,
+                          Double train, Double validation, Map<String, List<String>> splits, List<String> augment,
+                          Integer cacheFrames, Integer shardFrames, Integer prefetch, Integer shuffleShards) {
     }
 
     public record ModelEntry(String name, String type, List<Integer> hidden, Integer kernel, List<Integer> filters,
@@ -111,6 +125,17 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                     throw new ConfigException("variables." + name + ".fss_scales",
                             "box widths in cells, each 1 or more, got " + v.fssScales());
                 }
+                if (v != null && v.transform() != null && !Transforms.names().contains(v.transform())) {
+                    throw new ConfigException("variables." + name + ".transform",
+                            "one of " + Transforms.names() + ", got '" + v.transform() + "'");
+                }
+                try {
+                    transform(name);
+                } catch (ConfigException e) {
+                    throw e;
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("variables." + name, e.getMessage());
+                }
             });
         }
         if (report != null && report.mapCases() != null && report.mapCases() < 0) {
@@ -118,6 +143,19 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
         }
         require(windows.in(), "windows.in");
         require(windows.out(), "windows.out");
+        if (windows.inputs() != null && (windows.inputs().isEmpty() || windows.inputs().stream().anyMatch(
+                v -> v == null || !v.matches("[A-Za-z0-9_.-]+")) || windows.inputs().stream().distinct().count()
+                != windows.inputs().size())) {
+            throw new ConfigException("windows.inputs", "distinct variable names, the forecast variable first, got "
+                    + windows.inputs());
+        }
+        try {
+            windowSpec();
+        } catch (ConfigException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("windows", e.getMessage());
+        }
         if (models.isEmpty()) {
             throw new ConfigException("models", "at least one model variant");
         }
@@ -212,8 +250,66 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     }
 
     public WindowSpec windowSpec() {
-        return new WindowSpec(windows.in(), windows.out(), orElse(windows.train(), 0.7),
-                orElse(windows.validation(), 0.15), orElse(windows.cacheFrames(), 4096));
+        WindowSpec defaults = WindowSpec.of(windows.in(), windows.out());
+        if (windows.splits() != null && (windows.train() != null || windows.validation() != null)) {
+            throw new ConfigException("windows.splits", "either split periods or the train and validation fractions,"
+                    + " not both");
+        }
+        return new WindowSpec(windows.in(), windows.out(), orElse(windows.stride(), defaults.stride()),
+                orElse(windows.maxMissing(), defaults.maxMissing()), orElse(windows.train(), defaults.trainFraction()),
+                orElse(windows.validation(), defaults.validationFraction()), periods(),
+                orElse(windows.augment(), List.of()), orElse(windows.cacheFrames(), defaults.cacheFrames()),
+                orElse(windows.shardFrames(), defaults.shardFrames()), orElse(windows.prefetch(),
+                defaults.prefetchBatches()), orElse(windows.shuffleShards(), defaults.shuffleShards()));
+    }
+
+    private List<SplitPeriod> periods() {
+        if (windows.splits() == null) {
+            return List.of();
+        }
+        List<SplitPeriod> periods = new ArrayList<>();
+        windows.splits().forEach((name, ends) -> {
+            String key = "windows.splits." + name;
+            if (ends == null || ends.size() != 2) {
+                throw new ConfigException(key, "[first, last] as two ISO times, e.g. [2020-10-31T00:00:00Z,"
+                        + " 2020-10-31T08:00:00Z], got " + ends);
+            }
+            try {
+                periods.add(new SplitPeriod(name, Instant.parse(ends.get(0)), Instant.parse(ends.get(1))));
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(key, "ISO times like 2020-10-31T00:00:00Z, got " + ends);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key, e.getMessage());
+            }
+        });
+        return periods;
+    }
+
+    /** The dynamic input variables of a run forecasting {@code variable}: {@code windows.inputs}, target first. */
+    public List<String> inputs(String variable) {
+        if (windows.inputs() == null) {
+            return List.of(variable);
+        }
+        if (!windows.inputs().get(0).equals(variable)) {
+            throw new ConfigException("windows.inputs", "the forecast variable '" + variable + "' first, got "
+                    + windows.inputs());
+        }
+        return windows.inputs();
+    }
+
+    /** How {@code variable} becomes model units: {@code variables.<name>.transform}, standardise by default. */
+    public TransformSpec transform(String variable) {
+        Variable v = variables == null ? null : variables.get(variable);
+        if (v == null || v.transform() == null) {
+            if (v != null && v.rainThreshold() != null) {
+                throw new ConfigException("variables." + variable + ".rain_threshold", "only with transform: db");
+            }
+            return TransformSpec.STANDARDISE;
+        }
+        if (v.rainThreshold() != null && !"db".equals(v.transform())) {
+            throw new ConfigException("variables." + variable + ".rain_threshold", "only with transform: db");
+        }
+        return new TransformSpec(v.transform(), v.rainThreshold() == null ? 0 : v.rainThreshold());
     }
 
     /** The units {@code variable} must have, or null when none are configured (files must then agree). */

@@ -3,6 +3,8 @@ package io.gridcast.jobs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gridcast.features.SplitPeriod;
+import io.gridcast.features.TransformSpec;
 import io.gridcast.ingest.statics.StaticLayerSpec;
 import io.gridcast.ingest.synth.SyntheticArchive;
 import java.io.IOException;
@@ -40,6 +42,51 @@ class ConfigLoaderTest {
         assertThat(config.fssScales("rain_rate")).containsExactly(1, 5, 9);
         assertThat(config.mapCases()).isEqualTo(2);
         assertThat(config.fssScales("snow_depth")).as("an unconfigured variable").isEmpty();
+    }
+
+    @Test
+    void theDemoConfigurationsWindowsAndTransformsBind() throws IOException {
+        GridcastConfig config = ConfigLoader.load(DEMO);
+
+        assertThat(config.windowSpec().stride()).isEqualTo(1);
+        assertThat(config.windowSpec().maxMissing()).isEqualTo(0.5);
+        assertThat(config.windowSpec().periods()).isEmpty();
+        assertThat(config.transform("rain_rate").method()).isEqualTo("standardise");
+        assertThat(config.inputs("rain_rate")).containsExactly("rain_rate");
+
+        Path db = demoWith("    # transform: db\n    # rain_threshold: 0.1", "    transform: db\n    rain_threshold: 0.1");
+        assertThat(ConfigLoader.load(db).transform("precipitation")).isEqualTo(new TransformSpec("db", 0.1));
+    }
+
+    @Test
+    void explicitSplitPeriodsBindAndReplaceTheFractions() throws IOException {
+        Path file = demoWith("  train: 0.7 ", "  splits: {train: [2020-10-31T00:00:00Z, 2020-10-31T07:00:00Z],"
+                + " validation: [2020-10-31T08:00:00Z, 2020-10-31T10:00:00Z],"
+                + " test: [2020-10-31T11:00:00Z, 2020-10-31T13:00:00Z]}\n  #");
+        String yaml = Files.readString(file).replace("  validation: 0.15 ", "  #");
+        Files.writeString(file, yaml);
+
+        assertThat(ConfigLoader.load(file).windowSpec().periods()).extracting(SplitPeriod::name)
+                .containsExactly("train", "validation", "test");
+        Files.writeString(file, yaml.replace("2020-10-31T10:00:00Z]", "yesterday]"));
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ": windows.splits.validation: expected ISO"
+                + " times like 2020-10-31T00:00:00Z, got [2020-10-31T08:00:00Z, yesterday]");
+    }
+
+    @Test
+    void badWindowAndTransformKeysNameTheKey() throws IOException {
+        Path transform = demoWith("transform: standardise", "transform: log");
+        assertThatThrownBy(() -> ConfigLoader.load(transform)).hasMessage(transform
+                + ": variables.rain_rate.transform: expected one of [db, min-max, none, standardise], got 'log'");
+        Path db = demoWith("transform: standardise", "transform: db");
+        assertThatThrownBy(() -> ConfigLoader.load(db)).hasMessage(db + ": variables.rain_rate: expected a positive"
+                + " rain_threshold for the db transform, got 0.0");
+        Path augment = demoWith("augment: []", "augment: [rot90, shear]");
+        assertThatThrownBy(() -> ConfigLoader.load(augment)).hasMessageContaining("windows: expected windows.augment:"
+                + " unknown augmentation 'shear'");
+        Path inputs = demoWith("  # inputs: [rain_rate, air_temperature]", "  inputs: [air_temperature, rain_rate]");
+        assertThatThrownBy(() -> ConfigLoader.load(inputs).inputs("rain_rate")).hasMessageContaining(
+                "windows.inputs: expected the forecast variable 'rain_rate' first, got [air_temperature, rain_rate]");
     }
 
     @Test

@@ -1,0 +1,17 @@
+package io.gridcast.features;
+
+import java.time.Instant;
+
+/** A split's time block, both ends inclusive ({@code windows.splits.<name>: [first, last]}, ISO times). */
+public record SplitPeriod(String name, Instant first, Instant last) {
+
+    public SplitPeriod {
+        if (first.isAfter(last)) {
+            throw new IllegalArgumentException("split '" + name + "' starts " + first + " after it ends " + last);
+        }
+    }
+
+    boolean contains(Instant time) {
+        return !time.isBefore(first) && !time.isAfter(last);
+    }
+}
