@@ -2,8 +2,8 @@
 """Reference for `gridcast bench ingest`: read the same files with xarray (netCDF4 engine) in one process.
 
 Per file it does what gridcast's ingest does per frame: open, decode times, unpack (scale, offset, fill), and
-take the valid-cell count, min, max and mean of every frame. A warm-up pass first (so the page cache holds the
-files for both tools alike), then --runs timed passes; prints one JSON line with the median.
+take the valid-cell count, min, max and mean of every frame. A warm-up pass first (unless --warmup 0; it puts the
+files in the page cache for both tools alike), then --runs timed passes; prints one JSON line with the median.
 
     /usr/bin/python3 bench/ingest_xarray.py --input ../shared/data/radar/bom-brisbane-20201031 --variable precipitation
 """
@@ -45,17 +45,19 @@ def main():
     parser.add_argument("--variable", required=True)
     parser.add_argument("--pattern", default="*.nc")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--warmup", type=int, choices=[0, 1], default=1)
     args = parser.parse_args()
     files = sorted(glob.glob(os.path.join(args.input, "**", args.pattern), recursive=True))
     if not files:
         sys.exit(f"no files matching {args.pattern} in {args.input}")
     t0 = time.perf_counter()
-    frames = ingest(files, args.variable)
+    if args.warmup:
+        ingest(files, args.variable)
     warmup = time.perf_counter() - t0
     seconds = []
     for _ in range(args.runs):
         t0 = time.perf_counter()
-        ingest(files, args.variable)
+        frames = ingest(files, args.variable)
         seconds.append(time.perf_counter() - t0)
     median = statistics.median(seconds)
     print(json.dumps({

@@ -15,7 +15,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Dataset;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -108,6 +111,27 @@ public final class FrameCatalog {
         return new FrameCatalog(description, List.copyOf(entries));
     }
 
+    /**
+     * Runs small table writes as concurrent Spark jobs: each is mostly the driver's fixed cost of planning and
+     * committing a job, which would otherwise add up one after the other on every ingest.
+     */
+    private static void runTogether(List<Runnable> writes) {
+        ExecutorService pool = Executors.newFixedThreadPool(writes.size());
+        try {
+            List<Future<?>> running = writes.stream().<Future<?>>map(pool::submit).toList();
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing the frame catalog", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** The readable account of an ingest: counts, every quarantined file with its reason, every gap. */
     private static Map<String, Object> summaryJson(Contents contents) {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -129,26 +153,26 @@ public final class FrameCatalog {
     static void write(SparkSession spark, Path dir, Contents contents) {
         Path staging = AtomicFiles.stagingFor(dir);
         try {
-            Files.createDirectories(staging.getParent());
+            Files.createDirectories(staging);
             Description description = contents.description();
             String grid = description.grid().describe();
             List<Row> frames = contents.frames().stream().map(f -> RowFactory.create(
                     f.time().atZone(ZoneOffset.UTC).toLocalDate().toString(), Timestamp.from(f.time()), f.file(),
                     f.timeIndex(), description.variable(), description.units(), grid, f.validCells(), f.min(),
                     f.max(), f.mean())).toList();
-            Dataset<Row> frameTable = spark.createDataFrame(frames, FRAME_SCHEMA);
-            frameTable.coalesce(1).write().partitionBy("date")
-                    .parquet(staging.resolve("frames").toString());
             List<Row> quarantine = contents.rejections().stream()
                     .map(q -> RowFactory.create(q.file(), q.reason(), q.exception())).toList();
-            spark.createDataFrame(quarantine, QUARANTINE_SCHEMA).coalesce(1).write()
-                    .parquet(staging.resolve("quarantine").toString());
             Files.write(staging.resolve("quarantine.txt"), contents.rejections().stream()
                     .map(q -> q.file() + "\t" + q.reason() + (q.exception().isEmpty() ? "" : "\t" + q.exception()))
                     .toList());
             Json.write(staging.resolve("description.json"), contents.description());
             Json.write(staging.resolve("summary.json"), summaryJson(contents));
-            IngestManifest.write(spark, staging, contents, contents.request());
+            List<Runnable> writes = new ArrayList<>(IngestManifest.write(spark, staging, contents, contents.request()));
+            writes.add(() -> spark.createDataFrame(frames, FRAME_SCHEMA).coalesce(1).write().partitionBy("date")
+                    .parquet(staging.resolve("frames").toString()));
+            writes.add(() -> spark.createDataFrame(quarantine, QUARANTINE_SCHEMA).coalesce(1).write()
+                    .parquet(staging.resolve("quarantine").toString()));
+            runTogether(writes);
             AtomicFiles.replaceDirectory(staging, dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write frame catalog " + dir, e);

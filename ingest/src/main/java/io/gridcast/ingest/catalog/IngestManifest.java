@@ -116,25 +116,33 @@ final class IngestManifest {
         }
     }
 
-    /** Writes the manifest of {@code contents} into {@code dir} (the catalog's staging folder). */
-    static void write(SparkSession spark, Path dir, FrameCatalog.Contents contents, FrameIngest.Request request)
-            throws IOException {
+    /**
+     * Writes the manifest's JSON files of {@code contents} into {@code dir} (the catalog's staging folder) and
+     * returns its two Parquet writes, for the caller to run beside its own.
+     */
+    static List<Runnable> write(SparkSession spark, Path dir, FrameCatalog.Contents contents,
+                                FrameIngest.Request request) throws IOException {
         Path manifest = Files.createDirectories(dir.resolve("manifest"));
         Map<String, String> reasons = new HashMap<>();
         contents.rejections().forEach(r -> reasons.put(r.file(), r.reason()));
         List<Row> files = contents.files().stream().map(f -> RowFactory.create(f.path(), f.size(),
                 new Timestamp(f.modified()), reasons.containsKey(f.path()) ? "quarantine" : "catalog",
                 reasons.get(f.path()))).toList();
-        spark.createDataFrame(files, FILES_SCHEMA).coalesce(1).write().parquet(manifest.resolve("files").toString());
+
         List<Row> reads = contents.reads().stream().map(r -> RowFactory.create(r.file(), r.size(), r.modified(),
                 r.timeIndex(), r.time() == null ? null : Timestamp.from(r.time()), r.units(), r.standardName(),
                 r.gridKey(), r.validCells(), r.min(), r.max(), r.mean(), r.reason(), r.exception())).toList();
-        spark.createDataFrame(reads, READS_SCHEMA).coalesce(1).write().parquet(manifest.resolve("reads").toString());
+
         Set<String> used = contents.reads().stream().map(FrameIngest.FrameRead::gridKey).filter(Objects::nonNull)
                 .collect(Collectors.toSet());
         Map<String, Grid> grids = new HashMap<>(contents.grids());
         grids.keySet().retainAll(used);
         Json.write(manifest.resolve("grids.json"), grids);
         Json.write(manifest.resolve("request.json"), RequestKey.of(request));
+        return List.of(
+                () -> spark.createDataFrame(files, FILES_SCHEMA).coalesce(1).write()
+                        .parquet(manifest.resolve("files").toString()),
+                () -> spark.createDataFrame(reads, READS_SCHEMA).coalesce(1).write()
+                        .parquet(manifest.resolve("reads").toString()));
     }
 }

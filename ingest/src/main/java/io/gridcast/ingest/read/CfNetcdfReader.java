@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import ucar.ma2.Array;
@@ -49,6 +50,13 @@ public final class CfNetcdfReader implements FrameReader {
         // values for packed data) past its end; a half-copied archive file must fail instead.
         N3header.disallowFileTruncation = true;
     }
+
+    /** The attributes that decide how a stored value unpacks (NetCDF-Java's ScaleMissing enhancement). */
+    private static final List<String> PACKING_ATTRIBUTES = List.of("scale_factor", "add_offset", "_FillValue",
+            "missing_value", "valid_min", "valid_max", "valid_range", "_Unsigned");
+
+    /** Decoding tables by packing attributes, shared by the sources of one executor JVM (read-only arrays). */
+    private static final Map<String, float[]> DECODING_TABLES = new ConcurrentHashMap<>();
 
     /** Only unpacking and missing values: our own coordinate analysis needs no CoordSystems pass. */
     private static final Set<NetcdfDataset.Enhance> ENHANCE = EnumSet.of(NetcdfDataset.Enhance.ScaleMissing);
@@ -180,6 +188,20 @@ public final class CfNetcdfReader implements FrameReader {
             if (stored != DataType.SHORT && stored != DataType.BYTE) {
                 return null;
             }
+            // Building a table costs as much as decoding a frame, and an archive packs every file alike.
+            StringBuilder key = new StringBuilder(stored.toString());
+            for (String name : PACKING_ATTRIBUTES) {
+                Attribute a = data.getOriginalVariable().findAttribute(name);
+                key.append('|').append(a == null ? "" : a.toString());
+            }
+            key.append('|').append(testMissing);
+            if (DECODING_TABLES.size() > 64) {
+                DECODING_TABLES.clear();
+            }
+            return DECODING_TABLES.computeIfAbsent(key.toString(), k -> newDecodingTable(stored));
+        }
+
+        private float[] newDecodingTable(DataType stored) {
             int n = stored == DataType.SHORT ? 1 << 16 : 1 << 8;
             float[] t = new float[n];
             for (int i = 0; i < n; i++) {

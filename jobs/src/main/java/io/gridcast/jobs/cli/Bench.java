@@ -38,9 +38,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code gridcast bench}: benchmarks of one stage alone, without Spring: model training steps, or ingest on Spark. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -296,18 +297,27 @@ final class Bench {
         @Option(names = "--runs", defaultValue = "3", description = "timed ingests after the warm-up (default: ${DEFAULT-VALUE})")
         int runs;
 
+        @Option(names = "--warmup", defaultValue = "1",
+                description = "untimed ingests first, 0 or 1 (default: ${DEFAULT-VALUE}; 0 for a large archive, "
+                        + "whose one run is then mostly steady state)")
+        int warmup;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            if (runs < 1) {
-                throw new IllegalArgumentException("--runs: expected 1 or more, got " + runs);
+            if (runs < 1 || warmup < 0 || warmup > 1) {
+                throw new IllegalArgumentException("expected --runs >= 1 and --warmup 0 or 1, got " + runs + " and "
+                        + warmup);
             }
             if (!Files.isDirectory(input)) {
                 throw new IllegalArgumentException("--input: folder " + input + " does not exist or is not a folder");
             }
             double jvmStart = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+            // Spark's INFO lines cost time and, from Logback's default console appender, would reach standard output.
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                    .setLevel(ch.qos.logback.classic.Level.WARN);
             PrintStream stdout = System.out;
             System.setOut(System.err);
             Path scratch = Files.createTempDirectory("gridcast-bench-ingest");
@@ -317,17 +327,18 @@ final class Bench {
                 double sparkStart = (System.nanoTime() - t0) / 1e9;
                 try {
                     t0 = System.nanoTime();
-                    FrameIngest.Summary warm = ingest(spark, scratch.resolve("warmup"));
-                    double warmup = (System.nanoTime() - t0) / 1e9;
+                    FrameIngest.Summary warm = warmup == 1 ? ingest(spark, scratch.resolve("warmup")) : null;
+                    double warmupSeconds = (System.nanoTime() - t0) / 1e9;
                     double[] seconds = new double[runs];
                     for (int i = 0; i < runs; i++) {
                         t0 = System.nanoTime();
                         FrameIngest.Summary s = ingest(spark, scratch.resolve("run" + i));
                         seconds[i] = (System.nanoTime() - t0) / 1e9;
-                        if (s.frames() != warm.frames()) {
-                            throw new IllegalStateException("run " + i + " read " + s.frames() + " frames, the warm-up "
+                        if (warm != null && s.frames() != warm.frames()) {
+                            throw new IllegalStateException("run " + i + " read " + s.frames() + " frames, the first "
                                     + warm.frames());
                         }
+                        warm = s;
                     }
                     double median = Train.median(seconds);
                     Map<String, Object> json = new LinkedHashMap<>();
@@ -343,7 +354,7 @@ final class Bench {
                     json.put("seconds", Train.round(median));
                     json.put("frames_per_s", Train.round(warm.frames() / median));
                     json.put("run_s", Arrays.stream(seconds).map(Train::round).boxed().toList());
-                    json.put("warmup_s", Train.round(warmup));
+                    json.put("warmup_s", Train.round(warmupSeconds));
                     json.put("jvm_start_s", Train.round(jvmStart));
                     json.put("spark_start_s", Train.round(sparkStart));
                     json.put("peak_heap_mb", Math.round(peakHeapBytes() / 1048576.0));

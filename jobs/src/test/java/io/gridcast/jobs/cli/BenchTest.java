@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gridcast.ingest.synth.SyntheticArchive;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,6 +36,27 @@ class BenchTest {
         assertThat(json.get("samples_per_s").asDouble()).isCloseTo(2 / median, withinPercentage(1));
         assertThat(json.get("params").asLong()).isPositive();
         assertThat(json.get("nd4j_backend").asText()).startsWith("CpuBackend");
+    }
+
+    @Test
+    void ingestPrintsOneJsonLineWithStartUpApart(@TempDir Path dir) throws Exception {
+        SyntheticArchive.Result archive = SyntheticArchive.write(dir, new SyntheticArchive.Spec(4, 16, 1,
+                SyntheticArchive.Spec.defaults().step(), SyntheticArchive.Spec.defaults().start()));
+
+        CycleEndToEndTest.Outcome run = gridcast("bench", "ingest", "--input", archive.framesDir().toString(),
+                "--variable", "rain_rate", "--master", "local[1]", "--runs", "1", "--warmup", "0");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out().lines()).hasSize(1);
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("bench").asText()).isEqualTo("ingest");
+        assertThat(json.get("frames").asInt()).isEqualTo(4);
+        assertThat(json.get("cores").asInt()).isEqualTo(1);
+        double seconds = json.get("seconds").asDouble();
+        assertThat(json.get("frames_per_s").asDouble()).isCloseTo(4 / seconds, withinPercentage(1));
+        assertThat(json.get("spark_start_s").asDouble()).isPositive();
+        assertThat(json.get("jvm_start_s").asDouble()).isPositive();
+        assertThat(json.get("peak_heap_mb").asLong()).isPositive();
     }
 
     @Test

@@ -42,6 +42,20 @@ class ConfigLoaderTest {
         assertThat(config.fssScales("rain_rate")).containsExactly(1, 5, 9);
         assertThat(config.mapCases()).isEqualTo(2);
         assertThat(config.fssScales("snow_depth")).as("an unconfigured variable").isEmpty();
+        assertThat(config.units("rain_rate")).isEqualTo("mm h-1");
+        assertThat(config.units("precipitation")).isEqualTo("kg m-2");
+        assertThat(config.units("snow_depth")).as("an unconfigured variable: files need only agree").isNull();
+    }
+
+    @Test
+    void theKnmiConfigurationNamesItsImporterAndUnits() {
+        GridcastConfig config = ConfigLoader.load(DEMO.resolveSibling("knmi.yml"));
+
+        assertThat(config.reader()).isEqualTo("knmi-hdf5");
+        assertThat(config.pattern()).isEqualTo("*.h5");
+        assertThat(config.input().variable()).isEqualTo("accumulated_precipitation");
+        assertThat(config.units("accumulated_precipitation")).isEqualTo("mm");
+        assertThat(config.region("west").xMin()).isEqualTo(288.0);
     }
 
     @Test
