@@ -184,6 +184,12 @@ public final class CnnLstmNowcaster implements TrainableNowcaster {
     }
 
     @Override
+    public void learningRate(double rate) {
+        // Changes every layer's Adam configuration; the updater's state array is kept.
+        net.setLearningRate(rate);
+    }
+
+    @Override
     public long parameters() {
         return net.numParams();
     }

@@ -9,12 +9,12 @@ import java.util.List;
 /**
  * What a later forecast or report needs to know of a trained model variant, saved beside it as
  * {@code metadata.json}: its configuration, the data it saw (variable, region grid, window, split periods),
- * the normalisation to apply, and how training went.
+ * the normalisation to apply, how training went, and its version in the {@link ModelRegistry}.
  */
 public record ModelMetadata(String region, String variant, ModelSpec spec, String variable, String units,
                             String standardName, Region regionBox, Grid grid, Normalisation normalisation, int in,
                             int out, long stepSeconds, List<Period> periods, List<EpochResult> history,
-                            double validationMse, Instant trainedAt) {
+                            double validationMse, Instant trainedAt, String version) {
 
     /** One split's time block and its number of windows. */
     public record Period(String split, Instant first, Instant last, int windows) {
