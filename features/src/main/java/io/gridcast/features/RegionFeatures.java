@@ -19,10 +19,14 @@ public record RegionFeatures(RegionGrid regionGrid, RegionFrames frames, Normali
     public static RegionFeatures prepare(SparkSession spark, FrameCatalog catalog, Region region, WindowSpec spec) {
         RegionGrid regionGrid = RegionGrid.of(region, catalog.description().grid());
         List<CatalogEntry> entries = catalog.entries();
-        WindowPlan plan = WindowPlan.of(entries, catalog.step(), spec.in(), spec.out(), spec.trainFraction(),
-                spec.validationFraction());
+        WindowPlan plan = spec.plan(entries, catalog.step());
+        int firstTrainFrame = 0;
+        while (entries.get(firstTrainFrame).time().isBefore(plan.train().first())) {
+            firstTrainFrame++;
+        }
         int lastTrainFrame = plan.train().starts().get(plan.train().starts().size() - 1) + spec.in() + spec.out();
-        Normalisation normalisation = Normalisation.compute(spark, catalog, regionGrid, entries.subList(0, lastTrainFrame));
+        Normalisation normalisation = Normalisation.compute(spark, catalog, regionGrid,
+                entries.subList(firstTrainFrame, lastTrainFrame));
         WindowShape shape = new WindowShape(spec.in(), spec.out(), 1, regionGrid.height(), regionGrid.width());
         log.info("features {}: {} on {}x{} cells, training mean {} std {} {}; {}", region.name(),
                 catalog.description().variable(), shape.height(), shape.width(),

@@ -19,6 +19,84 @@ public record WindowPlan(int in, int out, Duration step, Split train, Split vali
     public record Split(String name, Instant first, Instant last, List<Integer> starts) {
     }
 
+    /** An explicit time block: the frames valid from {@code from} (included) to {@code to} (excluded). */
+    public record Period(Instant from, Instant to) {
+
+        public Period {
+            if (from == null || to == null || !from.isBefore(to)) {
+                throw new IllegalArgumentException("a split period needs from before to, got " + from + " to " + to);
+            }
+        }
+
+        boolean contains(Instant t) {
+            return !t.isBefore(from) && t.isBefore(to);
+        }
+    }
+
+    static final List<String> SPLITS = List.of("train", "validation", "test");
+
+    /** Checks that there is one period for each split and that no two overlap. */
+    public static void checkPeriods(java.util.Map<String, Period> periods) {
+        if (!periods.keySet().equals(java.util.Set.copyOf(SPLITS))) {
+            throw new IllegalArgumentException("split periods are needed for exactly " + SPLITS + ", got "
+                    + periods.keySet().stream().sorted().toList());
+        }
+        for (int a = 0; a < SPLITS.size(); a++) {
+            for (int b = a + 1; b < SPLITS.size(); b++) {
+                Period p = periods.get(SPLITS.get(a));
+                Period q = periods.get(SPLITS.get(b));
+                if (p.from().isBefore(q.to()) && q.from().isBefore(p.to())) {
+                    throw new IllegalArgumentException("the " + SPLITS.get(a) + " period " + p.from() + ".." + p.to()
+                            + " overlaps the " + SPLITS.get(b) + " period " + q.from() + ".." + q.to());
+                }
+            }
+        }
+    }
+
+    /**
+     * Windows split by explicit periods (e.g. train on the morning, test on the afternoon), one per split name of
+     * {@code train}, {@code validation}, {@code test}; the periods must not overlap. A window belongs to a split
+     * if all its frames lie in the split's period; frames outside every period are left out.
+     */
+    public static WindowPlan byPeriods(List<CatalogEntry> entries, Duration step, int in, int out,
+                                       java.util.Map<String, Period> periods) {
+        if (in < 1 || out < 1) {
+            throw new IllegalArgumentException("windows need in >= 1 and out >= 1, got in " + in + ", out " + out);
+        }
+        checkPeriods(periods);
+        int length = in + out;
+        int gaps = 0;
+        int boundaries = 0;
+        Split[] splits = new Split[SPLITS.size()];
+        for (int b = 0; b < SPLITS.size(); b++) {
+            Period period = periods.get(SPLITS.get(b));
+            List<Integer> starts = new ArrayList<>();
+            Instant first = null;
+            Instant last = null;
+            for (int s = 0; s < entries.size(); s++) {
+                if (!period.contains(entries.get(s).time())) {
+                    continue;
+                }
+                first = first == null ? entries.get(s).time() : first;
+                last = entries.get(s).time();
+                if (s + length > entries.size() || !period.contains(entries.get(s + length - 1).time())) {
+                    boundaries++;
+                } else if (!consecutive(entries, s, length, step)) {
+                    gaps++;
+                } else {
+                    starts.add(s);
+                }
+            }
+            if (starts.isEmpty()) {
+                throw new IllegalArgumentException("the " + SPLITS.get(b) + " period " + period.from() + ".."
+                        + period.to() + " holds no complete window of " + in + " + " + out + " frames "
+                        + step + " apart");
+            }
+            splits[b] = new Split(SPLITS.get(b), first, last, List.copyOf(starts));
+        }
+        return new WindowPlan(in, out, step, splits[0], splits[1], splits[2], gaps, boundaries);
+    }
+
     public static WindowPlan of(List<CatalogEntry> entries, Duration step, int in, int out, double trainFraction,
                                 double validationFraction) {
         if (in < 1 || out < 1) {

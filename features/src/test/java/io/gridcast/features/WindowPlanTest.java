@@ -83,4 +83,33 @@ class WindowPlanTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the validation block (3 of 20 frames) holds no complete window of 4 + 4 frames");
     }
+
+    @Test
+    void explicitPeriodsSplitByTimeAndLeaveOutFramesOutsideThem() {
+        // 100 frames from 00:00 every 5 minutes; train 00:00-03:00, validation 03:00-04:00, test 05:00-08:20.
+        java.util.Map<String, WindowPlan.Period> periods = java.util.Map.of(
+                "train", new WindowPlan.Period(T0, T0.plus(Duration.ofHours(3))),
+                "validation", new WindowPlan.Period(T0.plus(Duration.ofHours(3)), T0.plus(Duration.ofHours(4))),
+                "test", new WindowPlan.Period(T0.plus(Duration.ofHours(5)), T0.plus(Duration.ofHours(9))));
+        WindowPlan plan = WindowPlan.byPeriods(archive(100), STEP, 4, 4, periods);
+        // 36 frames hold 36 - 8 + 1 windows; 12 frames 5; the test period has frames 60..99: 33.
+        assertThat(plan.train().starts()).hasSize(29).startsWith(0).endsWith(28);
+        assertThat(plan.validation().starts()).hasSize(5).startsWith(36);
+        assertThat(plan.test().starts()).hasSize(33).startsWith(60).endsWith(92);
+        assertThat(plan.test().first()).isEqualTo(T0.plus(Duration.ofHours(5)));
+        assertThat(plan.test().last()).isEqualTo(T0.plus(STEP.multipliedBy(99)));
+        assertThat(framesOf(plan, plan.train())).doesNotContainAnyElementsOf(framesOf(plan, plan.validation()));
+    }
+
+    @Test
+    void overlappingOrMissingPeriodsAreErrors() {
+        WindowPlan.Period morning = new WindowPlan.Period(T0, T0.plus(Duration.ofHours(3)));
+        WindowPlan.Period noon = new WindowPlan.Period(T0.plus(Duration.ofHours(2)), T0.plus(Duration.ofHours(4)));
+        WindowPlan.Period evening = new WindowPlan.Period(T0.plus(Duration.ofHours(5)), T0.plus(Duration.ofHours(6)));
+        assertThatThrownBy(() -> WindowPlan.checkPeriods(java.util.Map.of("train", morning, "validation", noon,
+                "test", evening))).hasMessageContaining("train period").hasMessageContaining("overlaps the validation");
+        assertThatThrownBy(() -> WindowPlan.checkPeriods(java.util.Map.of("train", morning, "test", evening)))
+                .hasMessageContaining("[train, validation, test]");
+        assertThatThrownBy(() -> new WindowPlan.Period(T0, T0)).hasMessageContaining("from before to");
+    }
 }

@@ -1,6 +1,7 @@
 package io.gridcast.jobs.config;
 
 import io.gridcast.features.Region;
+import io.gridcast.features.WindowPlan;
 import io.gridcast.features.WindowSpec;
 import io.gridcast.models.LearningRateSchedule;
 import io.gridcast.models.ModelSpec;
@@ -43,7 +44,13 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     public record RegionEntry(String name, Box box, Double cellSize) {
     }
 
-    public record Windows(Integer in, Integer out, Double train, Double validation, Integer cacheFrames) {
+    /** {@code splits}: explicit periods per split, replacing the {@code train} and {@code validation} fractions. */
+    public record Windows(Integer in, Integer out, Double train, Double validation, Integer cacheFrames,
+                          Map<String, SplitPeriod> splits) {
+    }
+
+    /** ISO-8601 instants, e.g. {@code 2020-10-31T08:00:00Z}: frames from {@code from} (included) to {@code to} (excluded). */
+    public record SplitPeriod(String from, String to) {
     }
 
     public record ModelEntry(String name, String type, List<Integer> hidden, Integer kernel, List<Integer> filters,
@@ -106,6 +113,15 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
         }
         require(windows.in(), "windows.in");
         require(windows.out(), "windows.out");
+        if (windows.splits() != null) {
+            try {
+                WindowPlan.checkPeriods(splitPeriods());
+            } catch (ConfigException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("windows.splits", e.getMessage());
+            }
+        }
         if (models.isEmpty()) {
             throw new ConfigException("models", "at least one model variant");
         }
@@ -189,7 +205,28 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
 
     public WindowSpec windowSpec() {
         return new WindowSpec(windows.in(), windows.out(), orElse(windows.train(), 0.7),
-                orElse(windows.validation(), 0.15), orElse(windows.cacheFrames(), 4096));
+                orElse(windows.validation(), 0.15), orElse(windows.cacheFrames(), 4096),
+                windows.splits() == null ? Map.of() : splitPeriods());
+    }
+
+    private Map<String, WindowPlan.Period> splitPeriods() {
+        Map<String, WindowPlan.Period> periods = new java.util.LinkedHashMap<>();
+        windows.splits().forEach((name, p) -> {
+            String key = "windows.splits." + name;
+            require(p, key);
+            require(p.from(), key + ".from");
+            require(p.to(), key + ".to");
+            try {
+                periods.put(name, new WindowPlan.Period(java.time.Instant.parse(p.from()),
+                        java.time.Instant.parse(p.to())));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ConfigException(key, "ISO-8601 instants such as 2020-10-31T08:00:00Z, got from '"
+                        + p.from() + "', to '" + p.to() + "'");
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key, e.getMessage());
+            }
+        });
+        return periods;
     }
 
     /** Thresholds for categorical scores of {@code variable}; none configured means none computed. */
