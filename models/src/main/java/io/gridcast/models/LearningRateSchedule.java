@@ -1,5 +1,6 @@
 package io.gridcast.models;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 import java.util.Set;
 
@@ -15,6 +16,8 @@ import java.util.Set;
  * @param patience plateau only: epochs without improvement before the rate is cut, >= 1
  * @param minRate  the lowest rate, >= 0
  */
+// "constant" is derived from the type: not a field of its own in metadata.json.
+@JsonIgnoreProperties({"constant"})
 public record LearningRateSchedule(String type, double factor, int patience, double minRate) {
 
     public static final Set<String> TYPES = Set.of("constant", "cosine", "plateau");

@@ -139,6 +139,10 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
             }
             if (m.lrSchedule() != null) {
                 require(m.lrSchedule().type(), key + ".lr_schedule.type");
+                if (!LearningRateSchedule.TYPES.contains(m.lrSchedule().type())) {
+                    throw new ConfigException(key + ".lr_schedule.type", "one of "
+                            + LearningRateSchedule.TYPES.stream().sorted().toList() + ", got '" + m.lrSchedule().type() + "'");
+                }
                 try {
                     schedule(m.lrSchedule());
                 } catch (IllegalArgumentException e) {
