@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Sliding windows of {@code in} input frames followed by {@code out} target frames, split in time into
@@ -36,8 +38,8 @@ public record WindowPlan(int in, int out, Duration step, Split train, Split vali
     static final List<String> SPLITS = List.of("train", "validation", "test");
 
     /** Checks that there is one period for each split and that no two overlap. */
-    public static void checkPeriods(java.util.Map<String, Period> periods) {
-        if (!periods.keySet().equals(java.util.Set.copyOf(SPLITS))) {
+    public static void checkPeriods(Map<String, Period> periods) {
+        if (!periods.keySet().equals(Set.copyOf(SPLITS))) {
             throw new IllegalArgumentException("split periods are needed for exactly " + SPLITS + ", got "
                     + periods.keySet().stream().sorted().toList());
         }
@@ -59,7 +61,7 @@ public record WindowPlan(int in, int out, Duration step, Split train, Split vali
      * if all its frames lie in the split's period; frames outside every period are left out.
      */
     public static WindowPlan byPeriods(List<CatalogEntry> entries, Duration step, int in, int out,
-                                       java.util.Map<String, Period> periods) {
+                                       Map<String, Period> periods) {
         if (in < 1 || out < 1) {
             throw new IllegalArgumentException("windows need in >= 1 and out >= 1, got in " + in + ", out " + out);
         }

@@ -1,5 +1,8 @@
 package io.gridcast.features;
 
+import io.gridcast.ingest.catalog.CatalogEntry;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,7 +29,7 @@ public record WindowSpec(int in, int out, double trainFraction, double validatio
     }
 
     /** The window plan of {@code entries}: by the explicit periods if there are any, else by the fractions. */
-    public WindowPlan plan(java.util.List<io.gridcast.ingest.catalog.CatalogEntry> entries, java.time.Duration step) {
+    public WindowPlan plan(List<CatalogEntry> entries, Duration step) {
         return periods.isEmpty() ? WindowPlan.of(entries, step, in, out, trainFraction, validationFraction)
                 : WindowPlan.byPeriods(entries, step, in, out, periods);
     }

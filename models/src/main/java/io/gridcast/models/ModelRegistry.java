@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ public final class ModelRegistry {
     }
 
     /** A version name not yet used for this variant, from its training time. */
-    public String newVersion(String region, String variant, java.time.Instant trainedAt) {
+    public String newVersion(String region, String variant, Instant trainedAt) {
         String base = VERSION.format(trainedAt);
         Path dir = root.resolve(region).resolve(variant);
         String version = base;

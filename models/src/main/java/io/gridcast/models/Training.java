@@ -1,5 +1,6 @@
 package io.gridcast.models;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.gridcast.features.RegionFeatures;
 import io.gridcast.features.WindowIterator;
 import io.gridcast.features.WindowPlan;
@@ -72,9 +73,9 @@ public final class Training {
      */
     private static String dataKey(RegionFeatures features, ModelSpec spec, FrameCatalog.Description data) {
         try {
-            return ModelRegistry.JSON.writeValueAsString(java.util.List.of(spec, data.variable(),
+            return ModelRegistry.JSON.writeValueAsString(List.of(spec, data.variable(),
                     features.regionGrid().region(), features.normalisation(), features.plan()));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot describe the training data", e);
         }
     }

@@ -6,7 +6,10 @@ import io.gridcast.features.WindowSpec;
 import io.gridcast.models.LearningRateSchedule;
 import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -214,16 +217,16 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     }
 
     private Map<String, WindowPlan.Period> splitPeriods() {
-        Map<String, WindowPlan.Period> periods = new java.util.LinkedHashMap<>();
+        Map<String, WindowPlan.Period> periods = new LinkedHashMap<>();
         windows.splits().forEach((name, p) -> {
             String key = "windows.splits." + name;
             require(p, key);
             require(p.from(), key + ".from");
             require(p.to(), key + ".to");
             try {
-                periods.put(name, new WindowPlan.Period(java.time.Instant.parse(p.from()),
-                        java.time.Instant.parse(p.to())));
-            } catch (java.time.format.DateTimeParseException e) {
+                periods.put(name, new WindowPlan.Period(Instant.parse(p.from()),
+                        Instant.parse(p.to())));
+            } catch (DateTimeParseException e) {
                 throw new ConfigException(key, "ISO-8601 instants such as 2020-10-31T08:00:00Z, got from '"
                         + p.from() + "', to '" + p.to() + "'");
             } catch (IllegalArgumentException e) {
