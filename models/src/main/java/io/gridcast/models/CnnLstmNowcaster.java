@@ -29,6 +29,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -36,7 +37,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * LRCN-style CNN-LSTM: a CNN encoder applied to every input frame with shared weights, an LSTM over the frames'
  * encodings, and from the last step a dense layer to a small feature map that an upsampling decoder brings back
- * to the full grid with one channel per lead.
+ * to the full grid with one channel per lead. The network predicts each lead's change from the last input frame
+ * (the residual to persistence), which is added back: a coarse LSTM bottleneck cannot carry a sharp field through,
+ * but it can carry where the field moves, grows and decays. The output layer starts at zero, so the untrained
+ * model is persistence.
  */
 public final class CnnLstmNowcaster implements TrainableNowcaster {
 
@@ -128,7 +132,9 @@ public final class CnnLstmNowcaster implements TrainableNowcaster {
             list.layer(layer++, new Upsampling2D.Builder(2).build());
             list.layer(layer++, conv(k, filters.get(s), Activation.RELU));
         }
-        list.layer(layer++, conv(k, shape.out(), Activation.IDENTITY));
+        list.layer(layer++, new ConvolutionLayer.Builder(k, k).stride(1, 1).nOut(shape.out())
+                .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).weightInit(WeightInit.ZERO)
+                .build());
         list.layer(layer, new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE)
                 .activation(Activation.IDENTITY).build());
         list.setInputType(InputType.recurrent((long) shape.channels() * shape.height() * shape.width(), shape.in()));
@@ -157,15 +163,30 @@ public final class CnnLstmNowcaster implements TrainableNowcaster {
     @Override
     public INDArray predict(INDArray inputs) {
         Windows.requireInputs(inputs, shape);
-        return net.output(toRnnLayout(inputs.castTo(net.getLayerWiseConfigurations().getDataType())), false);
+        INDArray x = inputs.castTo(net.getLayerWiseConfigurations().getDataType());
+        return net.output(toRnnLayout(x), false).addi(lastFrame(x));
+    }
+
+    /** Channel 0 of the newest input frame, {@code [batch, 1, h, w]}: what the residual is added to. */
+    static INDArray lastFrame(INDArray inputs) {
+        long in = inputs.size(1);
+        return inputs.get(NDArrayIndex.all(), NDArrayIndex.interval(in - 1, in), NDArrayIndex.point(0),
+                NDArrayIndex.all(), NDArrayIndex.all());
     }
 
     @Override
     public double fitBatch(DataSet batch) {
         Windows.requireInputs(batch.getFeatures(), shape);
         DataType dtype = net.getLayerWiseConfigurations().getDataType();
-        net.fit(new DataSet(toRnnLayout(batch.getFeatures().castTo(dtype)), batch.getLabels().castTo(dtype)));
+        INDArray x = batch.getFeatures().castTo(dtype);
+        net.fit(new DataSet(toRnnLayout(x), batch.getLabels().castTo(dtype).sub(lastFrame(x))));
         return scoreToMse(net.score(), shape);
+    }
+
+    @Override
+    public void learningRate(double rate) {
+        // Changes every layer's Adam configuration; the updater's state array is kept.
+        net.setLearningRate(rate);
     }
 
     @Override

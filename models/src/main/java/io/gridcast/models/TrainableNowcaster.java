@@ -32,6 +32,21 @@ public interface TrainableNowcaster extends Nowcaster {
     /** The number of trained weights. */
     long parameters();
 
-    /** Writes the model's own file(s) into {@code dir} (created if missing), readable by {@link ModelVariants#load}. */
+    /**
+     * Sets Adam's learning rate for the steps that follow, keeping the optimiser's state (moments, step count).
+     * {@link EpochLoop} calls it at the start of every epoch when a learning-rate schedule is configured.
+     */
+    default void learningRate(double rate) {
+        throw new UnsupportedOperationException("model type '" + type() + "' cannot change its learning rate during"
+                + " training yet: configure lr_schedule: {type: constant} for it");
+    }
+
+    /**
+     * Writes the model's own file(s) into {@code dir} (created if missing), readable by {@link ModelVariants#load}.
+     * This is also the training checkpoint, so it must hold everything a continued training depends on: the weights,
+     * the optimiser's state (Adam's moments and step count) and its learning rate, so that training the loaded model
+     * on the same batches gives the same weights as continuing to train this one (see
+     * {@code CheckpointResumeTest}).
+     */
     void save(Path dir);
 }

@@ -1,5 +1,6 @@
 package io.gridcast.models;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.gridcast.features.RegionFeatures;
 import io.gridcast.features.WindowIterator;
 import io.gridcast.features.WindowPlan;
@@ -25,24 +26,30 @@ public final class Training {
         Nowcaster model;
         List<EpochResult> history;
         if (ModelVariants.isTrainable(spec.type())) {
-            TrainableNowcaster trainable = ModelVariants.create(spec, features.shape());
             try (WindowIterator train = features.iterator(plan.train(), spec.batchSize(), spec.seed());
                  WindowIterator validation = features.iterator(plan.validation(), spec.batchSize(), null)) {
-                history = trainable.fit(train, validation, spec.epochs(),
-                        epoch -> log.info("train {}/{}: epoch {}/{} train loss {} validation loss {} ({} s)", region,
-                                spec.name(), epoch.epoch(), spec.epochs(), String.format("%.5f", epoch.trainLoss()),
-                                String.format("%.5f", epoch.validationLoss()), String.format("%.1f", epoch.seconds())))
-                        .epochs();
+                EpochLoop.Outcome outcome = EpochLoop.run(ModelVariants.create(spec, features.shape()), spec, train,
+                        validation, registry.trainingDir(region, spec.name()), dataKey(features, spec, data),
+                        epoch -> log.info("train {}/{}: epoch {}/{} lr {} train loss {} validation loss {} ({} s)",
+                                region, spec.name(), epoch.epoch(), spec.epochs(),
+                                String.format("%.2e", epoch.learningRate()), String.format("%.5f", epoch.trainLoss()),
+                                String.format("%.5f", epoch.validationLoss()), String.format("%.1f", epoch.seconds())));
+                history = outcome.history().epochs();
+                if (outcome.stoppedEarly()) {
+                    log.info("train {}/{}: stopped early after epoch {}: no validation improvement for {} epochs",
+                            region, spec.name(), history.size(), spec.patience());
+                }
                 if (train.missingCells() > 0) {
                     log.warn("train {}/{}: {} missing cell values of training windows (counted over {} epochs) were"
                             + " set to 0 in model units", region, spec.name(), train.missingCells(), spec.epochs());
                 }
+                model = outcome.model();
             }
-            model = trainable;
         } else {
             model = ModelVariants.baseline(spec.type(), features.shape());
             history = List.of();
         }
+        Instant trainedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         double validationMse;
         try (WindowIterator validation = features.iterator(plan.validation(), spec.batchSize(), null)) {
             validationMse = Validation.mse(model, validation);
@@ -51,15 +58,30 @@ public final class Training {
                 data.standardName(), features.regionGrid().region(), features.regionGrid().grid(),
                 features.channels(), plan.in(), plan.out(), plan.step().toSeconds(),
                 plan.splits().stream().map(Training::period).toList(), history, validationMse,
-                Instant.now().truncatedTo(ChronoUnit.SECONDS));
+                trainedAt, registry.newVersion(region, spec.name(), trainedAt));
         registry.save(metadata, dir -> {
             if (model instanceof TrainableNowcaster trainable) {
                 trainable.save(dir);
             }
         });
-        log.info("train {}/{}: validation MSE {} (normalised units), saved", region, spec.name(),
-                String.format("%.5f", validationMse));
+        // Saved in the registry, the training's checkpoints have done their job.
+        EpochLoop.delete(registry.trainingDir(region, spec.name()));
+        log.info("train {}/{}: validation MSE {} (normalised units), saved as version {}", region, spec.name(),
+                String.format("%.5f", validationMse), metadata.version());
         return metadata;
+    }
+
+    /**
+     * What a checkpoint must have been written for to be resumed: the same configuration, window plan and
+     * normalisation (so a changed catalog or configuration starts the training anew).
+     */
+    private static String dataKey(RegionFeatures features, ModelSpec spec, FrameCatalog.Description data) {
+        try {
+            return ModelRegistry.JSON.writeValueAsString(List.of(spec, data.variable(),
+                    features.regionGrid().region(), features.channels(), features.plan()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot describe the training data", e);
+        }
     }
 
     private static ModelMetadata.Period period(WindowPlan.Split split) {

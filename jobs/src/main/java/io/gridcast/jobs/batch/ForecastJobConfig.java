@@ -16,8 +16,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The {@code forecast} job: for every region and configured variant, the newest frames go through the
- * trained model and the lead grids are written as CF NetCDF under {@code forecasts/<region>/<variant>/}.
+ * The {@code forecast} job: for every region and the models {@code --model} or {@code forecast.model} selects
+ * (every configured variant by default, or the best, or a named one), the newest frames go through the trained model and the lead grids are written as CF NetCDF under {@code forecasts/<region>/<variant>/}.
  */
 @Configuration
 public class ForecastJobConfig {
@@ -29,10 +29,11 @@ public class ForecastJobConfig {
         return new StepBuilder("forecast", repository).tasklet((contribution, context) -> {
             RunSettings settings = stages.settings(context);
             GridcastConfig config = settings.config();
-            stages.forEachTrainedVariant(settings, config, stages.catalog(settings, config), (features, metadata, model) -> {
+            stages.forEachSelectedModel(settings, config, stages.catalog(settings, config),
+                    settings.forecastModel(config), (features, metadata, model) -> {
                 Path file = Forecasting.forecast(features, metadata, model,
                         settings.forecastsDir().resolve(metadata.region()).resolve(metadata.variant()));
-                log.info("forecast {}/{}: wrote {}", metadata.region(), metadata.variant(), file);
+                log.info("forecast {}/{}@{}: wrote {}", metadata.region(), metadata.variant(), metadata.version(), file);
                 contribution.incrementWriteCount(1);
             });
             return RepeatStatus.FINISHED;

@@ -21,9 +21,11 @@ import org.springframework.batch.core.JobParametersBuilder;
  * @param workDir    where catalog, models, forecasts and reports go
  * @param run        the run's name, used for its report folder
  * @param regions    the configured regions to work on; empty for all of them
+ * @param model      the forecast job's model selector ({@code --model}); empty for the configuration's
+ *                   {@code forecast.model}
  */
 public record RunSettings(Path configFile, Path inputDir, String variable, Path workDir, String run,
-                          List<String> regions) {
+                          List<String> regions, String model) {
 
     public static final DateTimeFormatter RUN_NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
@@ -39,6 +41,7 @@ public record RunSettings(Path configFile, Path inputDir, String variable, Path 
                 .addString("work", workDir.toAbsolutePath().normalize().toString())
                 .addString("run", run)
                 .addString("regions", String.join(",", regions))
+                .addString("model", model == null ? "" : model)
                 .toJobParameters();
     }
 
@@ -46,7 +49,12 @@ public record RunSettings(Path configFile, Path inputDir, String variable, Path 
         String input = parameters.getString("input");
         return new RunSettings(Path.of(parameters.getString("config")), input == null || input.isEmpty() ? null : Path.of(input),
                 parameters.getString("variable"), Path.of(parameters.getString("work")), parameters.getString("run"),
-                regionList(parameters.getString("regions")));
+                regionList(parameters.getString("regions")), parameters.getString("model", ""));
+    }
+
+    /** Which trained models the forecast job runs: {@code --model}, else {@code forecast.model}, else all. */
+    public String forecastModel(GridcastConfig config) {
+        return model == null || model.isEmpty() ? config.forecastModel() : model;
     }
 
     private static List<String> regionList(String joined) {

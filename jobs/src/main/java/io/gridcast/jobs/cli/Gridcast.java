@@ -72,6 +72,11 @@ public final class Gridcast {
                 defaultValue = "work/demo")
         Path out;
 
+        @Option(names = "--model", paramLabel = "SELECTOR", description = "models the forecast job runs per region:"
+                + " all, best (lowest validation MSE of every saved version), VARIANT (its latest version) or"
+                + " VARIANT@VERSION (default: the configuration's forecast.model, else all)")
+        String model;
+
         RunSettings settings(Path defaultInput) {
             GridcastConfig loaded = ConfigLoader.load(config);
             Path inputDir = input != null ? input
@@ -80,7 +85,7 @@ public final class Gridcast {
                 throw new IllegalArgumentException("input folder " + inputDir + " does not exist or is not a folder");
             }
             RunSettings settings = new RunSettings(config, inputDir,
-                    variable != null ? variable : loaded.input().variable(), out, RunSettings.newRunName(), regions);
+                    variable != null ? variable : loaded.input().variable(), out, RunSettings.newRunName(), regions, model);
             try {
                 settings.regions(loaded);
             } catch (ConfigException e) {

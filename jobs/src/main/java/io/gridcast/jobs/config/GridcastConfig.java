@@ -8,6 +8,7 @@ import io.gridcast.features.WindowSpec;
 import io.gridcast.ingest.statics.StaticLayerException;
 import io.gridcast.ingest.statics.StaticLayerSpec;
 import io.gridcast.ingest.statics.StaticLayers;
+import io.gridcast.models.LearningRateSchedule;
 import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import java.util.Set;
  */
 public record GridcastConfig(Input input, Spark spark, Map<String, Variable> variables,
                              List<StaticLayerEntry> staticLayers, List<RegionEntry> regions, Windows windows,
-                             List<ModelEntry> models, Report report) {
+                             List<ModelEntry> models, Forecast forecast, Report report) {
 
     /** Where the archive is and what to read from it. */
     public record Input(String dir, String variable, String pattern, String reader) {
@@ -82,7 +83,20 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     }
 
     public record ModelEntry(String name, String type, List<Integer> hidden, Integer kernel, List<Integer> filters,
-                             Integer epochs, Integer batchSize, Double learningRate, Long seed) {
+                             Integer epochs, Integer batchSize, Double learningRate, Long seed, LrSchedule lrSchedule,
+                             Integer patience, Double minDelta, Integer checkpointEvery) {
+    }
+
+    /** {@code type}: constant, cosine or plateau; see {@link LearningRateSchedule}. */
+    public record LrSchedule(String type, Double factor, Integer patience, Double minRate) {
+    }
+
+    /**
+     * {@code model}: which trained model the forecast job runs per region: {@code all} (every configured variant's
+     * latest version, the default), {@code best} (the lowest validation MSE of every saved version), a variant's
+     * name (its latest version) or {@code <variant>@<version>}.
+     */
+    public record Forecast(String model) {
     }
 
     /** Checks what binding cannot: required keys, known model types, unique names. */
@@ -170,6 +184,36 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
             }
             if (!m.name().matches("[A-Za-z0-9_-]+") || !variants.add(m.name())) {
                 throw new ConfigException(key + ".name", "a unique name of letters, digits, '_' or '-', got '" + m.name() + "'");
+            }
+            if (m.lrSchedule() != null) {
+                require(m.lrSchedule().type(), key + ".lr_schedule.type");
+                if (!LearningRateSchedule.TYPES.contains(m.lrSchedule().type())) {
+                    throw new ConfigException(key + ".lr_schedule.type", "one of "
+                            + LearningRateSchedule.TYPES.stream().sorted().toList() + ", got '" + m.lrSchedule().type() + "'");
+                }
+                try {
+                    schedule(m.lrSchedule());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(key + ".lr_schedule", e.getMessage());
+                }
+            }
+            if (m.patience() != null && m.patience() < 0) {
+                throw new ConfigException(key + ".patience", "0 (never stop early) or more epochs, got " + m.patience());
+            }
+            if (m.minDelta() != null && !(m.minDelta() >= 0)) {
+                throw new ConfigException(key + ".min_delta", "a validation-loss decrease >= 0, got " + m.minDelta());
+            }
+            if (m.checkpointEvery() != null && m.checkpointEvery() < 0) {
+                throw new ConfigException(key + ".checkpoint_every", "0 (no checkpoints) or more epochs, got "
+                        + m.checkpointEvery());
+            }
+        }
+        if (forecast != null && forecast.model() != null) {
+            String model = forecast.model();
+            String variant = model.contains("@") ? model.substring(0, model.indexOf('@')) : model;
+            if (!model.equals("all") && !model.equals("best") && !variants.contains(variant)) {
+                throw new ConfigException("forecast.model", "all, best, or one of the configured variants " + variants
+                        + " (optionally <variant>@<version>), got '" + model + "'");
             }
         }
     }
@@ -340,9 +384,21 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
         for (ModelEntry m : models) {
             specs.add(new ModelSpec(m.name(), m.type(), orElse(m.hidden(), List.of(16)), orElse(m.kernel(), 3),
                     orElse(m.filters(), List.of(8, 16)), orElse(m.epochs(), 3), orElse(m.batchSize(), 8),
-                    orElse(m.learningRate(), 1e-3), orElse(m.seed(), 42L)));
+                    orElse(m.learningRate(), 1e-3), orElse(m.seed(), 42L),
+                    m.lrSchedule() == null ? LearningRateSchedule.CONSTANT : schedule(m.lrSchedule()),
+                    orElse(m.patience(), 0), orElse(m.minDelta(), 0.0), orElse(m.checkpointEvery(), 1)));
         }
         return specs;
+    }
+
+    private static LearningRateSchedule schedule(LrSchedule s) {
+        return new LearningRateSchedule(s.type(), orElse(s.factor(), 0.5), orElse(s.patience(), 2),
+                orElse(s.minRate(), 0.0));
+    }
+
+    /** The forecast job's model selector ({@code forecast.model}); {@code all} unless configured. */
+    public String forecastModel() {
+        return forecast == null || forecast.model() == null ? "all" : forecast.model();
     }
 
     private static <T> T orElse(T value, T fallback) {

@@ -104,6 +104,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void trainingKeysBindToTheModelSpec() throws IOException {
+        Path file = demoWith("lr_schedule: {type: cosine, min_rate: 0.0002}",
+                "lr_schedule: {type: plateau, factor: 0.25, patience: 3}\n    patience: 5\n    min_delta: 0.001\n"
+                        + "    checkpoint_every: 2");
+        var cnnlstm = ConfigLoader.load(file).modelSpecs().get(3);
+
+        assertThat(cnnlstm.lrSchedule()).isEqualTo(new io.gridcast.models.LearningRateSchedule("plateau", 0.25, 3, 0));
+        assertThat(cnnlstm.patience()).isEqualTo(5);
+        assertThat(cnnlstm.minDelta()).isEqualTo(0.001);
+        assertThat(cnnlstm.checkpointEvery()).isEqualTo(2);
+        var convlstm = ConfigLoader.load(DEMO).modelSpecs().get(2);
+        assertThat(convlstm.lrSchedule().isConstant()).isTrue();
+        assertThat(convlstm.patience()).as("never stop early unless configured").isZero();
+        assertThat(convlstm.checkpointEvery()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnknownScheduleOrForecastModelNamesItsKey() throws IOException {
+        Path schedule = demoWith("type: cosine,", "type: cyclic,");
+        assertThatThrownBy(() -> ConfigLoader.load(schedule)).hasMessageContaining(
+                "models[3].lr_schedule.type: expected one of [constant, cosine, plateau], got 'cyclic'");
+        Path forecast = demoWith("model: all", "model: unet@20260101T000000Z");
+        assertThatThrownBy(() -> ConfigLoader.load(forecast)).hasMessageContaining("forecast.model: expected all, best,"
+                + " or one of the configured variants").hasMessageContaining("got 'unet@20260101T000000Z'");
+    }
+
+    @Test
     void anFssScaleBelowOneCellNamesItsKey() throws IOException {
         Path file = demoWith("fss_scales: [1, 5, 9]\n  precipitation", "fss_scales: [0, 5]\n  precipitation");
 
