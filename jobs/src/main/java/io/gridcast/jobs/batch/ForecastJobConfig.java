@@ -1,6 +1,9 @@
 package io.gridcast.jobs.batch;
 
-import io.gridcast.jobs.config.GridcastConfig;
+import io.gridcast.ingest.catalog.FrameCatalog;
+import io.gridcast.jobs.ops.RunLocks;
+import io.gridcast.models.ModelMetadata;
+import io.gridcast.models.ModelRegistry;
 import io.gridcast.models.Forecasting;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -10,7 +13,7 @@ import org.springframework.batch.core.Step;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.repeat.RepeatStatus;
+import org.springframework.batch.core.partition.support.Partitioner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -25,22 +28,30 @@ public class ForecastJobConfig {
     private static final Logger log = LoggerFactory.getLogger(ForecastJobConfig.class);
 
     @Bean
-    public Step forecastStep(JobRepository repository, PlatformTransactionManager tx, StageSupport stages) {
-        return new StepBuilder("forecast", repository).tasklet((contribution, context) -> {
-            RunSettings settings = stages.settings(context);
-            GridcastConfig config = settings.config();
-            stages.forEachTrainedVariant(settings, config, stages.catalog(settings, config), (features, metadata, model) -> {
-                Path file = Forecasting.forecast(features, metadata, model,
-                        settings.forecastsDir().resolve(metadata.region()).resolve(metadata.variant()));
-                log.info("forecast {}/{}: wrote {}", metadata.region(), metadata.variant(), file);
-                contribution.incrementWriteCount(1);
-            });
-            return RepeatStatus.FINISHED;
-        }, tx).build();
+    public Step forecastPartitionStep(JobRepository repository, PlatformTransactionManager tx, StageSupport stages) {
+        return new StepBuilder("forecast-partition", repository).tasklet((contribution, context) ->
+                Partitions.run(context, "forecast", (settings, config, region, variant) -> {
+                    FrameCatalog catalog = stages.catalog(settings, config);
+                    ModelRegistry registry = new ModelRegistry(settings.modelsDir());
+                    ModelMetadata metadata = registry.metadata(region, variant);
+                    Path file = Forecasting.forecast(stages.features(config, catalog, config.region(region)), metadata,
+                            registry.load(metadata), settings.forecastsDir().resolve(region).resolve(variant));
+                    log.info("forecast {}/{}: wrote {}", region, variant, file);
+                    contribution.incrementWriteCount(1);
+                }), tx).build();
+    }
+
+    /** One partition per region x variant: a restart after a crash writes only the forecasts still missing. */
+    @Bean
+    public Step forecastStep(JobRepository repository, Step forecastPartitionStep, Partitioner regionsByVariants) {
+        return new StepBuilder("forecast", repository)
+                .partitioner("forecast-partition", regionsByVariants)
+                .partitionHandler(Partitions.inOrder(forecastPartitionStep))
+                .build();
     }
 
     @Bean
-    public Job forecastJob(JobRepository repository, Step forecastStep) {
-        return new JobBuilder("forecast", repository).start(forecastStep).build();
+    public Job forecastJob(JobRepository repository, Step forecastStep, RunLocks locks) {
+        return new JobBuilder("forecast", repository).listener(locks).start(forecastStep).build();
     }
 }

@@ -2,6 +2,7 @@ package io.gridcast.jobs.batch;
 
 import io.gridcast.ingest.catalog.FrameIngest;
 import io.gridcast.jobs.config.GridcastConfig;
+import io.gridcast.jobs.ops.RunLocks;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -34,7 +35,7 @@ public class IngestJobConfig {
     }
 
     @Bean
-    public Job ingestJob(JobRepository repository, Step ingestStep) {
-        return new JobBuilder("ingest", repository).start(ingestStep).build();
+    public Job ingestJob(JobRepository repository, Step ingestStep, RunLocks locks) {
+        return new JobBuilder("ingest", repository).listener(locks).start(ingestStep).build();
     }
 }
