@@ -63,6 +63,8 @@ final class Partitions {
         MDC.put("region", region);
         MDC.put("model", variant);
         long start = System.nanoTime();
+        // Logged once the previous partition has committed: progress, and the point a restart resumes from.
+        log.info("{}: partition {}/{} ({}/{}) starting", stage, partition.get("index"), partition.get("count"), region, variant);
         try {
             work.run(settings, settings.config(), region, variant);
             log.info("{}: partition {}/{} ({}/{}) done in {} s", stage, partition.get("index"), partition.get("count"),

@@ -74,6 +74,7 @@ public final class Scheduler {
     }
 
     private void tick(Entry entry, ZonedDateTime stop) {
+        MDC.put("job", entry.job());
         ZonedDateTime slot = entry.cron().next(now());
         while (slot != null && (stop == null || slot.isBefore(stop))) {
             try {
@@ -118,6 +119,7 @@ public final class Scheduler {
             try {
                 log.info("schedule: job {} slot {} starting", job, slot);
                 JobExecution execution = batch.run(job, settingsForSlot.apply(slot));
+                MDC.put("job", job);
                 if (execution.getStatus() == BatchStatus.COMPLETED) {
                     log.info("schedule: job {} slot {} completed in {} s", job, slot, Math.round((System.nanoTime() - start) / 1e9));
                 } else {
