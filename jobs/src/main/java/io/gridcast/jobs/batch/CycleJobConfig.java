@@ -1,5 +1,6 @@
 package io.gridcast.jobs.batch;
 
+import io.gridcast.jobs.ops.RunLocks;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -12,8 +13,10 @@ import org.springframework.context.annotation.Configuration;
 public class CycleJobConfig {
 
     @Bean
-    public Job cycleJob(JobRepository repository, Step ingestStep, Step trainStep, Step forecastStep, Step reportStep) {
+    public Job cycleJob(JobRepository repository, Step ingestStep, Step trainStep, Step forecastStep, Step reportStep,
+                         RunLocks locks) {
         return new JobBuilder("cycle", repository)
+                .listener(locks)
                 .start(ingestStep)
                 .next(trainStep)
                 .next(forecastStep)

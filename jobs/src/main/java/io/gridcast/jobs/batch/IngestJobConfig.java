@@ -4,6 +4,7 @@ import io.gridcast.features.Region;
 import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.ingest.catalog.FrameIngest;
 import io.gridcast.jobs.config.GridcastConfig;
+import io.gridcast.jobs.ops.RunLocks;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.batch.core.ExitStatus;
@@ -49,7 +50,7 @@ public class IngestJobConfig {
             if (!withStaticLayers.isEmpty()) {
                 FrameCatalog catalog = stages.catalog(settings, config);
                 for (Region region : withStaticLayers) {
-                    stages.staticFields(settings, config, catalog, region);
+                    StageSupport.staticFields(settings, config, catalog, region);
                 }
             }
             String summary = String.join("; ", summaries);
@@ -62,7 +63,7 @@ public class IngestJobConfig {
     }
 
     @Bean
-    public Job ingestJob(JobRepository repository, Step ingestStep) {
-        return new JobBuilder("ingest", repository).start(ingestStep).build();
+    public Job ingestJob(JobRepository repository, Step ingestStep, RunLocks locks) {
+        return new JobBuilder("ingest", repository).listener(locks).start(ingestStep).build();
     }
 }

@@ -2,6 +2,7 @@ package io.gridcast.jobs.batch;
 
 import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.jobs.config.GridcastConfig;
+import io.gridcast.jobs.ops.RunLocks;
 import io.gridcast.features.RegionFeatures;
 import io.gridcast.jobs.report.MapCase;
 import io.gridcast.jobs.report.Report;
@@ -89,7 +90,7 @@ public class ReportJobConfig {
     }
 
     @Bean
-    public Job reportJob(JobRepository repository, Step reportStep) {
-        return new JobBuilder("report", repository).start(reportStep).build();
+    public Job reportJob(JobRepository repository, Step reportStep, RunLocks locks) {
+        return new JobBuilder("report", repository).listener(locks).start(reportStep).build();
     }
 }

@@ -3,11 +3,13 @@ package io.gridcast.jobs.batch;
 import io.gridcast.features.DynamicInput;
 import io.gridcast.features.Region;
 import io.gridcast.features.RegionFeatures;
+import io.gridcast.features.StaticChannel;
 import io.gridcast.features.TransformSpec;
 import io.gridcast.features.WindowSpec;
 import io.gridcast.ingest.catalog.CatalogEntry;
 import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.ingest.statics.StaticField;
+import io.gridcast.ingest.statics.StaticLayerSpec;
 import io.gridcast.ingest.statics.StaticLayers;
 import io.gridcast.jobs.config.GridcastConfig;
 import io.gridcast.models.ModelMetadata;
@@ -30,7 +32,8 @@ public class StageSupport {
     private final SparkProvider spark;
     private final Map<FeaturesKey, CachedFeatures> featuresCache = new HashMap<>();
 
-    private record FeaturesKey(Region region, WindowSpec spec, List<String> inputs, List<TransformSpec> transforms) {
+    private record FeaturesKey(Region region, WindowSpec spec, List<String> inputs, List<TransformSpec> transforms,
+                               List<StaticLayerSpec> staticLayers) {
     }
 
     private record CachedFeatures(List<FrameCatalog.Description> data, List<List<CatalogEntry>> entries,
@@ -59,25 +62,47 @@ public class StageSupport {
      * forecast variable's catalog is {@code catalog}; other {@code windows.inputs} are read from their own.
      */
     public synchronized RegionFeatures features(RunSettings settings, GridcastConfig config, FrameCatalog catalog,
-                                                Region region) {
-        List<String> inputs = config.inputs(settings.variable());
-        List<DynamicInput> dynamic = new ArrayList<>();
-        for (String variable : inputs) {
-            FrameCatalog c = variable.equals(settings.variable()) ? catalog
-                    : FrameCatalog.load(spark(config), settings.catalogDir(variable));
-            dynamic.add(new DynamicInput(c, config.transform(variable)));
-        }
-        FeaturesKey key = new FeaturesKey(region, config.windowSpec(), inputs,
-                dynamic.stream().map(DynamicInput::transform).toList());
+                                                Region region) throws IOException {
+        List<DynamicInput> dynamic = dynamicInputs(spark(config), settings, config, catalog);
+        FeaturesKey key = new FeaturesKey(region, config.windowSpec(), config.inputs(settings.variable()),
+                dynamic.stream().map(DynamicInput::transform).toList(), config.staticLayers(region.name()));
         List<FrameCatalog.Description> data = dynamic.stream().map(d -> d.catalog().description()).toList();
         List<List<CatalogEntry>> entries = dynamic.stream().map(d -> d.catalog().entries()).toList();
         CachedFeatures cached = featuresCache.get(key);
         if (cached == null || !cached.data().equals(data) || !cached.entries().equals(entries)) {
-            cached = new CachedFeatures(data, entries, RegionFeatures.prepare(spark(config), dynamic, List.of(), region,
-                    key.spec(), settings.featuresDir().resolve(region.name())));
+            cached = new CachedFeatures(data, entries, prepare(spark(config), settings, config, dynamic, region));
             featuresCache.put(key, cached);
         }
         return cached.features();
+    }
+
+    /**
+     * A region's features without caching, for callers outside Spring (spark-submit): the dynamic inputs, every
+     * {@code windows.inputs} variable from its own catalog, then the region's static layers as channels.
+     */
+    public static RegionFeatures prepare(SparkSession spark, RunSettings settings, GridcastConfig config,
+                                         FrameCatalog catalog, Region region) throws IOException {
+        return prepare(spark, settings, config, dynamicInputs(spark, settings, config, catalog), region);
+    }
+
+    private static RegionFeatures prepare(SparkSession spark, RunSettings settings, GridcastConfig config,
+                                          List<DynamicInput> dynamic, Region region) throws IOException {
+        List<StaticChannel> statics = staticFields(settings, config, dynamic.get(0).catalog(), region).stream()
+                .map(f -> new StaticChannel(f.name(), f.values(), f.categorical())).toList();
+        return RegionFeatures.prepare(spark, dynamic, statics, region, config.windowSpec(),
+                settings.featuresDir().resolve(region.name()));
+    }
+
+    /** The forecast variable's catalog is {@code catalog}; other {@code windows.inputs} are read from their own. */
+    private static List<DynamicInput> dynamicInputs(SparkSession spark, RunSettings settings, GridcastConfig config,
+                                                    FrameCatalog catalog) {
+        List<DynamicInput> dynamic = new ArrayList<>();
+        for (String variable : config.inputs(settings.variable())) {
+            FrameCatalog c = variable.equals(settings.variable()) ? catalog
+                    : FrameCatalog.load(spark, settings.catalogDir(variable));
+            dynamic.add(new DynamicInput(c, config.transform(variable)));
+        }
+        return dynamic;
     }
 
     /**
@@ -86,8 +111,8 @@ public class StageSupport {
      * read from there afterwards. Empty when none are configured. The fields cover the whole data grid; a
      * region's cells are cut from them like its frames.
      */
-    public List<StaticField> staticFields(RunSettings settings, GridcastConfig config, FrameCatalog catalog, Region region)
-            throws IOException {
+    public static List<StaticField> staticFields(RunSettings settings, GridcastConfig config, FrameCatalog catalog,
+                                                 Region region) throws IOException {
         return StaticLayers.load(config.staticLayers(region.name()), catalog.description().grid(), settings.staticDir(),
                 config.staticLayersKey(region.name()));
     }

@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "gridcast", mixinStandardHelpOptions = true, version = "gridcast 0.1.0",
         description = "Batch gridded weather nowcasting: ingest NetCDF archives on Spark, train DL4J models, "
                 + "write CF NetCDF forecasts and verification reports.",
-        subcommands = {Gridcast.Demo.class, Gridcast.Run.class, Gridcast.Synth.class, Gridcast.ReportCommand.class, Bench.class,
+        subcommands = {Gridcast.Demo.class, Gridcast.Run.class, Status.class, Schedule.class, Gridcast.Synth.class, Gridcast.ReportCommand.class, Bench.class,
                 CommandLine.HelpCommand.class})
 public final class Gridcast {
 
@@ -68,9 +68,8 @@ public final class Gridcast {
                 description = "work on these configured regions only (repeatable or comma-separated; default: all)")
         List<String> regions = new ArrayList<>();
 
-        @Option(names = "--out", paramLabel = "DIR", description = "work folder for catalog, models, forecasts, reports, job repository (default: ${DEFAULT-VALUE})",
-                defaultValue = "work/demo")
-        Path out;
+        @CommandLine.Mixin
+        RepositoryOptions repository;
 
         @Option(names = "--model", paramLabel = "SELECTOR", description = "models the forecast job runs per region:"
                 + " all, best (lowest validation MSE of every saved version), VARIANT (its latest version) or"
@@ -78,14 +77,27 @@ public final class Gridcast {
         String model;
 
         RunSettings settings(Path defaultInput) {
+            return settings(defaultInput, RunSettings.newRunName());
+        }
+
+        RunSettings settings(Path defaultInput, String run) {
+            Path out = repository.out;
             GridcastConfig loaded = ConfigLoader.load(config);
             Path inputDir = input != null ? input
                     : loaded.input().dir() != null ? Path.of(loaded.input().dir()) : defaultInput;
+            try {
+                if (input != null) {
+                    loaded.confineInput(input, "--input");
+                }
+                loaded.confineWork(out, "--out");
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(config + ": " + e.getMessage());
+            }
             if (inputDir != null && !inputDir.toFile().isDirectory()) {
                 throw new IllegalArgumentException("input folder " + inputDir + " does not exist or is not a folder");
             }
             RunSettings settings = new RunSettings(config, inputDir,
-                    variable != null ? variable : loaded.input().variable(), out, RunSettings.newRunName(), regions, model);
+                    variable != null ? variable : loaded.input().variable(), out, run, regions, model);
             try {
                 settings.regions(loaded);
             } catch (ConfigException e) {
@@ -112,13 +124,29 @@ public final class Gridcast {
         }
     }
 
-    static int runJob(String job, RunSettings settings, PrintWriter out, PrintWriter err) throws Exception {
-        JobExecution execution = JobRunner.run(job, settings);
+    /** The work folder and the job repository it uses; every command that reads or writes executions shares these. */
+    static class RepositoryOptions {
+        @Option(names = "--out", paramLabel = "DIR", description = "work folder for catalog, models, forecasts, reports, job repository (default: ${DEFAULT-VALUE})",
+                defaultValue = "work/demo")
+        Path out;
+
+        @Option(names = "--profile", paramLabel = "NAME", split = ",",
+                description = "Spring profiles besides SPRING_PROFILES_ACTIVE: 'postgres' keeps the job repository in "
+                        + "PostgreSQL (GRIDCAST_DB_URL, GRIDCAST_DB_USER, GRIDCAST_DB_PASSWORD from the environment)")
+        List<String> profiles = new ArrayList<>();
+    }
+
+    static int runJob(String job, RunSettings settings, List<String> profiles, PrintWriter out, PrintWriter err) throws Exception {
+        return ended(job, JobRunner.run(job, settings, profiles), out, err);
+    }
+
+    static int ended(String job, JobExecution execution, PrintWriter out, PrintWriter err) {
         if (execution.getStatus() != BatchStatus.COMPLETED) {
             err.print("gridcast: job '" + job + "' " + execution.getStatus().toString().toLowerCase() + ": "
                     + JobRunner.failures(execution));
             return JOB_FAILED;
         }
+        RunSettings settings = RunSettings.from(execution.getJobParameters());
         execution.getStepExecutions().stream().filter(step -> step.getStepName().equals("ingest")).forEach(step ->
                 out.println("gridcast: ingest: " + step.getExecutionContext().getString("summary", "")
                         + " (catalog and quarantine in " + settings.catalogDir() + ")"));
@@ -127,7 +155,8 @@ public final class Gridcast {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = "Run one job: ingest, train, forecast, report, or cycle (all four in order).")
+            description = "Run one job: ingest, train, forecast, report, or cycle (all four in order). With --restart, "
+                    + "run the newest failed (or killed) run of the job again: its completed partitions are skipped.")
     static final class Run implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "JOB", description = "one of: ${COMPLETION-CANDIDATES}",
                 completionCandidates = JobNames.class)
@@ -135,6 +164,10 @@ public final class Gridcast {
 
         @CommandLine.Mixin
         RunOptions options;
+
+        @Option(names = "--restart", description = "restart the newest failed run of JOB in --out with its own "
+                + "parameters (--config, --input, --variable and --region are those of that run)")
+        boolean restart;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -144,12 +177,17 @@ public final class Gridcast {
             if (!JobRunner.JOBS.contains(job)) {
                 throw new IllegalArgumentException("unknown job '" + job + "'; expected one of " + JobRunner.JOBS);
             }
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (restart) {
+                return ended(job, JobRunner.restart(job, options.repository.out, options.repository.profiles), out, err);
+            }
             RunSettings settings = options.settings(null);
             if ((job.equals("ingest") || job.equals("cycle")) && settings.inputDir() == null) {
                 throw new IllegalArgumentException("job '" + job + "' reads an archive: give --input DIR or set input.dir in "
                         + settings.configFile());
             }
-            return runJob(job, settings, spec.commandLine().getOut(), spec.commandLine().getErr());
+            return runJob(job, settings, options.repository.profiles, out, err);
         }
     }
 
@@ -171,12 +209,12 @@ public final class Gridcast {
             PrintWriter out = spec.commandLine().getOut();
             Path synthetic = null;
             if (options.input == null) {
-                SyntheticArchive.Result result = SyntheticArchive.write(options.out.resolve("synth"), synth.spec());
+                SyntheticArchive.Result result = SyntheticArchive.write(options.repository.out.resolve("synth"), synth.spec());
                 synthetic = result.framesDir();
                 out.println("gridcast: synthesised " + result.files().size() + " frames in " + synthetic);
             }
             RunSettings settings = options.settings(synthetic);
-            int status = runJob("cycle", settings, out, spec.commandLine().getErr());
+            int status = runJob("cycle", settings, options.repository.profiles, out, spec.commandLine().getErr());
             if (status == 0) {
                 out.println("gridcast: forecasts in " + settings.forecastsDir() + ", report in "
                         + settings.reportDir().resolve("index.html"));

@@ -1,39 +1,36 @@
 package io.gridcast.jobs.cli;
 
-import io.gridcast.jobs.GridcastApplication;
 import io.gridcast.jobs.batch.RunSettings;
+import io.gridcast.jobs.ops.Batch;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.Job;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.StepExecution;
-import org.springframework.batch.core.launch.JobLauncher;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
-/** Starts the Boot application with the run's job repository, runs one job and reports how it ended. */
+/** Opens the run's job repository, runs (or restarts) one job and reports how it ended. */
 final class JobRunner {
 
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
-    static final List<String> JOBS = List.of("ingest", "train", "forecast", "report", "cycle");
+    static final List<String> JOBS = Batch.JOBS;
 
     private JobRunner() {
     }
 
     /** Runs {@code job}; returns the finished execution (its status says whether it completed). */
-    static JobExecution run(String job, RunSettings settings) throws Exception {
-        Path repository = settings.workDir().toAbsolutePath().resolve("repository").resolve("gridcast");
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(GridcastApplication.class)
-                .web(WebApplicationType.NONE)
-                .properties("spring.datasource.url=jdbc:h2:file:" + repository + ";DB_CLOSE_ON_EXIT=FALSE")
-                .run()) {
-            Job bean = context.getBean(job + "Job", Job.class);
-            return context.getBean(JobLauncher.class).run(bean, settings.toJobParameters());
+    static JobExecution run(String job, RunSettings settings, List<String> profiles) throws Exception {
+        try (Batch batch = Batch.open(settings.workDir(), profiles, System.getenv())) {
+            return batch.run(job, settings);
+        }
+    }
+
+    /** Restarts the newest failed run of {@code job} in {@code workDir}: completed partitions are skipped. */
+    static JobExecution restart(String job, Path workDir, List<String> profiles) throws Exception {
+        try (Batch batch = Batch.open(workDir, profiles, System.getenv())) {
+            return batch.restart(job);
         }
     }
 

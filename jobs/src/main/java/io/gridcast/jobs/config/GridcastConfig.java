@@ -26,7 +26,26 @@ import java.util.Set;
  */
 public record GridcastConfig(Input input, Spark spark, Map<String, Variable> variables,
                              List<StaticLayerEntry> staticLayers, List<RegionEntry> regions, Windows windows,
-                             List<ModelEntry> models, Forecast forecast, Report report) {
+                             List<ModelEntry> models, Forecast forecast, Report report, List<ScheduleEntry> schedules,
+                             Roots roots) {
+
+    /** The jobs a schedule can run. */
+    static final List<String> JOBS = List.of("ingest", "train", "forecast", "report", "cycle");
+
+    /**
+     * {@code gridcast schedule}: run {@code job} at every slot of {@code cron} (UTC). Spring's six fields
+     * {@code second minute hour day-of-month month day-of-week}, or the classic five (seconds then 0), or a
+     * macro such as {@code @daily}.
+     */
+    public record ScheduleEntry(String job, String cron) {
+    }
+
+    /**
+     * The folders configured paths must stay inside: {@code input} for the archive (and any input file),
+     * {@code work} for the work folder. Unset, a path is not confined.
+     */
+    public record Roots(String input, String work) {
+    }
 
     /** Where the archive is and what to read from it. */
     public record Input(String dir, String variable, String pattern, String reader) {
@@ -152,6 +171,14 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                 }
             });
         }
+        if (schedules != null) {
+            for (int i = 0; i < schedules.size(); i++) {
+                scheduleEntry(schedules.get(i), "schedules[" + i + "]");
+            }
+        }
+        if (input.dir() != null) {
+            confine(java.nio.file.Path.of(input.dir()), "input.dir", roots == null ? null : roots.input(), "roots.input");
+        }
         if (report != null && report.mapCases() != null && report.mapCases() < 0) {
             throw new ConfigException("report.map_cases", "0 or more cases, got " + report.mapCases());
         }
@@ -231,6 +258,61 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
 
     private static List<StaticLayerSpec> specs(List<StaticLayerEntry> layers) {
         return layers.stream().map(StaticLayerEntry::spec).toList();
+    }
+
+    private static io.gridcast.jobs.ops.Scheduler.Entry scheduleEntry(ScheduleEntry entry, String key) {
+        require(entry, key);
+        require(entry.job(), key + ".job");
+        require(entry.cron(), key + ".cron");
+        if (!JOBS.contains(entry.job())) {
+            throw new ConfigException(key + ".job", "one of " + JOBS + ", got '" + entry.job() + "'");
+        }
+        String expression = entry.cron().strip();
+        // The classic five-field form has no seconds: it runs at second 0.
+        String spring = expression.split("\\s+").length == 5 ? "0 " + expression : expression;
+        try {
+            return new io.gridcast.jobs.ops.Scheduler.Entry(entry.job(),
+                    org.springframework.scheduling.support.CronExpression.parse(spring), expression);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ".cron", "a cron expression in UTC of six fields (second minute hour "
+                    + "day-of-month month day-of-week, e.g. '0 */10 * * * *'), five (minute first) or a macro "
+                    + "(@hourly, @daily, @weekly, ...), got '" + expression + "': " + e.getMessage());
+        }
+    }
+
+    /** The schedules to run, parsed; empty if none are configured. */
+    public List<io.gridcast.jobs.ops.Scheduler.Entry> scheduleEntries() {
+        List<io.gridcast.jobs.ops.Scheduler.Entry> entries = new ArrayList<>();
+        for (int i = 0; schedules != null && i < schedules.size(); i++) {
+            entries.add(scheduleEntry(schedules.get(i), "schedules[" + i + "]"));
+        }
+        return entries;
+    }
+
+    /** The archive folder {@code dir} as allowed by {@code roots.input}; {@code key} names where it came from. */
+    public java.nio.file.Path confineInput(java.nio.file.Path dir, String key) {
+        return confine(dir, key, roots == null ? null : roots.input(), "roots.input");
+    }
+
+    /** The work folder {@code dir} as allowed by {@code roots.work}; {@code key} names where it came from. */
+    public java.nio.file.Path confineWork(java.nio.file.Path dir, String key) {
+        return confine(dir, key, roots == null ? null : roots.work(), "roots.work");
+    }
+
+    /**
+     * {@code path} (relative ones against the current folder), normalised; with a root configured it must lie
+     * inside it: a {@code ..} that climbs out or an absolute path elsewhere is an error.
+     */
+    private static java.nio.file.Path confine(java.nio.file.Path path, String key, String root, String rootKey) {
+        java.nio.file.Path resolved = path.toAbsolutePath().normalize();
+        if (root != null) {
+            java.nio.file.Path base = java.nio.file.Path.of(root).toAbsolutePath().normalize();
+            if (!resolved.startsWith(base)) {
+                throw new ConfigException(key, "a path inside " + rootKey + " (" + base + "), got " + path
+                        + (resolved.equals(path) ? "" : " (" + resolved + ")"));
+            }
+        }
+        return resolved;
     }
 
     private static void require(Object value, String key) {
@@ -399,6 +481,12 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     /** The forecast job's model selector ({@code forecast.model}); {@code all} unless configured. */
     public String forecastModel() {
         return forecast == null || forecast.model() == null ? "all" : forecast.model();
+    }
+
+    /** The variant named {@code name}; a run restarted after the configuration changed may no longer find it. */
+    public ModelSpec modelSpec(String name, java.nio.file.Path file) {
+        return modelSpecs().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("model variant '" + name + "' is no longer in " + file));
     }
 
     private static <T> T orElse(T value, T fallback) {

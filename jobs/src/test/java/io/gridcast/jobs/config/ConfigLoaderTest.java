@@ -231,4 +231,52 @@ class ConfigLoaderTest {
                 + ": unknown key 'static_layers[0].varible'; expected one of: categorical, derived_from, file, fill_missing, "
                 + "method, name, units, variable");
     }
+
+    @Test
+    void schedulesTakeSixFieldCronFiveFieldCronAndMacros() throws IOException {
+        Path file = demoWith("report:\n", "schedules:\n  - {job: forecast, cron: \"0 */10 * * * *\"}\n"
+                + "  - {job: ingest, cron: \"*/10 * * * *\"}\n  - {job: train, cron: \"@weekly\"}\nreport:\n");
+
+        var entries = ConfigLoader.load(file).scheduleEntries();
+
+        assertThat(entries).extracting(e -> e.job()).containsExactly("forecast", "ingest", "train");
+        var noon = java.time.ZonedDateTime.parse("2026-01-07T12:00:00Z");
+        assertThat(entries.get(0).cron().next(noon)).isEqualTo("2026-01-07T12:10:00Z");
+        assertThat(entries.get(1).cron().next(noon)).as("five fields: second 0").isEqualTo("2026-01-07T12:10:00Z");
+        assertThat(entries.get(2).cron().next(noon)).as("@weekly: Sunday midnight").isEqualTo("2026-01-11T00:00:00Z");
+    }
+
+    @Test
+    void anInvalidCronNamesFileKeyAndTheExpectedForm() throws IOException {
+        Path file = demoWith("report:\n", "schedules:\n  - {job: forecast, cron: \"0 */10 * * *\"}\n"
+                + "  - {job: forecast, cron: \"every ten minutes\"}\nreport:\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageStartingWith(file + ": schedules[1].cron: expected a "
+                + "cron expression in UTC of six fields (second minute hour day-of-month month day-of-week, e.g. "
+                + "'0 */10 * * * *'), five (minute first) or a macro (@hourly, @daily, @weekly, ...), got 'every ten minutes'");
+    }
+
+    @Test
+    void aScheduledJobMustExist() throws IOException {
+        Path file = demoWith("report:\n", "schedules:\n  - {job: retrain, cron: \"@daily\"}\nreport:\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file
+                + ": schedules[0].job: expected one of [ingest, train, forecast, report, cycle], got 'retrain'");
+    }
+
+    @Test
+    void anInputFolderEscapingItsRootIsRefused() throws IOException {
+        Path root = dir.resolve("archives");
+        Path file = demoWith("  dir: null ", "  dir: " + root.resolve("../elsewhere") + " ");
+        Files.writeString(file, Files.readString(file) + "roots:\n  input: " + root + "\n  work: " + dir.resolve("work") + "\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ": input.dir: expected a path inside "
+                + "roots.input (" + root + "), got " + root.resolve("../elsewhere") + " (" + dir.resolve("elsewhere") + ")");
+
+        Files.writeString(file, Files.readString(file).replace(root.resolve("../elsewhere").toString(), root.resolve("radar").toString()));
+        GridcastConfig inside = ConfigLoader.load(file);
+        assertThat(inside.confineWork(dir.resolve("work/../work/demo"), "--out")).isEqualTo(dir.resolve("work/demo"));
+        assertThatThrownBy(() -> inside.confineWork(Path.of("/tmp"), "--out"))
+                .hasMessage("--out: expected a path inside roots.work (" + dir.resolve("work") + "), got /tmp");
+    }
 }

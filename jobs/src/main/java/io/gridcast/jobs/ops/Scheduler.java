@@ -1,0 +1,137 @@
+package io.gridcast.jobs.ops;
+
+import io.gridcast.jobs.batch.RunSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.JobExecution;
+import org.springframework.scheduling.support.CronExpression;
+
+/**
+ * Runs jobs at the slots of their cron expressions (UTC), each on its own thread. A job whose previous run is
+ * still going when its next slot comes is not started twice (the slot is skipped and logged); slots that passed
+ * while the process was busy or asleep are logged as missed, and only the latest of them runs.
+ */
+public final class Scheduler {
+
+    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+
+    /** One configured schedule. */
+    public record Entry(String job, CronExpression cron, String expression) {
+    }
+
+    /** The slot to run now and the earlier slots that passed unrun. */
+    record Due(ZonedDateTime slot, List<ZonedDateTime> missed) {
+    }
+
+    private final Batch batch;
+    private final List<Entry> entries;
+    private final Function<ZonedDateTime, RunSettings> settingsForSlot;
+    private final Clock clock;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final ExecutorService jobs = Executors.newCachedThreadPool();
+
+    /** {@code settingsForSlot} names each run after its slot (its report folder, its JobInstance). */
+    public Scheduler(Batch batch, List<Entry> entries, Function<ZonedDateTime, RunSettings> settingsForSlot, Clock clock) {
+        this.batch = batch;
+        this.entries = entries;
+        this.settingsForSlot = settingsForSlot;
+        this.clock = clock;
+    }
+
+    /** Runs the schedules until {@code stopAfter} has passed (forever if null), then waits for running jobs. */
+    public void run(Duration stopAfter) throws InterruptedException {
+        ZonedDateTime stop = stopAfter == null ? null : now().plus(stopAfter);
+        List<Thread> threads = new ArrayList<>();
+        for (Entry entry : entries) {
+            log.info("schedule: job {} at '{}' (UTC), next at {}", entry.job(), entry.expression(), entry.cron().next(now()));
+            Thread t = new Thread(() -> tick(entry, stop), "schedule-" + entry.job());
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        jobs.shutdown();
+        jobs.awaitTermination(365, TimeUnit.DAYS);
+    }
+
+    private ZonedDateTime now() {
+        return ZonedDateTime.now(clock.withZone(ZoneOffset.UTC));
+    }
+
+    private void tick(Entry entry, ZonedDateTime stop) {
+        MDC.put("job", entry.job());
+        ZonedDateTime slot = entry.cron().next(now());
+        while (slot != null && (stop == null || slot.isBefore(stop))) {
+            try {
+                long wait = Duration.between(now(), slot).toMillis();
+                if (wait > 0) {
+                    Thread.sleep(wait);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            Due due = due(entry.cron(), slot, now());
+            if (!due.missed().isEmpty()) {
+                log.warn("schedule: job {} missed {} slot(s) from {} to {} (the process was busy or asleep); running the "
+                        + "latest, {}", entry.job(), due.missed().size(), due.missed().get(0),
+                        due.missed().get(due.missed().size() - 1), due.slot());
+            }
+            launch(entry.job(), due.slot());
+            slot = entry.cron().next(due.slot());
+        }
+    }
+
+    /** The latest slot at or before {@code now} from {@code slot} on, and the slots before it that were passed over. */
+    static Due due(CronExpression cron, ZonedDateTime slot, ZonedDateTime now) {
+        List<ZonedDateTime> missed = new ArrayList<>();
+        ZonedDateTime latest = slot;
+        for (ZonedDateTime next = cron.next(slot); next != null && !next.isAfter(now); next = cron.next(next)) {
+            missed.add(latest);
+            latest = next;
+        }
+        return new Due(latest, missed);
+    }
+
+    private void launch(String job, ZonedDateTime slot) {
+        if (!running.add(job)) {
+            log.warn("schedule: job {} slot {} skipped: its previous run is still running", job, slot);
+            return;
+        }
+        jobs.submit(() -> {
+            MDC.put("job", job);
+            long start = System.nanoTime();
+            try {
+                log.info("schedule: job {} slot {} starting", job, slot);
+                JobExecution execution = batch.run(job, settingsForSlot.apply(slot));
+                MDC.put("job", job);
+                if (execution.getStatus() == BatchStatus.COMPLETED) {
+                    log.info("schedule: job {} slot {} completed in {} s", job, slot, Math.round((System.nanoTime() - start) / 1e9));
+                } else {
+                    log.error("schedule: job {} slot {} ended {}: {}", job, slot, execution.getStatus(),
+                            execution.getExitStatus().getExitDescription().lines().findFirst().orElse(""));
+                }
+            } catch (Exception | Error e) {
+                log.error("schedule: job {} slot {} could not run: {}", job, slot, e.getMessage(), e);
+            } finally {
+                running.remove(job);
+                MDC.remove("job");
+            }
+        });
+    }
+}

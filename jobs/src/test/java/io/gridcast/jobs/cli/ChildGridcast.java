@@ -1,0 +1,105 @@
+package io.gridcast.jobs.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** {@code gridcast} in a separate JVM, as an operator runs it: real console, real exit code, killable with SIGKILL. */
+final class ChildGridcast implements AutoCloseable {
+
+    private final Process process;
+    private final StringBuffer console = new StringBuffer();
+    private final Thread reader;
+    private volatile Predicate<String> awaited = line -> false;
+    private volatile CountDownLatch seen = new CountDownLatch(1);
+
+    private ChildGridcast(Process process) {
+        this.process = process;
+        this.reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    console.append(line).append('\n');
+                    if (awaited.test(line)) {
+                        seen.countDown();
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process was killed
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts {@code gridcast args} with the test JVM's options and classpath, plus {@code environment}. */
+    static ChildGridcast start(Map<String, String> environment, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-Xmx") && !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
+        command.addAll(List.of("-Xmx2g", "-cp", System.getProperty("java.class.path"), Gridcast.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        return new ChildGridcast(builder.start());
+    }
+
+    /** Waits until the console shows a line matching {@code line}; false if the process ended or time ran out first. */
+    boolean awaitLine(Predicate<String> line, Duration timeout) throws InterruptedException {
+        seen = new CountDownLatch(1);
+        awaited = line;
+        if (console.toString().lines().anyMatch(line)) {
+            return true;
+        }
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (seen.await(200, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            if (!process.isAlive()) {
+                reader.join(5000);
+                return console.toString().lines().anyMatch(line);
+            }
+        }
+        return false;
+    }
+
+    /** kill -9: no shutdown hook, no finally block runs. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    int exitCode(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("gridcast did not end within " + timeout + ":\n" + console);
+        }
+        reader.join(5000);
+        return process.exitValue();
+    }
+
+    String console() {
+        return console.toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
