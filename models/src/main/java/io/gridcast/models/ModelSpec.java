@@ -15,7 +15,17 @@ import java.util.List;
  * @param batchSize    windows per mini-batch
  * @param learningRate Adam's learning rate
  * @param seed         random seed for weights and shuffling
+ * @param peephole     ConvLSTM only: Hadamard peephole terms from the cell state to the gates (Shi et al. 2015)
+ * @param patch        ConvLSTM only: space-to-depth patch size; the grid's sides must be multiples of it (1: none)
+ * @param loss         ConvLSTM only: training loss, a key of {@link NowcastLoss} ({@code mse}, {@code mae},
+ *                     {@code balanced})
  */
 public record ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
-                        int batchSize, double learningRate, long seed) {
+                        int batchSize, double learningRate, long seed, boolean peephole, int patch, String loss) {
+
+    /** A spec without the ConvLSTM options: no peepholes, no patching, MSE loss. */
+    public ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
+                     int batchSize, double learningRate, long seed) {
+        this(name, type, hidden, kernel, filters, epochs, batchSize, learningRate, seed, false, 1, NowcastLoss.MSE.key());
+    }
 }

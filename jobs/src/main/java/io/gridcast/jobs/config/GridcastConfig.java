@@ -4,7 +4,9 @@ import io.gridcast.features.Region;
 import io.gridcast.features.WindowSpec;
 import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
+import io.gridcast.models.NowcastLoss;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +48,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     }
 
     public record ModelEntry(String name, String type, List<Integer> hidden, Integer kernel, List<Integer> filters,
-                             Integer epochs, Integer batchSize, Double learningRate, Long seed) {
+                             Integer epochs, Integer batchSize, Double learningRate, Long seed, Boolean peephole,
+                             Integer patch, String loss) {
     }
 
     /** Checks what binding cannot: required keys, known model types, unique names. */
@@ -106,6 +109,12 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
             }
             if (!m.name().matches("[A-Za-z0-9_-]+") || !variants.add(m.name())) {
                 throw new ConfigException(key + ".name", "a unique name of letters, digits, '_' or '-', got '" + m.name() + "'");
+            }
+            if (m.loss() != null && Arrays.stream(NowcastLoss.values()).noneMatch(l -> l.key().equals(m.loss()))) {
+                throw new ConfigException(key + ".loss", "one of mse, mae, balanced, got '" + m.loss() + "'");
+            }
+            if (m.patch() != null && m.patch() < 1) {
+                throw new ConfigException(key + ".patch", "a patch size >= 1, got " + m.patch());
             }
         }
     }
@@ -174,7 +183,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
         for (ModelEntry m : models) {
             specs.add(new ModelSpec(m.name(), m.type(), orElse(m.hidden(), List.of(16)), orElse(m.kernel(), 3),
                     orElse(m.filters(), List.of(8, 16)), orElse(m.epochs(), 3), orElse(m.batchSize(), 8),
-                    orElse(m.learningRate(), 1e-3), orElse(m.seed(), 42L)));
+                    orElse(m.learningRate(), 1e-3), orElse(m.seed(), 42L), orElse(m.peephole(), false),
+                    orElse(m.patch(), 1), orElse(m.loss(), NowcastLoss.MSE.key())));
         }
         return specs;
     }
