@@ -4,6 +4,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -237,6 +238,18 @@ final class ConvLstmNetwork {
         }
     }
 
+    /** The pre-activation gates [4 hid, cells] of encoder layer {@code layer} for input x and state h. */
+    INDArray encoderGates(int layer, INDArray x, INDArray h, int batch) {
+        Cell cell = encoder[layer];
+        INDArray gates = Nd4j.gemm(cell.w, cell.columns(x, h, batch), false, false);
+        return gates.addiColumnVector(cell.b);
+    }
+
+    /** Encoder layer {@code layer}'s convolution weights [4 hid, (in + hid) k k]. */
+    INDArray encoderWeights(int layer) {
+        return encoder[layer].w;
+    }
+
     /** One Adam step with the current {@link #gradients}. */
     void update() {
         updater.applyUpdater(gradients, iteration, 0);
@@ -365,8 +378,9 @@ final class ConvLstmNetwork {
             Nd4j.gemm(w, dGates, dCols, true, false, 1.0, 0.0);
             INDArray dx = needInput ? Nd4j.zeros(dtype, in, s.hPrev.size(1)) : null;
             INDArray dhPrev = needPrevious ? Nd4j.zeros(dtype, s.hPrev.shape()) : null;
-            imageToColumns(dCols, dx, 0, batch, false);
-            imageToColumns(dCols, dhPrev, in, batch, false);
+            zeroPadding(dCols, 0, dCols.size(0));
+            imageToColumns(dCols, dx, 0, false);
+            imageToColumns(dCols, dhPrev, in, false);
             return new INDArray[]{dx, dhPrev, dcPrev};
         }
 
@@ -374,16 +388,14 @@ final class ConvLstmNetwork {
         private INDArray columns(INDArray x, INDArray hPrev, int batch) {
             long rows = (long) (in + hid) * kernel * kernel;
             INDArray cols = buffer("c", new long[]{rows, hPrev.size(1)});
-            imageToColumns(cols, x, 0, batch, true);
-            imageToColumns(cols, hPrev, in, batch, true);
+            imageToColumns(cols, x, 0, true);
+            imageToColumns(cols, hPrev, in, true);
+            zeroPadding(cols, 0, rows);
             return cols;
         }
     }
 
-    /**
-     * A zeroed scratch array reused by every step of this shape. A column buffer's cells that fall on the zero
-     * padding are never written, whatever the step, so they stay zero.
-     */
+    /** A scratch array reused by every step of this shape. */
     private INDArray buffer(String use, long[] shape) {
         return columnBuffers.computeIfAbsent(use + shape[0] + "x" + shape[1], k -> Nd4j.zeros(dtype, shape));
     }
@@ -391,37 +403,71 @@ final class ConvLstmNetwork {
     /**
      * im2col ({@code forward}: image to columns) or its adjoint col2im (adds the columns back into the image) for
      * the channel block of an image {@code [channels, batch * height * width]} starting at row block
-     * {@code firstChannel} of the columns, with zero "same" padding. Each kernel offset is one strided copy of the
-     * whole block.
+     * {@code firstChannel} of the columns, with zero "same" padding. A kernel offset (dy, dx) shifts a whole
+     * flattened channel by one constant, so each (channel, offset) is one contiguous copy or sum (ND4J's fast path;
+     * its strided views are an order of magnitude slower); the cells this lets wrap across rows and batch members
+     * are exactly the padding cells, zeroed in the columns by {@link #zeroPadding}.
      */
-    private void imageToColumns(INDArray cols, INDArray image, int firstChannel, int batch, boolean forward) {
+    private void imageToColumns(INDArray cols, INDArray image, int firstChannel, boolean forward) {
         if (image == null || image.size(0) == 0) {
             return;
         }
         long channels = image.size(0);
-        long totalChannels = cols.size(0) / ((long) kernel * kernel);
-        INDArray cols6 = cols.reshape('c', totalChannels, kernel, kernel, batch, height, width);
-        INDArray image4 = image.reshape('c', channels, batch, height, width);
+        long n = image.size(1);
+        int k2 = kernel * kernel;
         int r = kernel / 2;
-        for (int dy = 0; dy < kernel; dy++) {
-            int oy = dy - r;
-            int y0 = Math.max(0, -oy);
-            int y1 = Math.min(height, height - oy);
-            for (int dx = 0; dx < kernel; dx++) {
-                int ox = dx - r;
-                int x0 = Math.max(0, -ox);
-                int x1 = Math.min(width, width - ox);
-                if (y0 >= y1 || x0 >= x1) {
-                    continue;
-                }
-                INDArray col = cols6.get(interval(firstChannel, firstChannel + channels), point(dy), point(dx),
-                        all(), interval(y0, y1), interval(x0, x1));
-                INDArray img = image4.get(all(), all(), interval(y0 + oy, y1 + oy), interval(x0 + ox, x1 + ox));
+        INDArray colsFlat = cols.reshape(cols.length());
+        INDArray imageFlat = image.reshape(image.length());
+        for (long c = 0; c < channels; c++) {
+            for (int j = 0; j < k2; j++) {
+                long shift = (long) (j / kernel - r) * width + (j % kernel - r);
+                long p0 = Math.max(0, -shift);
+                long p1 = Math.min(n, n - shift);
+                long row = ((firstChannel + c) * k2 + j) * n;
+                INDArray col = colsFlat.get(interval(row + p0, row + p1));
+                INDArray img = imageFlat.get(interval(c * n + p0 + shift, c * n + p1 + shift));
                 if (forward) {
                     col.assign(img);
                 } else {
                     img.addi(col);
                 }
+            }
+        }
+    }
+
+    /** Zeroes every cell of the columns that reads the padding (outside the grid) for its kernel offset. */
+    private void zeroPadding(INDArray cols, long firstRow, long rows) {
+        ByteBuffer bytes = cols.data().asNio();
+        int elementBytes = cols.dataType().width();
+        long n = cols.size(1);
+        long plane = (long) height * this.width;
+        int r = kernel / 2;
+        for (long row = firstRow; row < firstRow + rows; row++) {
+            int j = (int) (row % ((long) kernel * kernel));
+            int oy = j / kernel - r;
+            int ox = j % kernel - r;
+            long base = cols.offset() + row * n;
+            for (long b = 0; b < n / plane; b++) {
+                for (int y = 0; y < height; y++) {
+                    long start = base + b * plane + (long) y * this.width;
+                    if (y + oy < 0 || y + oy >= height) {
+                        zero(bytes, elementBytes, start, start + this.width);
+                    } else if (ox < 0) {
+                        zero(bytes, elementBytes, start, start - ox);
+                    } else if (ox > 0) {
+                        zero(bytes, elementBytes, start + this.width - ox, start + this.width);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void zero(ByteBuffer bytes, int elementBytes, long from, long to) {
+        for (long i = from; i < to; i++) {
+            if (elementBytes == 4) {
+                bytes.putInt((int) (i * 4), 0);
+            } else {
+                bytes.putLong((int) (i * 8), 0L);
             }
         }
     }

@@ -7,6 +7,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import io.gridcast.features.WindowShape;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -81,6 +82,47 @@ class ConvLstmGradientTest {
         assertThat(maxRel).isLessThan(1e-3);
         // A gradient off by a factor 2 (the SameDiffLayer bug) has relative error 1/3 on every element.
         assertThat(minRelDoubled).isGreaterThan(0.3);
+    }
+
+    /** The gradient checks test the backward pass against the forward one; this tests the forward convolution. */
+    @Test
+    void gateConvolutionMatchesADirectZeroPaddedConvolution() {
+        int in = 2;
+        int hid = 3;
+        int size = 5;
+        int batch = 2;
+        ConvLstmNetwork network = new ConvLstmNetwork(List.of(hid), 3, in, 1, size, size, false, 1e-3, 9,
+                DataType.DOUBLE);
+        Nd4j.getRandom().setSeed(11);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, in, (long) batch * size * size);
+        INDArray h = Nd4j.rand(DataType.DOUBLE, hid, (long) batch * size * size);
+        INDArray gates = network.encoderGates(0, x, h, batch);
+        INDArray w = network.encoderWeights(0);
+        for (int g = 0; g < 4 * hid; g++) {
+            for (int b = 0; b < batch; b++) {
+                for (int y = 0; y < size; y++) {
+                    for (int xx = 0; xx < size; xx++) {
+                        double sum = g >= hid && g < 2 * hid ? 1.0 : 0.0; // the forget gate's bias
+                        for (int c = 0; c < in + hid; c++) {
+                            for (int dy = 0; dy < 3; dy++) {
+                                for (int dx = 0; dx < 3; dx++) {
+                                    int yy = y + dy - 1;
+                                    int xs = xx + dx - 1;
+                                    if (yy < 0 || yy >= size || xs < 0 || xs >= size) {
+                                        continue;
+                                    }
+                                    long cell = ((long) b * size + yy) * size + xs;
+                                    double v = c < in ? x.getDouble(c, cell) : h.getDouble(c - in, cell);
+                                    sum += w.getDouble(g, (c * 3 + dy) * 3 + dx) * v;
+                                }
+                            }
+                        }
+                        assertThat(gates.getDouble(g, ((long) b * size + y) * size + xx)).isCloseTo(sum,
+                                org.assertj.core.api.Assertions.within(1e-12));
+                    }
+                }
+            }
+        }
     }
 
     private static DataSet batch(WindowShape shape, String loss) {
