@@ -5,6 +5,9 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -404,9 +407,10 @@ final class ConvLstmNetwork {
      * im2col ({@code forward}: image to columns) or its adjoint col2im (adds the columns back into the image) for
      * the channel block of an image {@code [channels, batch * height * width]} starting at row block
      * {@code firstChannel} of the columns, with zero "same" padding. A kernel offset (dy, dx) shifts a whole
-     * flattened channel by one constant, so each (channel, offset) is one contiguous copy or sum (ND4J's fast path;
-     * its strided views are an order of magnitude slower); the cells this lets wrap across rows and batch members
-     * are exactly the padding cells, zeroed in the columns by {@link #zeroPadding}.
+     * flattened channel by one constant, so each (channel, offset) is one contiguous memory copy or sum, done
+     * directly on the native buffers (ND4J's strided views, and even one ND4J op per copy, cost more than the
+     * GEMM); the cells this lets wrap across rows and batch members are exactly the padding cells, zeroed in the
+     * columns by {@link #zeroPadding}.
      */
     private void imageToColumns(INDArray cols, INDArray image, int firstChannel, boolean forward) {
         if (image == null || image.size(0) == 0) {
@@ -416,21 +420,38 @@ final class ConvLstmNetwork {
         long n = image.size(1);
         int k2 = kernel * kernel;
         int r = kernel / 2;
-        INDArray colsFlat = cols.reshape(cols.length());
-        INDArray imageFlat = image.reshape(image.length());
+        int bytes = cols.dataType().width();
+        ByteBuffer colBytes = cols.data().asNio().order(ByteOrder.nativeOrder());
+        ByteBuffer imageBytes = image.data().asNio().order(ByteOrder.nativeOrder());
         for (long c = 0; c < channels; c++) {
             for (int j = 0; j < k2; j++) {
                 long shift = (long) (j / kernel - r) * width + (j % kernel - r);
                 long p0 = Math.max(0, -shift);
                 long p1 = Math.min(n, n - shift);
-                long row = ((firstChannel + c) * k2 + j) * n;
-                INDArray col = colsFlat.get(interval(row + p0, row + p1));
-                INDArray img = imageFlat.get(interval(c * n + p0 + shift, c * n + p1 + shift));
+                long col = cols.offset() + ((firstChannel + c) * k2 + j) * n + p0;
+                long img = image.offset() + c * n + p0 + shift;
                 if (forward) {
-                    col.assign(img);
+                    colBytes.put((int) (col * bytes), imageBytes, (int) (img * bytes), (int) ((p1 - p0) * bytes));
                 } else {
-                    img.addi(col);
+                    addInto(imageBytes, img, colBytes, col, p1 - p0, bytes);
                 }
+            }
+        }
+    }
+
+    /** target[at + i] += source[from + i] for i < length, in elements of {@code bytes} bytes. */
+    private static void addInto(ByteBuffer target, long at, ByteBuffer source, long from, long length, int bytes) {
+        if (bytes == 4) {
+            FloatBuffer t = target.asFloatBuffer();
+            FloatBuffer s = source.asFloatBuffer();
+            for (int i = 0; i < length; i++) {
+                t.put((int) at + i, t.get((int) at + i) + s.get((int) from + i));
+            }
+        } else {
+            DoubleBuffer t = target.asDoubleBuffer();
+            DoubleBuffer s = source.asDoubleBuffer();
+            for (int i = 0; i < length; i++) {
+                t.put((int) at + i, t.get((int) at + i) + s.get((int) from + i));
             }
         }
     }
