@@ -20,14 +20,21 @@ import java.util.List;
  *                        training stops; 0 never stops early. Either way the best epoch's weights are kept
  * @param minDelta        the least decrease of the validation loss that counts as an improvement, >= 0
  * @param checkpointEvery epochs between checkpoints that a crashed training resumes from; 0 for none
+ * @param peephole        ConvLSTM only: Hadamard peephole terms from the cell state to the gates (Shi et al. 2015)
+ * @param patch           ConvLSTM only: space-to-depth patch size; the grid's sides must be multiples of it (1: none)
+ * @param loss            ConvLSTM only: training loss, a key of {@link NowcastLoss} ({@code mse}, {@code mae},
+ *                        {@code balanced})
  */
 public record ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
                         int batchSize, double learningRate, long seed, LearningRateSchedule lrSchedule, int patience,
-                        double minDelta, int checkpointEvery) {
+                        double minDelta, int checkpointEvery, boolean peephole, int patch, String loss) {
 
     public ModelSpec {
         if (lrSchedule == null) {
             lrSchedule = LearningRateSchedule.CONSTANT;
+        }
+        if (loss == null) {
+            loss = NowcastLoss.MSE.key();
         }
         if (patience < 0 || !(minDelta >= 0) || checkpointEvery < 0) {
             throw new IllegalArgumentException("model '" + name + "' needs patience >= 0, min_delta >= 0 and"
@@ -35,10 +42,13 @@ public record ModelSpec(String name, String type, List<Integer> hidden, int kern
         }
     }
 
-    /** A variant with a constant learning rate, no early stopping and a checkpoint every epoch. */
+    /**
+     * A variant with a constant learning rate, no early stopping, a checkpoint every epoch, and no ConvLSTM options
+     * (no peepholes, no patching, MSE loss).
+     */
     public ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
                      int batchSize, double learningRate, long seed) {
         this(name, type, hidden, kernel, filters, epochs, batchSize, learningRate, seed, LearningRateSchedule.CONSTANT,
-                0, 0, 1);
+                0, 0, 1, false, 1, NowcastLoss.MSE.key());
     }
 }

@@ -46,14 +46,14 @@ class CheckpointResumeTest {
     @Test
     void cnnLstmResumedAfterACrashEndsWithTheWeightsOfAnUninterruptedRun(@TempDir Path dir) {
         ModelSpec spec = new ModelSpec("cnnlstm-resume", CnnLstmNowcaster.TYPE, List.of(6), 3, List.of(4), 3, 3, 5e-3,
-                21, new LearningRateSchedule("cosine", 0.5, 1, 1e-4), 0, 0, 1);
+                21, new LearningRateSchedule("cosine", 0.5, 1, 1e-4), 0, 0, 1, false, 1, "mse");
         assertResumeMatches(spec, dir);
     }
 
     @Test
     void convLstmResumedAfterACrashEndsWithTheWeightsOfAnUninterruptedRun(@TempDir Path dir) {
         ModelSpec spec = new ModelSpec("convlstm-resume", ConvLstmNowcaster.TYPE, List.of(4), 3, List.of(), 3, 3, 5e-3,
-                21, LearningRateSchedule.CONSTANT, 0, 0, 1);
+                21, LearningRateSchedule.CONSTANT, 0, 0, 1, false, 1, "mse");
         assertResumeMatches(spec, dir);
     }
 

@@ -18,7 +18,7 @@ class EarlyStoppingTest {
 
     private static ModelSpec spec(int patience, double minDelta) {
         return new ModelSpec("m", CnnLstmNowcaster.TYPE, List.of(4), 3, List.of(2), 10, 2, 1e-3, 1,
-                LearningRateSchedule.CONSTANT, patience, minDelta, 1);
+                LearningRateSchedule.CONSTANT, patience, minDelta, 1, false, 1, "mse");
     }
 
     @Test
@@ -36,7 +36,7 @@ class EarlyStoppingTest {
     void aTrainingThatStopsEarlyKeepsTheBestEpochsWeights() {
         // A learning rate far too high makes the validation loss jump about, so some later epoch is worse.
         ModelSpec spec = new ModelSpec("cnnlstm-unstable", CnnLstmNowcaster.TYPE, List.of(6), 3, List.of(4), 12, 3,
-                0.3, 3, LearningRateSchedule.CONSTANT, 2, 0, 1);
+                0.3, 3, LearningRateSchedule.CONSTANT, 2, 0, 1, false, 1, "mse");
         DataSetIterator validation = MovingBlobs.iterator(SHAPE, 6, 3, 8);
         EpochLoop.Outcome outcome = EpochLoop.run(ModelVariants.create(spec, SHAPE), spec,
                 MovingBlobs.iterator(SHAPE, 12, 3, 7), validation, null, "data", null);

@@ -14,6 +14,7 @@ import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.ingest.catalog.FrameIngest;
 import io.gridcast.ingest.catalog.SparkSessions;
 import io.gridcast.ingest.synth.SyntheticArchive;
+import io.gridcast.models.LearningRateSchedule;
 import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
 import io.gridcast.models.TrainableNowcaster;
@@ -176,6 +177,13 @@ final class Bench {
                 description = "CNN-LSTM encoder filters per stage (default: ${DEFAULT-VALUE})")
         List<Integer> filters;
 
+        @Option(names = "--peephole", description = "ConvLSTM: Hadamard peephole terms")
+        boolean peephole;
+
+        @Option(names = "--patch", defaultValue = "1",
+                description = "ConvLSTM: space-to-depth patch size (default: ${DEFAULT-VALUE})")
+        int patch;
+
         @Option(names = "--steps", defaultValue = "10", description = "timed steps (default: ${DEFAULT-VALUE})")
         int steps;
 
@@ -213,7 +221,8 @@ final class Bench {
         private Map<String, Object> run() {
             WindowShape shape = new WindowShape(tIn, tOut, 1, size, size);
             TrainableNowcaster nowcaster = ModelVariants.create(new ModelSpec("bench", model,
-                    Collections.nCopies(layers, hidden), kernel, filters, 1, batch, 1e-3, seed), shape);
+                    Collections.nCopies(layers, hidden), kernel, filters, 1, batch, 1e-3, seed,
+                    LearningRateSchedule.CONSTANT, 0, 0, 0, peephole, patch, "mse"), shape);
             Nd4j.getRandom().setSeed(seed);
             DataSet data = new DataSet(Nd4j.randn(DataType.FLOAT, batch, tIn, 1, size, size),
                     Nd4j.randn(DataType.FLOAT, batch, tOut, size, size));
@@ -247,6 +256,8 @@ final class Bench {
             json.put("hidden", hidden);
             json.put("layers", layers);
             json.put("kernel", kernel);
+            json.put("peephole", peephole);
+            json.put("patch", patch);
             json.put("steps", steps);
             json.put("median_step_s", round(median));
             json.put("samples_per_s", round(batch / median));

@@ -11,10 +11,12 @@ import io.gridcast.ingest.statics.StaticLayers;
 import io.gridcast.models.LearningRateSchedule;
 import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
+import io.gridcast.models.NowcastLoss;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +105,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
 
     public record ModelEntry(String name, String type, List<Integer> hidden, Integer kernel, List<Integer> filters,
                              Integer epochs, Integer batchSize, Double learningRate, Long seed, LrSchedule lrSchedule,
-                             Integer patience, Double minDelta, Integer checkpointEvery) {
+                             Integer patience, Double minDelta, Integer checkpointEvery, Boolean peephole,
+                             Integer patch, String loss) {
     }
 
     /** {@code type}: constant, cosine or plateau; see {@link LearningRateSchedule}. */
@@ -233,6 +236,12 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
             if (m.checkpointEvery() != null && m.checkpointEvery() < 0) {
                 throw new ConfigException(key + ".checkpoint_every", "0 (no checkpoints) or more epochs, got "
                         + m.checkpointEvery());
+            }
+            if (m.loss() != null && Arrays.stream(NowcastLoss.values()).noneMatch(l -> l.key().equals(m.loss()))) {
+                throw new ConfigException(key + ".loss", "one of mse, mae, balanced, got '" + m.loss() + "'");
+            }
+            if (m.patch() != null && m.patch() < 1) {
+                throw new ConfigException(key + ".patch", "a patch size >= 1, got " + m.patch());
             }
         }
         if (forecast != null && forecast.model() != null) {
@@ -468,7 +477,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                     orElse(m.filters(), List.of(8, 16)), orElse(m.epochs(), 3), orElse(m.batchSize(), 8),
                     orElse(m.learningRate(), 1e-3), orElse(m.seed(), 42L),
                     m.lrSchedule() == null ? LearningRateSchedule.CONSTANT : schedule(m.lrSchedule()),
-                    orElse(m.patience(), 0), orElse(m.minDelta(), 0.0), orElse(m.checkpointEvery(), 1)));
+                    orElse(m.patience(), 0), orElse(m.minDelta(), 0.0), orElse(m.checkpointEvery(), 1),
+                    orElse(m.peephole(), false), orElse(m.patch(), 1), orElse(m.loss(), NowcastLoss.MSE.key())));
         }
         return specs;
     }
