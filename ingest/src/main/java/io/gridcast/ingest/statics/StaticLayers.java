@@ -50,7 +50,16 @@ public final class StaticLayers {
     public static List<StaticField> load(List<StaticLayerSpec> layers, Grid grid, Path cacheDir, String key)
             throws IOException {
         validate(layers, key);
-        GridLocations locations = new GridLocations(grid);
+        if (layers.isEmpty()) {
+            return List.of();
+        }
+        GridLocations locations;
+        try {
+            locations = new GridLocations(grid);
+        } catch (IllegalArgumentException e) {
+            throw new StaticLayerException(key, "a data grid that NetCDF-Java can locate on the Earth, "
+                    + grid.describe() + " is not", e);
+        }
         Map<String, StaticField> made = new HashMap<>();
         List<StaticField> out = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
@@ -173,10 +182,11 @@ public final class StaticLayers {
         if (read.grid().equals(grid)) {
             return new StaticField(spec.name(), units, spec.categorical(), grid, values, source + " (on the data grid)");
         }
-        SourceLayer layer = new SourceLayer(read.grid(), values, registration(spec));
+        Registration registration = registration(spec, key);
         Resampler.Result r;
         try {
-            r = Resampler.resample(layer, locations, spec.method(), spec.categorical());
+            r = Resampler.resample(new SourceLayer(read.grid(), values, registration), locations, spec.method(),
+                    spec.categorical());
         } catch (IllegalArgumentException e) {
             throw new StaticLayerException(key, "a source grid and data grid NetCDF-Java can relate (" + spec.file() + ")", e);
         }
@@ -201,7 +211,7 @@ public final class StaticLayers {
     }
 
     /** GMT's {@code node_offset} (global or on the variable): 1 pixel-, 0 node-registered; CF cell centres otherwise. */
-    private static Registration registration(StaticLayerSpec spec) {
+    private static Registration registration(StaticLayerSpec spec, String key) {
         try (NetcdfFile nc = NetcdfFile.open(spec.file().toString())) {
             Attribute a = nc.findGlobalAttributeIgnoreCase("node_offset");
             Variable v = nc.findVariable(spec.variable());
@@ -213,7 +223,7 @@ public final class StaticLayers {
             }
             return a.getNumericValue().intValue() == 0 ? Registration.NODE : Registration.PIXEL;
         } catch (IOException e) {
-            throw new StaticLayerException("file", "a readable NetCDF file, " + spec.file() + " is not", e);
+            throw new StaticLayerException(key + ".file", "a readable NetCDF file, " + spec.file() + " is not", e);
         }
     }
 
