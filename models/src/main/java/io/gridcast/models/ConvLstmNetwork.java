@@ -51,6 +51,8 @@ final class ConvLstmNetwork {
     /** Adam's state (first and second moments), also one row vector so it can be saved and restored as is. */
     final INDArray updaterState;
     private final GradientUpdater<?> updater;
+    /** The updater's configuration, read at every step: changing its rate keeps the moments and step count. */
+    private final Adam adam;
     int iteration;
     private final Map<String, INDArray> columnBuffers = new HashMap<>();
     /** {offset, length} in {@link #params} of every parameter array, in order. */
@@ -89,7 +91,7 @@ final class ConvLstmNetwork {
 
         params = Nd4j.zeros(dtype, 1, layout.total);
         gradients = Nd4j.zeros(dtype, 1, layout.total);
-        Adam adam = new Adam(learningRate);
+        adam = new Adam(learningRate);
         updaterState = Nd4j.zeros(dtype, 1, adam.stateSize(layout.total));
         updater = adam.instantiate(updaterState, true);
 
@@ -251,6 +253,10 @@ final class ConvLstmNetwork {
     /** Encoder layer {@code layer}'s convolution weights [4 hid, (in + hid) k k]. */
     INDArray encoderWeights(int layer) {
         return encoder[layer].w;
+    }
+
+    void learningRate(double rate) {
+        adam.setLearningRate(rate);
     }
 
     /** One Adam step with the current {@link #gradients}. */

@@ -166,6 +166,11 @@ public final class ConvLstmNowcaster implements TrainableNowcaster {
     }
 
     @Override
+    public void learningRate(double rate) {
+        network.learningRate(rate);
+    }
+
+    @Override
     public double fitBatch(DataSet batch) {
         double[] mse = new double[1];
         lossAndGradients(batch, mse);

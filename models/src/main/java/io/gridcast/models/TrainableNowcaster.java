@@ -36,10 +36,7 @@ public interface TrainableNowcaster extends Nowcaster {
      * Sets Adam's learning rate for the steps that follow, keeping the optimiser's state (moments, step count).
      * {@link EpochLoop} calls it at the start of every epoch when a learning-rate schedule is configured.
      */
-    default void learningRate(double rate) {
-        throw new UnsupportedOperationException("model type '" + type() + "' cannot change its learning rate during"
-                + " training yet: configure lr_schedule: {type: constant} for it");
-    }
+    void learningRate(double rate);
 
     /**
      * Writes the model's own file(s) into {@code dir} (created if missing), readable by {@link ModelVariants#load}.

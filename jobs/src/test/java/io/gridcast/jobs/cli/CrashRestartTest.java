@@ -50,7 +50,7 @@ class CrashRestartTest {
     @BeforeAll
     static void uninterruptedRun() throws IOException {
         archive = SyntheticArchive.write(shared.resolve("synth"),
-                new SyntheticArchive.Spec(40, 32, 7, SyntheticArchive.Spec.defaults().step(),
+                new SyntheticArchive.Spec(60, 32, 7, SyntheticArchive.Spec.defaults().step(),
                         SyntheticArchive.Spec.defaults().start())).framesDir();
         reference = shared.resolve("reference");
         for (String job : List.of("ingest", "train", "forecast")) {
@@ -160,11 +160,13 @@ class CrashRestartTest {
         }
     }
 
-    /** A variant's metadata without the time it was trained and the seconds each epoch took. */
+    /** A variant's latest metadata without the time it was trained (also its version) and each epoch's seconds. */
     static ObjectNode metadata(Path root, String variant) throws IOException {
-        ObjectNode node = (ObjectNode) JSON.readTree(root.resolve("models/rain_rate/all").resolve(variant)
-                .resolve("metadata.json").toFile());
+        Path dir = root.resolve("models/rain_rate/all").resolve(variant);
+        String latest = Files.readString(dir.resolve("latest")).trim();
+        ObjectNode node = (ObjectNode) JSON.readTree(dir.resolve(latest).resolve("metadata.json").toFile());
         node.remove("trainedAt");
+        node.remove("version");
         node.withArray("history").forEach(epoch -> ((ObjectNode) epoch).remove("seconds"));
         return node;
     }
