@@ -167,7 +167,7 @@ public final class ModelRegistry {
         String type = metadata.spec().type();
         Path dir = root.resolve(metadata.region()).resolve(metadata.variant()).resolve(metadata.version());
         return ModelVariants.isTrainable(type) ? ModelVariants.load(type, dir)
-                : ModelVariants.baseline(type, new WindowShape(metadata.in(), metadata.out(), 1,
+                : ModelVariants.baseline(type, new WindowShape(metadata.in(), metadata.out(), metadata.channels().size(),
                         metadata.grid().ny(), metadata.grid().nx()));
     }
 }

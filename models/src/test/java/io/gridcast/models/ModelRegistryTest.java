@@ -17,7 +17,9 @@ import io.gridcast.ingest.grid.Axis;
 import io.gridcast.ingest.grid.Grid;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Several trained versions per variant, the latest pointer, and choosing the best or a named one. */
 class ModelRegistryTest {
@@ -31,8 +33,13 @@ class ModelRegistryTest {
     private static final Instant T = Instant.parse("2026-01-01T12:00:00Z");
 
     private static ModelMetadata metadata(ModelRegistry registry, ModelSpec spec, double validationMse, Instant at) {
+        return metadata(registry, spec, CHANNELS, validationMse, at);
+    }
+
+    private static ModelMetadata metadata(ModelRegistry registry, ModelSpec spec, List<FeatureChannel> channels,
+                                          double validationMse, Instant at) {
         return new ModelMetadata("west", spec.name(), spec, "rain_rate", "mm h-1", null,
-                new Region("west", -4, 4, -4, 4, 1), GRID, CHANNELS, SHAPE.in(), SHAPE.out(),
+                new Region("west", -4, 4, -4, 4, 1), GRID, channels, SHAPE.in(), SHAPE.out(),
                 300, List.of(), List.of(), validationMse, at, registry.newVersion("west", spec.name(), at));
     }
 
@@ -83,5 +90,18 @@ class ModelRegistryTest {
         assertThatThrownBy(() -> registry.select("west", "cnnlstm@20200101T000000Z", variants))
                 .hasMessageContaining("saved versions: [" + good.version() + ", " + worse.version() + "]");
         assertThatThrownBy(() -> registry.metadata("east", "cnnlstm")).hasMessageContaining("run the train job first");
+    }
+
+    @Test
+    void aBaselineLoadsWithEveryInputChannelOfItsTraining(@TempDir Path root) {
+        ModelRegistry registry = new ModelRegistry(root);
+        ModelSpec spec = new ModelSpec("persistence", PersistenceNowcaster.TYPE, List.of(), 1, List.of(), 0, 1, 0, 0);
+        List<FeatureChannel> channels = List.of(CHANNELS.get(0),
+                new FeatureChannel("elevation", "static", CHANNELS.get(0).transform()));
+        ModelMetadata metadata = metadata(registry, spec, channels, 0.9, T);
+        registry.save(metadata, dir -> { });
+
+        INDArray inputs = Nd4j.rand(DataType.FLOAT, 1, SHAPE.in(), 2, 8, 8);
+        assertThat(registry.load(metadata).predict(inputs).shape()).containsExactly(1, SHAPE.out(), 8, 8);
     }
 }
