@@ -68,13 +68,7 @@ public final class CfNetcdfReader implements FrameReader {
 
     @Override
     public FrameSource open(Path file, String variable) throws UnusableFileException {
-        FileSignatures.requireNetcdf(file);
-        NetcdfDataset ds;
-        try {
-            ds = NetcdfDataset.openDataset(file.toString(), ENHANCE, -1, null, null);
-        } catch (IOException | RuntimeException e) {
-            throw new UnusableFileException(file, FileSignatures.openFailureReason(e), e);
-        }
+        NetcdfDataset ds = openDataset(file);
         try {
             return new Source(file, ds, variable, true);
         } catch (UnusableFileException e) {
@@ -86,18 +80,22 @@ public final class CfNetcdfReader implements FrameReader {
         }
     }
 
+    /** Opens a NetCDF file with unpacking and missing values, after checking its signature. */
+    private static NetcdfDataset openDataset(Path file) throws UnusableFileException {
+        FileSignatures.requireNetcdf(file);
+        try {
+            return NetcdfDataset.openDataset(file.toString(), ENHANCE, -1, null, null);
+        } catch (IOException | RuntimeException e) {
+            throw new UnusableFileException(file, FileSignatures.openFailureReason(e), e);
+        }
+    }
+
     /**
      * Reads a variable that has no time, such as an elevation or land-sea mask, with the same checks, coordinate
      * analysis and missing-value handling as frames. The returned frame's time is null: a static layer has none.
      */
     public Frame readStatic(Path file, String variable) throws UnusableFileException {
-        FileSignatures.requireNetcdf(file);
-        NetcdfDataset ds;
-        try {
-            ds = NetcdfDataset.openDataset(file.toString(), ENHANCE, -1, null, null);
-        } catch (IOException | RuntimeException e) {
-            throw new UnusableFileException(file, FileSignatures.openFailureReason(e), e);
-        }
+        NetcdfDataset ds = openDataset(file);
         try {
             Source source = new Source(file, ds, variable, false);
             return new Frame(null, source.grid, variable, source.units(), source.values(0));
