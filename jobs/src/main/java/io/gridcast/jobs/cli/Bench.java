@@ -19,7 +19,6 @@ import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
 import io.gridcast.models.TrainableNowcaster;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
@@ -79,14 +78,11 @@ final class Bench {
 
         @Override
         public Integer call() throws Exception {
-            PrintStream stdout = System.out;
-            System.setOut(System.err);
             Path work = Files.createTempDirectory("gridcast-bench-features");
             try {
                 Map<String, Object> result = run(work);
                 spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
             } finally {
-                System.setOut(stdout);
                 AtomicFiles.deleteTree(work);
             }
             return 0;
@@ -206,15 +202,8 @@ final class Bench {
                 throw new IllegalArgumentException("expected --steps >= 1, --warmup >= 0 and --batch >= 1, got "
                         + steps + ", " + warmup + " and " + batch);
             }
-            // Only the JSON line may reach standard output: libraries log (and SameDiff prints) to System.out.
-            PrintStream stdout = System.out;
-            System.setOut(System.err);
-            try {
-                Map<String, Object> result = run();
-                spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
-            } finally {
-                System.setOut(stdout);
-            }
+            Map<String, Object> result = run();
+            spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
             return 0;
         }
 
@@ -326,11 +315,9 @@ final class Bench {
                 throw new IllegalArgumentException("--input: folder " + input + " does not exist or is not a folder");
             }
             double jvmStart = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
-            // Spark's INFO lines cost time and, from Logback's default console appender, would reach standard output.
+            // Spark's INFO lines cost time.
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                     .setLevel(ch.qos.logback.classic.Level.WARN);
-            PrintStream stdout = System.out;
-            System.setOut(System.err);
             Path scratch = Files.createTempDirectory("gridcast-bench-ingest");
             try {
                 long t0 = System.nanoTime();
@@ -375,7 +362,6 @@ final class Bench {
                     spark.stop();
                 }
             } finally {
-                System.setOut(stdout);
                 AtomicFiles.deleteTree(scratch);
             }
             return 0;
