@@ -1,5 +1,6 @@
 package io.gridcast.models;
 
+import io.gridcast.features.ChannelTransform;
 import io.gridcast.features.FeatureChannel;
 import io.gridcast.features.Region;
 import io.gridcast.ingest.grid.Grid;
@@ -18,7 +19,7 @@ public record ModelMetadata(String region, String variant, ModelSpec spec, Strin
                             double validationMse, Instant trainedAt, String version) {
 
     /** The target channel's transform: model units to physical units. */
-    public io.gridcast.features.ChannelTransform target() {
+    public ChannelTransform target() {
         return channels.get(0).transform();
     }
 

@@ -38,11 +38,11 @@ public class ForecastJobConfig {
                     ModelRegistry registry = new ModelRegistry(settings.modelsDir());
                     List<String> variants = config.modelSpecs().stream().map(ModelSpec::name).toList();
                     // forecast.model may select one version, or only the best variant of the region.
-                    List<ModelMetadata> selected = registry.select(region, settings.forecastModel(config), variants)
-                            .stream().filter(m -> m.variant().equals(variant)).toList();
+                    String selector = settings.forecastModel(config);
+                    List<ModelMetadata> selected = registry.select(region, selector, variants).stream()
+                            .filter(m -> m.variant().equals(variant)).toList();
                     if (selected.isEmpty()) {
-                        log.info("forecast {}/{}: not selected by forecast.model '{}'", region, variant,
-                                settings.forecastModel(config));
+                        log.info("forecast {}/{}: not selected by forecast.model '{}'", region, variant, selector);
                     }
                     for (ModelMetadata metadata : selected) {
                         Path file = Forecasting.forecast(stages.features(settings, config, catalog,

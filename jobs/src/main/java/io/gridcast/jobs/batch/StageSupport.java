@@ -126,20 +126,11 @@ public class StageSupport {
     /** Runs {@code action} on the latest version of every configured variant of every selected region. */
     public void forEachTrainedVariant(RunSettings settings, GridcastConfig config, FrameCatalog catalog,
                                       VariantAction action) throws IOException {
-        forEachSelectedModel(settings, config, catalog, "all", action);
-    }
-
-    /**
-     * Runs {@code action} on the models {@code selector} names in every selected region, region by region (see
-     * {@link ModelRegistry#select}).
-     */
-    public void forEachSelectedModel(RunSettings settings, GridcastConfig config, FrameCatalog catalog,
-                                     String selector, VariantAction action) throws IOException {
         ModelRegistry registry = new ModelRegistry(settings.modelsDir());
         List<String> variants = config.modelSpecs().stream().map(ModelSpec::name).toList();
         for (Region region : settings.regions(config)) {
             RegionFeatures features = features(settings, config, catalog, region);
-            for (ModelMetadata metadata : registry.select(region.name(), selector, variants)) {
+            for (ModelMetadata metadata : registry.select(region.name(), "all", variants)) {
                 action.apply(features, metadata, registry.load(metadata));
             }
         }

@@ -8,6 +8,7 @@ import io.gridcast.features.WindowSpec;
 import io.gridcast.ingest.statics.StaticLayerException;
 import io.gridcast.ingest.statics.StaticLayerSpec;
 import io.gridcast.ingest.statics.StaticLayers;
+import io.gridcast.jobs.ops.Scheduler;
 import io.gridcast.models.LearningRateSchedule;
 import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
@@ -20,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.scheduling.support.CronExpression;
 
 /**
  * The YAML configuration, bound key by key (snake_case in the file); unknown keys are errors. See
@@ -179,7 +181,7 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
             }
         }
         if (input.dir() != null) {
-            confine(java.nio.file.Path.of(input.dir()), "input.dir", roots == null ? null : roots.input(), "roots.input");
+            confineInput(Path.of(input.dir()), "input.dir");
         }
         if (report != null && report.mapCases() != null && report.mapCases() < 0) {
             throw new ConfigException("report.map_cases", "0 or more cases, got " + report.mapCases());
@@ -271,7 +273,7 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
         return layers.stream().map(StaticLayerEntry::spec).toList();
     }
 
-    private static io.gridcast.jobs.ops.Scheduler.Entry scheduleEntry(ScheduleEntry entry, String key) {
+    private static Scheduler.Entry scheduleEntry(ScheduleEntry entry, String key) {
         require(entry, key);
         require(entry.job(), key + ".job");
         require(entry.cron(), key + ".cron");
@@ -282,8 +284,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
         // The classic five-field form has no seconds: it runs at second 0.
         String spring = expression.split("\\s+").length == 5 ? "0 " + expression : expression;
         try {
-            return new io.gridcast.jobs.ops.Scheduler.Entry(entry.job(),
-                    org.springframework.scheduling.support.CronExpression.parse(spring), expression);
+            return new Scheduler.Entry(entry.job(),
+                    CronExpression.parse(spring), expression);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(key + ".cron", "a cron expression in UTC of six fields (second minute hour "
                     + "day-of-month month day-of-week, e.g. '0 */10 * * * *'), five (minute first) or a macro "
@@ -292,8 +294,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     }
 
     /** The schedules to run, parsed; empty if none are configured. */
-    public List<io.gridcast.jobs.ops.Scheduler.Entry> scheduleEntries() {
-        List<io.gridcast.jobs.ops.Scheduler.Entry> entries = new ArrayList<>();
+    public List<Scheduler.Entry> scheduleEntries() {
+        List<Scheduler.Entry> entries = new ArrayList<>();
         for (int i = 0; schedules != null && i < schedules.size(); i++) {
             entries.add(scheduleEntry(schedules.get(i), "schedules[" + i + "]"));
         }
@@ -301,12 +303,12 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     }
 
     /** The archive folder {@code dir} as allowed by {@code roots.input}; {@code key} names where it came from. */
-    public java.nio.file.Path confineInput(java.nio.file.Path dir, String key) {
+    public Path confineInput(Path dir, String key) {
         return confine(dir, key, roots == null ? null : roots.input(), "roots.input");
     }
 
     /** The work folder {@code dir} as allowed by {@code roots.work}; {@code key} names where it came from. */
-    public java.nio.file.Path confineWork(java.nio.file.Path dir, String key) {
+    public Path confineWork(Path dir, String key) {
         return confine(dir, key, roots == null ? null : roots.work(), "roots.work");
     }
 
@@ -314,10 +316,10 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
      * {@code path} (relative ones against the current folder), normalised; with a root configured it must lie
      * inside it: a {@code ..} that climbs out or an absolute path elsewhere is an error.
      */
-    private static java.nio.file.Path confine(java.nio.file.Path path, String key, String root, String rootKey) {
-        java.nio.file.Path resolved = path.toAbsolutePath().normalize();
+    private static Path confine(Path path, String key, String root, String rootKey) {
+        Path resolved = path.toAbsolutePath().normalize();
         if (root != null) {
-            java.nio.file.Path base = java.nio.file.Path.of(root).toAbsolutePath().normalize();
+            Path base = Path.of(root).toAbsolutePath().normalize();
             if (!resolved.startsWith(base)) {
                 throw new ConfigException(key, "a path inside " + rootKey + " (" + base + "), got " + path
                         + (resolved.equals(path) ? "" : " (" + resolved + ")"));
@@ -496,7 +498,7 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     }
 
     /** The variant named {@code name}; a run restarted after the configuration changed may no longer find it. */
-    public ModelSpec modelSpec(String name, java.nio.file.Path file) {
+    public ModelSpec modelSpec(String name, Path file) {
         return modelSpecs().stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("model variant '" + name + "' is no longer in " + file));
     }
