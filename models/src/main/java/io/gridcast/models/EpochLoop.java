@@ -1,5 +1,6 @@
 package io.gridcast.models;
 
+import io.gridcast.features.WindowIterator;
 import io.gridcast.ingest.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.slf4j.Logger;
@@ -183,6 +183,9 @@ final class EpochLoop {
             long size = batch.getFeatures().size(0);
             weightedSum += model.fitBatch(batch) * size;
             windows += size;
+            if (train instanceof WindowIterator streamed) {
+                streamed.release(batch);
+            }
         }
         if (windows == 0) {
             throw new IllegalArgumentException("the training iterator yielded no windows");

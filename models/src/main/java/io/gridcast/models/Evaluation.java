@@ -62,6 +62,7 @@ public final class Evaluation {
                     }
                 }
             }
+            windows.release(batch);
         }
         return new Result(leads, kept);
     }

@@ -57,7 +57,7 @@ public final class Training {
         ModelMetadata metadata = new ModelMetadata(region, spec.name(), spec, data.variable(), data.units(),
                 data.standardName(), features.regionGrid().region(), features.regionGrid().grid(),
                 features.channels(), plan.in(), plan.out(), plan.step().toSeconds(),
-                plan.splits().stream().map(Training::period).toList(), history, validationMse,
+                plan.splits().stream().map(Training::period).toList(), plan.skipped(), history, validationMse,
                 trainedAt, registry.newVersion(region, spec.name(), trainedAt));
         registry.save(metadata, dir -> {
             if (model instanceof TrainableNowcaster trainable) {

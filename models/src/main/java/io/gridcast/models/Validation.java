@@ -1,7 +1,7 @@
 package io.gridcast.models;
 
+import io.gridcast.features.WindowIterator;
 import java.util.Arrays;
-
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -33,6 +33,9 @@ public final class Validation {
             INDArray error = predicted.castTo(DataType.DOUBLE).sub(labels.castTo(DataType.DOUBLE));
             sum += error.muli(error).sumNumber().doubleValue();
             count += error.length();
+            if (windows instanceof WindowIterator streamed) {
+                streamed.release(batch);
+            }
         }
         if (count == 0) {
             throw new IllegalArgumentException("the validation iterator yielded no windows");

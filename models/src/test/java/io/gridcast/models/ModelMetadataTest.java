@@ -9,6 +9,7 @@ import io.gridcast.features.TransformSpec;
 import io.gridcast.ingest.synth.SyntheticArchive;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ModelMetadataTest {
@@ -24,13 +25,14 @@ class ModelMetadataTest {
         ModelMetadata metadata = new ModelMetadata("west", "convlstm", new ModelSpec("convlstm", "convlstm",
                 List.of(8), 3, List.of(8, 16), 2, 4, 1e-3, 42L), "rain_rate", "mm h-1", "rainfall_rate",
                 new Region("west", -8, 0, -8, 8, 1), SyntheticArchive.grid(16), channels, 4, 4, 300,
-                List.of(new ModelMetadata.Period("train", t, t.plusSeconds(3600), 5)), List.of(), 0.5, t, "20260101T000000Z");
+                List.of(new ModelMetadata.Period("train", t, t.plusSeconds(3600), 5)), Map.of("gap", 3), List.of(), 0.5, t, "20260101T000000Z");
 
         String json = ModelRegistry.JSON.writeValueAsString(metadata);
         ModelMetadata back = ModelRegistry.JSON.readValue(json, ModelMetadata.class);
 
         assertThat(back.channels()).isEqualTo(channels);
         assertThat(back.periods()).isEqualTo(metadata.periods());
+        assertThat(back.skippedWindows()).isEqualTo(Map.of("gap", 3));
         assertThat(ModelRegistry.JSON.writeValueAsString(back)).isEqualTo(json);
         assertThat(back.target().inverse(back.target().forward(3.7f))).isEqualTo(3.7f, org.assertj.core.api.Assertions.within(1e-5f));
     }

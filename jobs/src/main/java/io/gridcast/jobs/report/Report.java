@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -253,7 +254,7 @@ public final class Report {
 
     private static String modelTable(List<ModelMetadata> models, String region) {
         StringBuilder t = new StringBuilder("<table><tr><th class=l>model</th><th class=l>type</th><th>epochs</th>"
-                + "<th>validation MSE (normalised)</th><th class=l>trained</th><th class=l>periods</th></tr>");
+                + "<th>validation MSE (normalised)</th><th class=l>trained</th><th class=l>periods and skipped windows</th></tr>");
         for (ModelMetadata m : models) {
             if (m.region().equals(region)) {
                 t.append("<tr><td class=l>").append(esc(m.variant())).append("</td><td class=l>")
@@ -270,6 +271,11 @@ public final class Report {
         for (ModelMetadata.Period p : m.periods()) {
             s.append(p.split()).append(" ").append(p.first()).append(" \u2013 ").append(p.last()).append(" (")
                     .append(p.windows()).append(" windows)<br>");
+        }
+        // Metadata written before skip counts were kept has none.
+        if (m.skippedWindows() != null) {
+            s.append("skipped: ").append(m.skippedWindows().isEmpty() ? "none" : esc(m.skippedWindows().entrySet()
+                    .stream().map(e -> e.getValue() + " " + e.getKey().replace('_', ' ')).collect(Collectors.joining(", "))));
         }
         return s.toString();
     }

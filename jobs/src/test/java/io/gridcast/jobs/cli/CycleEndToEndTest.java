@@ -138,6 +138,17 @@ class CycleEndToEndTest {
         assertThat(source).as("self-contained").doesNotContain("http://", "https://", "<link");
     }
 
+    @Test
+    void theReportNamesEachModelsSplitPeriodsAndSkippedWindows() throws IOException {
+        String source = Files.readString(reportDir().resolve("index.html"));
+
+        for (String split : List.of("train", "validation", "test")) {
+            assertThat(source).containsPattern(split + " 2026-01-01T\\d\\d:\\d\\d:00Z \u2013 2026-01-01T\\d\\d:\\d\\d:00Z \\(\\d+ windows\\)");
+        }
+        // the buffers between the time blocks: windows whose frames would reach into the next split
+        assertThat(source).containsPattern("skipped: \\d+ split boundary");
+    }
+
     static long count(String text, String regex) {
         return java.util.regex.Pattern.compile(regex).matcher(text).results().count();
     }
