@@ -45,6 +45,7 @@ public final class WindowIterator implements DataSetIterator, AutoCloseable {
     private int[] quarterTurns;
     private boolean[] mirrored;
     private BlockingQueue<Object> queue;
+    private DataSetPreProcessor preProcessor;
     private Thread producer;
     private Object pending;
 
@@ -195,6 +196,9 @@ public final class WindowIterator implements DataSetIterator, AutoCloseable {
         }
         DataSet batch = (DataSet) pending;
         pending = null;
+        if (preProcessor != null) {
+            preProcessor.preProcess(batch);
+        }
         return batch;
     }
 
@@ -207,6 +211,9 @@ public final class WindowIterator implements DataSetIterator, AutoCloseable {
     public void release(DataSet batch) {
         batch.getFeatures().close();
         batch.getLabels().close();
+        if (batch.getLabelsMaskArray() != null) {
+            batch.getLabelsMaskArray().close();
+        }
     }
 
     @Override
@@ -245,14 +252,18 @@ public final class WindowIterator implements DataSetIterator, AutoCloseable {
         return batchSize;
     }
 
+    /**
+     * Applied to every batch as it is delivered: for what a model adds to a batch (e.g. its loss weights as the
+     * labels mask). Channel transforms are the features stage's own and never a pre-processor.
+     */
     @Override
     public void setPreProcessor(DataSetPreProcessor preProcessor) {
-        throw new UnsupportedOperationException("windows are transformed by the features stage, not by a pre-processor");
+        this.preProcessor = preProcessor;
     }
 
     @Override
     public DataSetPreProcessor getPreProcessor() {
-        return null;
+        return preProcessor;
     }
 
     @Override

@@ -1,8 +1,12 @@
 package io.gridcast.models;
 
+import io.gridcast.features.ChannelTransform;
+import io.gridcast.ingest.catalog.Units;
+import java.time.Duration;
 import java.util.Arrays;
-
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -53,6 +57,41 @@ public enum NowcastLoss {
             weights.addi(above.muli(HKO7_WEIGHTS[k + 1] - HKO7_WEIGHTS[k]));
         }
         return weights;
+    }
+
+    /**
+     * Attaches HKO-7 weights to each training batch as its labels mask: the labels, in model units, are turned back
+     * into physical values by the target channel's {@code transform}, then into mm/h ({@link #mmPerHour}).
+     *
+     * @throws IllegalArgumentException when {@code units} are neither a rain rate nor a rain amount
+     */
+    public static DataSetPreProcessor hko7Weighting(ChannelTransform transform, String units, Duration step) {
+        double toMmPerHour = mmPerHour(units, step);
+        return batch -> {
+            float[] physical = batch.getLabels().castTo(DataType.FLOAT).dup().data().asFloat();
+            for (int i = 0; i < physical.length; i++) {
+                physical[i] = (float) (transform.inverse(physical[i]) * toMmPerHour);
+            }
+            batch.setLabelsMaskArray(hko7Weights(Nd4j.create(physical, batch.getLabels().shape(), 'c')));
+        };
+    }
+
+    /**
+     * The factor from a precipitation value in {@code units} to a rain rate in mm/h: a rate converts directly; an
+     * amount (a mass of water per area, 1 kg m-2 = 1 mm, or a depth) is taken as accumulated over one archive
+     * {@code step}, as radar accumulations are (the BOM's 10-minute kg m-2).
+     */
+    public static double mmPerHour(String units, Duration step) {
+        double perStep = 3600.0 / step.toSeconds();
+        for (String[] known : new String[][] {{"mm/h", "1"}, {"kg m-2", "step"}, {"mm", "step"}}) {
+            try {
+                return Units.factor(units, known[0]) * (known[1].equals("step") ? perStep : 1);
+            } catch (IllegalArgumentException e) {
+                // Try the next kind of precipitation unit.
+            }
+        }
+        throw new IllegalArgumentException("loss '" + BALANCED.key + "' weighs each target by its rain rate: units '"
+                + units + "' are neither a rate convertible to mm/h nor an amount per time step (kg m-2 or mm)");
     }
 
     /** Whether the loss needs per-cell weights passed with the labels. */

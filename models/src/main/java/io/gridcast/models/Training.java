@@ -28,6 +28,10 @@ public final class Training {
         if (ModelVariants.isTrainable(spec.type())) {
             try (WindowIterator train = features.iterator(plan.train(), spec.batchSize(), spec.seed());
                  WindowIterator validation = features.iterator(plan.validation(), spec.batchSize(), null)) {
+                if (NowcastLoss.of(spec.loss()).needsWeights()) {
+                    train.setPreProcessor(NowcastLoss.hko7Weighting(features.channels().get(0).transform(),
+                            data.units(), plan.step()));
+                }
                 EpochLoop.Outcome outcome = EpochLoop.run(ModelVariants.create(spec, features.shape()), spec, train,
                         validation, registry.trainingDir(region, spec.name()), dataKey(features, spec, data),
                         epoch -> log.info("train {}/{}: epoch {}/{} lr {} train loss {} validation loss {} ({} s)",

@@ -2,17 +2,22 @@ package io.gridcast.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
-import java.nio.file.Path;
-import java.util.List;
-
+import io.gridcast.features.ChannelTransform;
+import io.gridcast.features.Statistics;
+import io.gridcast.features.TransformSpec;
 import io.gridcast.features.WindowShape;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.factory.Nd4j;
 
 class ConvLstmNowcasterTest {
@@ -65,6 +70,24 @@ class ConvLstmNowcasterTest {
         INDArray rain = Nd4j.createFromArray(0.0, 0.49, 0.5, 1.99, 2.0, 5.0, 9.9, 10.0, 30.0, 120.0);
         assertThat(NowcastLoss.hko7Weights(rain).toDoubleVector())
                 .containsExactly(1, 1, 1, 1, 2, 5, 5, 10, 30, 30);
+    }
+
+    @Test
+    void balancedWeightsComeFromTheLabelsAsRainRates() {
+        // 10-minute accumulations in kg m-2, standardised with mean 1 and standard deviation 2
+        ChannelTransform transform = TransformSpec.STANDARDISE.fit(new Statistics(100, 1, 2, 0, 20, 0, 1, 15));
+        DataSetPreProcessor weighting = NowcastLoss.hko7Weighting(transform, "kg m-2", Duration.ofMinutes(10));
+        // model units -> 1 + 2v kg m-2 per 10 min -> x6 mm/h: 0, 0.6, 3, 6, 12, 36, 120 mm/h
+        INDArray labels = Nd4j.createFromArray(-0.5f, -0.45f, -0.25f, 0f, 0.5f, 2.5f, 9.5f).reshape(1, 1, 1, 7);
+        DataSet batch = new DataSet(Nd4j.zeros(1, 1, 1, 1, 7), labels);
+
+        weighting.preProcess(batch);
+
+        assertThat(batch.getLabelsMaskArray().data().asDouble()).containsExactly(1, 1, 2, 5, 10, 30, 30);
+        assertThat(NowcastLoss.mmPerHour("mm h-1", Duration.ofMinutes(5))).isCloseTo(1, within(1e-9));
+        assertThat(NowcastLoss.mmPerHour("m s-1", Duration.ofMinutes(5))).isCloseTo(3.6e6, within(1e-3));
+        assertThatThrownBy(() -> NowcastLoss.mmPerHour("K", Duration.ofMinutes(5)))
+                .hasMessageContaining("units 'K' are neither a rate convertible to mm/h nor an amount per time step");
     }
 
     @Test

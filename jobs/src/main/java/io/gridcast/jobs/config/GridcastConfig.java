@@ -9,11 +9,13 @@ import io.gridcast.ingest.statics.StaticLayerException;
 import io.gridcast.ingest.statics.StaticLayerSpec;
 import io.gridcast.ingest.statics.StaticLayers;
 import io.gridcast.jobs.ops.Scheduler;
+import io.gridcast.models.ConvLstmNowcaster;
 import io.gridcast.models.LearningRateSchedule;
 import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
 import io.gridcast.models.NowcastLoss;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -238,11 +240,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                 throw new ConfigException(key + ".checkpoint_every", "0 (no checkpoints) or more epochs, got "
                         + m.checkpointEvery());
             }
-            // The balanced loss needs HKO-7 weights from each batch's physical labels, which training does not
-            // attach yet (NowcastLoss.hko7Weights exists for it).
-            if (m.loss() != null && !m.loss().equals(NowcastLoss.MSE.key()) && !m.loss().equals(NowcastLoss.MAE.key())) {
-                throw new ConfigException(key + ".loss", "mse or mae (balanced is not available from the configuration"
-                        + " yet), got '" + m.loss() + "'");
+            if (m.loss() != null) {
+                validateLoss(m, key);
             }
             if (m.patch() != null && m.patch() < 1) {
                 throw new ConfigException(key + ".patch", "a patch size >= 1, got " + m.patch());
@@ -434,6 +433,30 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                     + windows.inputs());
         }
         return windows.inputs();
+    }
+
+    /** A ConvLSTM's {@code loss}: a known one, and {@code balanced} only for a rain rate (its weights are in mm/h). */
+    private void validateLoss(ModelEntry m, String key) {
+        NowcastLoss loss;
+        try {
+            loss = NowcastLoss.of(m.loss());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ".loss", e.getMessage());
+        }
+        if (!m.type().equals(ConvLstmNowcaster.TYPE)) {
+            throw new ConfigException(key + ".loss", "no loss for type '" + m.type() + "' (only " + ConvLstmNowcaster.TYPE
+                    + " has a configurable loss), got '" + m.loss() + "'");
+        }
+        String units = units(input.variable());
+        if (loss == NowcastLoss.BALANCED && units != null) {
+            try {
+                // Only whether the units qualify is checked here; the archive's step scales amounts in training.
+                NowcastLoss.mmPerHour(units, Duration.ofHours(1));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key + ".loss", "precipitation units in variables." + input.variable()
+                        + ".units for 'balanced' (HKO-7 weights at 0.5, 2, 5, 10, 30 mm/h): " + e.getMessage());
+            }
+        }
     }
 
     /** How {@code variable} becomes model units: {@code variables.<name>.transform}, standardise by default. */

@@ -121,6 +121,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theBalancedLossIsForAConvLstmOnPrecipitation() throws IOException {
+        String convlstm = "    type: convlstm       # Shi et al. 2015 encoder-forecaster\n";
+        Path balanced = demoWith(convlstm, convlstm + "    loss: balanced\n");
+        assertThat(ConfigLoader.load(balanced).modelSpecs().get(2).loss()).isEqualTo("balanced");
+
+        Path kelvin = Files.writeString(dir.resolve("kelvin.yml"),
+                Files.readString(balanced).replace("units: mm h-1", "units: K"));
+        assertThatThrownBy(() -> ConfigLoader.load(kelvin)).hasMessageContaining(kelvin + ": models[2].loss: expected"
+                + " precipitation units in variables.rain_rate.units for 'balanced'").hasMessageContaining("units 'K'");
+        Path cnnlstm = demoWith("    type: cnnlstm", "    type: cnnlstm\n    loss: mae");
+        assertThatThrownBy(() -> ConfigLoader.load(cnnlstm)).hasMessageContaining(
+                "models[3].loss: expected no loss for type 'cnnlstm' (only convlstm has a configurable loss), got 'mae'");
+    }
+
+    @Test
     void anUnknownScheduleOrForecastModelNamesItsKey() throws IOException {
         Path schedule = demoWith("type: cosine,", "type: cyclic,");
         assertThatThrownBy(() -> ConfigLoader.load(schedule)).hasMessageContaining(
