@@ -15,10 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -111,27 +107,6 @@ public final class FrameCatalog {
         return new FrameCatalog(description, List.copyOf(entries));
     }
 
-    /**
-     * Runs small table writes as concurrent Spark jobs: each is mostly the driver's fixed cost of planning and
-     * committing a job, which would otherwise add up one after the other on every ingest.
-     */
-    private static void runTogether(List<Runnable> writes) {
-        ExecutorService pool = Executors.newFixedThreadPool(writes.size());
-        try {
-            List<Future<?>> running = writes.stream().<Future<?>>map(pool::submit).toList();
-            for (Future<?> f : running) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing the frame catalog", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     /** The readable account of an ingest: counts, every quarantined file with its reason, every gap. */
     private static Map<String, Object> summaryJson(Contents contents) {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -150,7 +125,7 @@ public final class FrameCatalog {
     }
 
     /** Writes the catalog into a temporary folder beside {@code dir}, then swaps it in. */
-    static void write(SparkSession spark, Path dir, Contents contents) {
+    static void write(Path dir, Contents contents) {
         Path staging = AtomicFiles.stagingFor(dir);
         try {
             Files.createDirectories(staging);
@@ -167,12 +142,9 @@ public final class FrameCatalog {
                     .toList());
             Json.write(staging.resolve("description.json"), contents.description());
             Json.write(staging.resolve("summary.json"), summaryJson(contents));
-            List<Runnable> writes = new ArrayList<>(IngestManifest.write(spark, staging, contents, contents.request()));
-            writes.add(() -> spark.createDataFrame(frames, FRAME_SCHEMA).coalesce(1).write().partitionBy("date")
-                    .parquet(staging.resolve("frames").toString()));
-            writes.add(() -> spark.createDataFrame(quarantine, QUARANTINE_SCHEMA).coalesce(1).write()
-                    .parquet(staging.resolve("quarantine").toString()));
-            runTogether(writes);
+            IngestManifest.write(staging, contents, contents.request());
+            ParquetTables.writePartitioned(staging.resolve("frames"), "date", FRAME_SCHEMA, frames);
+            ParquetTables.write(staging.resolve("quarantine"), QUARANTINE_SCHEMA, quarantine);
             AtomicFiles.replaceDirectory(staging, dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write frame catalog " + dir, e);

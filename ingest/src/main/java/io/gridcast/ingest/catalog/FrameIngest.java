@@ -1,10 +1,10 @@
 package io.gridcast.ingest.catalog;
 
-import io.gridcast.ingest.grid.Frame;
 import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.read.FrameReader;
 import io.gridcast.ingest.read.FrameReaders;
 import io.gridcast.ingest.read.FrameSource;
+import io.gridcast.ingest.read.FrameStatistics;
 import io.gridcast.ingest.read.UnusableFileException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -133,6 +134,7 @@ public final class FrameIngest {
         log.info("ingest: {} files matching '{}' in {} for variable '{}': {} to read, {} unchanged", files.size(),
                 request.pattern(), request.inputDir(), request.variable(), toRead.size(), files.size() - toRead.size());
 
+        long start = System.nanoTime();
         if (!toRead.isEmpty()) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             int slices = Math.max(1, Math.min(toRead.size(), jsc.defaultParallelism() * 4));
@@ -144,8 +146,12 @@ public final class FrameIngest {
             }
         }
 
+        long read = System.nanoTime();
         FrameCatalog.Contents contents = screen(files, reads, grids, request);
-        FrameCatalog.write(spark, request.catalogDir(), contents);
+        FrameCatalog.write(request.catalogDir(), contents);
+        log.info("ingest: read {} files in {} s, screened and wrote the catalog in {} s", toRead.size(),
+                String.format(Locale.ROOT, "%.3f", (read - start) / 1e9),
+                String.format(Locale.ROOT, "%.3f", (System.nanoTime() - read) / 1e9));
         Summary summary = new Summary(files.size(), contents.acceptedFiles(), contents.frames().size(),
                 contents.rejections(), contents.gaps(), toRead.size(), files.size() - toRead.size(),
                 request.catalogDir());
@@ -201,7 +207,7 @@ public final class FrameIngest {
                 Instant time = times.get(i);
                 FrameRead row;
                 try {
-                    row = frameRow(in, i, time, source, gridKey, source.frame(i));
+                    row = frameRow(in, i, time, source, gridKey, source.statistics(i));
                 } catch (UnusableFileException | RuntimeException e) {
                     row = rejectionRow(in, i, time, e instanceof UnusableFileException ? e.getMessage()
                             : "frame " + i + " at " + time + " cannot be read", e);
@@ -223,29 +229,12 @@ public final class FrameIngest {
     }
 
     private static FrameRead frameRow(InputFile in, int index, Instant time, FrameSource source, String gridKey,
-                                      Frame frame) {
-        long valid = 0;
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        double sum = 0;
-        // Plain comparisons, not Math.min/max: readers give NaN only for missing cells, skipped here anyway.
-        for (float v : frame.values()) {
-            if (v == v) {
-                valid++;
-                if (v < min) {
-                    min = v;
-                }
-                if (v > max) {
-                    max = v;
-                }
-                sum += v;
-            }
-        }
-        if (valid == 0) {
+                                      FrameStatistics stats) {
+        if (stats.validCells() == 0) {
             return rejectionRow(in, index, time, "frame " + index + " at " + time + ": every cell is missing", null);
         }
         return new FrameRead(in.path(), in.size(), in.modified(), index, time, source.units(), source.standardName(),
-                gridKey, valid, min, max, sum / valid, null, null);
+                gridKey, stats.validCells(), stats.min(), stats.max(), stats.mean(), null, null);
     }
 
     /**

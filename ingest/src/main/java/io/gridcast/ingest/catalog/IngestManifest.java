@@ -116,12 +116,8 @@ final class IngestManifest {
         }
     }
 
-    /**
-     * Writes the manifest's JSON files of {@code contents} into {@code dir} (the catalog's staging folder) and
-     * returns its two Parquet writes, for the caller to run beside its own.
-     */
-    static List<Runnable> write(SparkSession spark, Path dir, FrameCatalog.Contents contents,
-                                FrameIngest.Request request) throws IOException {
+    /** Writes the manifest of {@code contents} into {@code dir} (the catalog's staging folder). */
+    static void write(Path dir, FrameCatalog.Contents contents, FrameIngest.Request request) throws IOException {
         Path manifest = Files.createDirectories(dir.resolve("manifest"));
         Map<String, String> reasons = new HashMap<>();
         contents.rejections().forEach(r -> reasons.put(r.file(), r.reason()));
@@ -139,10 +135,7 @@ final class IngestManifest {
         grids.keySet().retainAll(used);
         Json.write(manifest.resolve("grids.json"), grids);
         Json.write(manifest.resolve("request.json"), RequestKey.of(request));
-        return List.of(
-                () -> spark.createDataFrame(files, FILES_SCHEMA).coalesce(1).write()
-                        .parquet(manifest.resolve("files").toString()),
-                () -> spark.createDataFrame(reads, READS_SCHEMA).coalesce(1).write()
-                        .parquet(manifest.resolve("reads").toString()));
+        ParquetTables.write(manifest.resolve("files"), FILES_SCHEMA, files);
+        ParquetTables.write(manifest.resolve("reads"), READS_SCHEMA, reads);
     }
 }

@@ -25,9 +25,11 @@ import ucar.ma2.IndexIterator;
 import ucar.ma2.InvalidRangeException;
 import ucar.nc2.Attribute;
 import ucar.nc2.Dimension;
+import ucar.nc2.NetcdfFile;
 import ucar.nc2.Variable;
 import ucar.nc2.dataset.NetcdfDataset;
 import ucar.nc2.dataset.VariableDS;
+import ucar.nc2.iosp.hdf5.H5iosp;
 import ucar.nc2.iosp.netcdf3.N3header;
 import ucar.nc2.time.Calendar;
 import ucar.nc2.time.CalendarDate;
@@ -80,12 +82,31 @@ public final class CfNetcdfReader implements FrameReader {
         }
     }
 
-    /** Opens a NetCDF file with unpacking and missing values, after checking its signature. */
+    /**
+     * Opens a NetCDF file with unpacking and missing values, after checking its signature. An HDF5 file opens
+     * with NetCDF-Java's HDF5 provider named: its own search asks ServiceLoader for providers on every open,
+     * which reads every jar of gridcast's classpath and cost more than decoding the frame (profiled on the
+     * BOM day's NetCDF-4 files). NetCDF-3 files are recognised before that search.
+     */
     private static NetcdfDataset openDataset(Path file) throws UnusableFileException {
-        FileSignatures.requireNetcdf(file);
+        boolean hdf5 = FileSignatures.requireNetcdf(file);
+        NetcdfFile nc;
         try {
-            return NetcdfDataset.openDataset(file.toString(), ENHANCE, -1, null, null);
+            nc = hdf5 ? NetcdfFile.open(file.toString(), H5iosp.class.getName(), -1, null, null)
+                    : NetcdfFile.open(file.toString(), -1, null, null);
         } catch (IOException | RuntimeException e) {
+            throw new UnusableFileException(file, FileSignatures.openFailureReason(e), e);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("NetCDF-Java's HDF5 reader cannot be made", e);
+        }
+        try {
+            return new NetcdfDataset(nc, ENHANCE);
+        } catch (IOException | RuntimeException e) {
+            try {
+                nc.close();
+            } catch (IOException ignored) {
+                // The open already failed; its cause is the one worth reporting.
+            }
             throw new UnusableFileException(file, FileSignatures.openFailureReason(e), e);
         }
     }
@@ -413,17 +434,43 @@ public final class CfNetcdfReader implements FrameReader {
             return new Frame(times.get(index), grid, data.getShortName(), units(), values(index));
         }
 
-        /** The physical values of time step {@code index} (0 without a time dimension), NaN where missing. */
-        float[] values(int index) throws UnusableFileException {
+        /** Packed data decode and are summed in one pass over the stored values, never making the frame. */
+        @Override
+        public FrameStatistics statistics(int index) throws UnusableFileException {
+            if (index < 0 || index >= times.size()) {
+                throw new IndexOutOfBoundsException("frame " + index + " of " + file + ", which has " + times.size());
+            }
+            if (table == null) {
+                return FrameStatistics.of(values(index));
+            }
+            Array stored = readStored(index, origin(index), shape());
+            return stored.getElementType() == short.class
+                    ? FrameStatistics.ofPacked((short[]) stored.get1DJavaArray(short.class), table)
+                    : FrameStatistics.ofPacked((byte[]) stored.get1DJavaArray(byte.class), table);
+        }
+
+        private int[] origin(int index) {
+            int[] origin = new int[data.getRank()];
+            if (timeDim >= 0) {
+                origin[timeDim] = index;
+            }
+            return origin;
+        }
+
+        /** One time step's y-x slice. */
+        private int[] shape() {
             int rank = data.getRank();
-            int[] origin = new int[rank];
             int[] shape = new int[rank];
             Arrays.fill(shape, 1);
             shape[rank - 2] = grid.ny();
             shape[rank - 1] = grid.nx();
-            if (timeDim >= 0) {
-                origin[timeDim] = index;
-            }
+            return shape;
+        }
+
+        /** The physical values of time step {@code index} (0 without a time dimension), NaN where missing. */
+        float[] values(int index) throws UnusableFileException {
+            int[] origin = origin(index);
+            int[] shape = shape();
             if (table != null) {
                 return lookUp(index, origin, shape);
             }
@@ -451,14 +498,18 @@ public final class CfNetcdfReader implements FrameReader {
             return values;
         }
 
-        private float[] lookUp(int index, int[] origin, int[] shape) throws UnusableFileException {
-            Array stored;
+        /** The stored (packed) values of one time step. */
+        private Array readStored(int index, int[] origin, int[] shape) throws UnusableFileException {
             try {
-                stored = data.getOriginalVariable().read(origin, shape);
+                return data.getOriginalVariable().read(origin, shape);
             } catch (IOException | InvalidRangeException | RuntimeException e) {
                 throw new UnusableFileException(file, "frame " + index + " of '" + data.getFullName()
                         + "' cannot be read (truncated or corrupt data?)", e);
             }
+        }
+
+        private float[] lookUp(int index, int[] origin, int[] shape) throws UnusableFileException {
+            Array stored = readStored(index, origin, shape);
             float[] values = new float[grid.cells()];
             if (stored.getElementType() == short.class) {
                 short[] raw = (short[]) stored.get1DJavaArray(short.class);
@@ -481,13 +532,7 @@ public final class CfNetcdfReader implements FrameReader {
          */
         private void requireDeclaredMissing(int index, int[] origin, int[] shape, int from) throws UnusableFileException {
             boolean nanDeclared = declaresNaN("_FillValue") || declaresNaN("missing_value");
-            Array stored;
-            try {
-                stored = data.getOriginalVariable().read(origin, shape);
-            } catch (IOException | InvalidRangeException | RuntimeException e) {
-                throw new UnusableFileException(file, "frame " + index + " of '" + data.getFullName()
-                        + "' cannot be read (truncated or corrupt data?)", e);
-            }
+            Array stored = readStored(index, origin, shape);
             for (int k = from; k < stored.getSize(); k++) {
                 double v = stored.getDouble(k);
                 if (Double.isInfinite(v) || (Double.isNaN(v) && !nanDeclared)) {

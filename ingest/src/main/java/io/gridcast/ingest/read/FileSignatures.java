@@ -17,15 +17,17 @@ final class FileSignatures {
     private FileSignatures() {
     }
 
-    /** Accepts NetCDF-3 (classic, 64-bit offset, CDF-5) and NetCDF-4/HDF5. */
-    static void requireNetcdf(Path file) throws UnusableFileException {
+    /** Accepts NetCDF-3 (classic, 64-bit offset, CDF-5) and NetCDF-4/HDF5; true for HDF5. */
+    static boolean requireNetcdf(Path file) throws UnusableFileException {
         byte[] head = head(file);
         boolean netcdf3 = head.length >= 4 && head[0] == 'C' && head[1] == 'D' && head[2] == 'F'
                 && (head[3] == 1 || head[3] == 2 || head[3] == 5);
-        if (!netcdf3 && !isHdf5(head)) {
+        boolean hdf5 = isHdf5(head);
+        if (!netcdf3 && !hdf5) {
             throw new UnusableFileException(file, "not a NetCDF file (starts with bytes " + hex(head)
                     + "); expected the NetCDF-3 signature 'CDF' or the NetCDF-4/HDF5 signature");
         }
+        return hdf5;
     }
 
     static void requireHdf5(Path file, String expected) throws UnusableFileException {

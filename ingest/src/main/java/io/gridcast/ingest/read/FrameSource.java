@@ -22,6 +22,14 @@ public interface FrameSource extends AutoCloseable {
     /** The frame at {@code index} of {@link #times()}: physical values, NaN where missing. */
     Frame frame(int index) throws UnusableFileException;
 
+    /**
+     * The statistics of {@link #frame}{@code (index)}, with the same checks; a reader may compute them without
+     * making the frame's values (ingest needs only these).
+     */
+    default FrameStatistics statistics(int index) throws UnusableFileException {
+        return FrameStatistics.of(frame(index).values());
+    }
+
     @Override
     void close();
 }

@@ -69,6 +69,9 @@ class CfNetcdfReaderTest {
             Frame second = src.frame(1);
             assertThat(second.time()).isEqualTo(Instant.parse("2026-01-01T00:30:00Z"));
             assertThat(second.values()).containsExactly(6f, 6.5f, 7f, 7.5f, 8f, Float.NaN);
+            // Packed frames are summed straight from the stored values: the same as from the decoded frame.
+            assertThat(src.statistics(0)).isEqualTo(new FrameStatistics(5, 1f, 3.5f, 11.0 / 5));
+            assertThat(src.statistics(1)).isEqualTo(FrameStatistics.of(second.values()));
         }
     }
 

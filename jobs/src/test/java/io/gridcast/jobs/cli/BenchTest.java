@@ -56,6 +56,7 @@ class BenchTest {
         assertThat(json.get("frames_per_s").asDouble()).isCloseTo(4 / seconds, withinPercentage(1));
         assertThat(json.get("spark_start_s").asDouble()).isPositive();
         assertThat(json.get("jvm_start_s").asDouble()).isPositive();
+        assertThat(json.get("cpu_s").asDouble()).isPositive();
         assertThat(json.get("peak_heap_mb").asLong()).isPositive();
     }
 
