@@ -122,7 +122,12 @@ class SparkClusterTest {
             assertClose(CrashRestartTest.metadata(cluster, variant), CrashRestartTest.metadata(local, variant), variant);
             assertThat(versions(cluster, variant)).as("one version of " + variant).hasSize(1);
         }
-        INDArray inputs = Nd4j.rand(new org.nd4j.linalg.api.rng.DefaultRandom(7), 1, 3, 1, 16, 16);
+        float[] values = new float[3 * 16 * 16];
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        INDArray inputs = Nd4j.create(values, new long[] {1, 3, 1, 16, 16}, 'c');
         INDArray clusterForecast = convLstm(cluster).predict(inputs.dup());
         INDArray localForecast = convLstm(local).predict(inputs.dup());
         assertThat(clusterForecast.shape()).isEqualTo(new long[] {1, 3, 16, 16});
