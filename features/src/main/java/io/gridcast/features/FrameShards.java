@@ -84,6 +84,11 @@ public final class FrameShards {
         return new FrameShards(dir, index, Math.max(1, cacheShards));
     }
 
+    /** The shards already written in {@code dir} as {@code index} says (e.g. on a Spark executor). */
+    static FrameShards open(Path dir, Index index) {
+        return new FrameShards(dir, index, 2);
+    }
+
     /** Writes the shards into {@code dir} unless shards of the same sources are already there. */
     public static FrameShards prepare(SparkSession spark, Path dir, RegionGrid regionGrid, List<Source> sources,
                                       int shardFrames) {

@@ -2,6 +2,8 @@ package io.gridcast.features;
 
 import io.gridcast.ingest.catalog.CatalogEntry;
 import io.gridcast.ingest.catalog.FrameCatalog;
+import java.io.Serial;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * @param frames the target's frames in physical units (verification, maps)
  */
 public record RegionFeatures(RegionGrid regionGrid, RegionFrames frames, WindowSource source, WindowPlan plan,
-                             WindowShape shape, WindowSpec spec) {
+                             WindowShape shape, WindowSpec spec) implements Serializable {
 
     private static final Logger log = LoggerFactory.getLogger(RegionFeatures.class);
 
@@ -103,6 +105,29 @@ public record RegionFeatures(RegionGrid regionGrid, RegionFrames frames, WindowS
                 plan.describe());
         return new RegionFeatures(regionGrid, new RegionFrames(timeline,
                 shards.reader(Math.max(2, spec.cacheFrames() / spec.shardFrames()))), source, plan, shape, spec);
+    }
+
+    /**
+     * Sent to a Spark task (per-region training on executors) as what reopens it there: the shard folder and its
+     * index, not the shards' contents or a reader's cache. The folder must be shared with the executors.
+     */
+    @Serial
+    private Object writeReplace() {
+        FrameShards shards = source.shards();
+        return new Shipped(regionGrid, List.copyOf(frames.entries()), shards.dir().toString(), shards.index(), source.statics(),
+                shape, source.channels(), plan, spec);
+    }
+
+    private record Shipped(RegionGrid regionGrid, List<CatalogEntry> entries, String shardsDir, FrameShards.Index index,
+                           List<float[]> statics, WindowShape shape, List<FeatureChannel> channels, WindowPlan plan,
+                           WindowSpec spec) implements Serializable {
+        @Serial
+        private Object readResolve() {
+            FrameShards shards = FrameShards.open(Path.of(shardsDir), index);
+            return new RegionFeatures(regionGrid, new RegionFrames(entries,
+                    shards.reader(Math.max(2, spec.cacheFrames() / spec.shardFrames()))),
+                    new WindowSource(shards, statics, shape, channels), plan, shape, spec);
+        }
     }
 
     /** The channels in order, with their fitted transforms: what the model metadata records. */

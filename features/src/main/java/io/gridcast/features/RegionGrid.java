@@ -24,17 +24,14 @@ public record RegionGrid(Region region, int y0, int x0, int factor, Grid sourceG
             throw new IllegalArgumentException("region '" + region.name() + "': cell_size " + region.cellSize()
                     + " must be a whole multiple of the data spacing " + spacing + " " + source.x().units());
         }
-        int[] xs = source.x().indicesWithin(region.xMin(), region.xMax());
-        int[] ys = source.y().indicesWithin(region.yMin(), region.yMax());
-        boolean inside = xs.length == 2 && ys.length == 2
-                && region.xMin() >= source.x().min() - spacing / 2 && region.xMax() <= source.x().max() + spacing / 2
-                && region.yMin() >= source.y().min() - spacing / 2 && region.yMax() <= source.y().max() + spacing / 2;
-        if (!inside) {
+        if (!inside(region, source)) {
             throw new IllegalArgumentException("region '" + region.name() + "': box x [" + region.xMin() + ", "
                     + region.xMax() + "] y [" + region.yMin() + ", " + region.yMax() + "] is not inside the data grid x ["
                     + source.x().min() + ", " + source.x().max() + "] y [" + source.y().min() + ", "
                     + source.y().max() + "] " + source.x().units());
         }
+        int[] xs = source.x().indicesWithin(region.xMin(), region.xMax());
+        int[] ys = source.y().indicesWithin(region.yMin(), region.yMax());
         int nx = (xs[1] - xs[0] + 1) / factor;
         int ny = (ys[1] - ys[0] + 1) / factor;
         if (nx < 2 || ny < 2) {
@@ -44,6 +41,15 @@ public record RegionGrid(Region region, int y0, int x0, int factor, Grid sourceG
         Grid grid = new Grid(coarsen(source.y(), ys[0], ny, factor), coarsen(source.x(), xs[0], nx, factor),
                 source.mapping());
         return new RegionGrid(region, ys[0], xs[0], factor, source, grid);
+    }
+
+    /** True when {@code region}'s box holds grid cells and reaches no further than half a cell beyond the grid. */
+    public static boolean inside(Region region, Grid source) {
+        double spacing = source.x().spacing();
+        return source.x().indicesWithin(region.xMin(), region.xMax()).length == 2
+                && source.y().indicesWithin(region.yMin(), region.yMax()).length == 2
+                && region.xMin() >= source.x().min() - spacing / 2 && region.xMax() <= source.x().max() + spacing / 2
+                && region.yMin() >= source.y().min() - spacing / 2 && region.yMax() <= source.y().max() + spacing / 2;
     }
 
     private static Axis coarsen(Axis axis, int first, int n, int factor) {

@@ -1,9 +1,10 @@
 package io.gridcast.features;
 
+import java.io.Serializable;
 import java.time.Instant;
 
 /** A split's time block, both ends inclusive ({@code windows.splits.<name>: [first, last]}, ISO times). */
-public record SplitPeriod(String name, Instant first, Instant last) {
+public record SplitPeriod(String name, Instant first, Instant last) implements Serializable {
 
     public SplitPeriod {
         if (first.isAfter(last)) {

@@ -1,11 +1,12 @@
 package io.gridcast.features;
 
+import java.io.Serializable;
 /**
  * Statistics of one channel over one region's training frames, of the values a transform scales (for the dB
  * transform, the dB values): cell count, mean, standard deviation, range and quantiles; missing cells left out.
  */
 public record Statistics(long cells, double mean, double std, double min, double max, double p01, double p50,
-                        double p99) {
+                        double p99) implements Serializable {
 
     /** The quantile probabilities computed (Spark's {@code approxQuantile}, relative error {@link #QUANTILE_ERROR}). */
     public static final double[] PROBABILITIES = {0.01, 0.5, 0.99};

@@ -1,5 +1,6 @@
 package io.gridcast.features;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import java.util.TreeMap;
  * cells in the region) and {@code split_boundary} (across a block edge or in a buffer).
  */
 public record WindowPlan(int in, int out, int stride, Duration step, Split train, Split validation, Split test,
-                         Map<String, Integer> skipped) {
+                         Map<String, Integer> skipped) implements Serializable {
 
     public static final String GAP = "gap";
     public static final String MISSING_CHANNEL = "missing_channel";
@@ -26,7 +27,7 @@ public record WindowPlan(int in, int out, int stride, Duration step, Split train
     public static final String SPLIT_BOUNDARY = "split_boundary";
 
     /** One time block: its first and last times and the start indices (into the timeline) of its windows. */
-    public record Split(String name, Instant first, Instant last, List<Integer> starts) {
+    public record Split(String name, Instant first, Instant last, List<Integer> starts) implements Serializable {
     }
 
     /**

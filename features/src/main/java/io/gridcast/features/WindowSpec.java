@@ -1,5 +1,6 @@
 package io.gridcast.features;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Set;
 
@@ -21,7 +22,7 @@ import java.util.Set;
  */
 public record WindowSpec(int in, int out, int stride, double maxMissing, double trainFraction,
                          double validationFraction, List<SplitPeriod> periods, List<String> augment, int cacheFrames,
-                         int shardFrames, int prefetchBatches, int shuffleShards) {
+                         int shardFrames, int prefetchBatches, int shuffleShards) implements Serializable {
 
     /** {@code rot90}: a random quarter turn (half turns only on a non-square grid); {@code flip}: a random mirror. */
     public static final Set<String> AUGMENTATIONS = Set.of("rot90", "flip");

@@ -1,5 +1,6 @@
 package io.gridcast.models;
 
+import java.io.Serializable;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 import java.util.Set;
@@ -18,7 +19,7 @@ import java.util.Set;
  */
 // "constant" is derived from the type: not a field of its own in metadata.json.
 @JsonIgnoreProperties({"constant"})
-public record LearningRateSchedule(String type, double factor, int patience, double minRate) {
+public record LearningRateSchedule(String type, double factor, int patience, double minRate) implements Serializable {
 
     public static final Set<String> TYPES = Set.of("constant", "cosine", "plateau");
     public static final LearningRateSchedule CONSTANT = new LearningRateSchedule("constant", 1, 1, 0);

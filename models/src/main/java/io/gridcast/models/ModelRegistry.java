@@ -50,6 +50,11 @@ public final class ModelRegistry {
         return root.resolve(region).resolve(variant).resolve(TRAINING);
     }
 
+    /** The version name of a training at {@code trainedAt}, e.g. {@code 20201031T120000Z}. */
+    public static String version(Instant trainedAt) {
+        return VERSION.format(trainedAt);
+    }
+
     /** A version name not yet used for this variant, from its training time. */
     public String newVersion(String region, String variant, Instant trainedAt) {
         String base = VERSION.format(trainedAt);
@@ -84,6 +89,21 @@ public final class ModelRegistry {
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save model " + metadata.region() + "/" + metadata.variant() + " to " + target, e);
+        }
+    }
+
+    /** Removes what a killed save of {@code version} left: its staging folders (see {@link AtomicFiles#stagingFor}). */
+    public void deleteStaging(String region, String variant, String version) {
+        Path dir = root.resolve(region).resolve(variant);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> children = Files.list(dir)) {
+            for (Path stale : children.filter(p -> p.getFileName().toString().startsWith("." + version + ".tmp-")).toList()) {
+                AtomicFiles.deleteTree(stale);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the staging folders of " + dir.resolve(version), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.gridcast.models;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -27,7 +28,7 @@ import java.util.List;
  */
 public record ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
                         int batchSize, double learningRate, long seed, LearningRateSchedule lrSchedule, int patience,
-                        double minDelta, int checkpointEvery, boolean peephole, int patch, String loss) {
+                        double minDelta, int checkpointEvery, boolean peephole, int patch, String loss) implements Serializable {
 
     public ModelSpec {
         if (lrSchedule == null) {

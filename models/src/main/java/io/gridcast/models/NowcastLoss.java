@@ -85,7 +85,7 @@ public enum NowcastLoss {
         double perStep = 3600.0 / step.toSeconds();
         for (String[] known : new String[][] {{"mm/h", "1"}, {"kg m-2", "step"}, {"mm", "step"}}) {
             try {
-                return Units.factor(units, known[0]) * (known[1].equals("step") ? perStep : 1);
+                return Units.convert(1.0, units, known[0]) * (known[1].equals("step") ? perStep : 1);
             } catch (IllegalArgumentException e) {
                 // Try the next kind of precipitation unit.
             }

@@ -21,6 +21,30 @@ public final class Training {
 
     public static ModelMetadata train(RegionFeatures features, ModelSpec spec, FrameCatalog.Description data,
                                       ModelRegistry registry) {
+        return train(features, spec, data, registry, null);
+    }
+
+    /**
+     * Trains as {@link #train(RegionFeatures, ModelSpec, FrameCatalog.Description, ModelRegistry)} and saves the
+     * model as the version of {@code trainedAt} exactly, so that a rerun of the same training (a Spark task retried
+     * after its executor was lost) ends in the same registry: if an earlier attempt saved that version, it is kept
+     * and returned; an attempt killed earlier left checkpoints to resume from and, at most, its own staging folders
+     * beside the version, which are removed first.
+     */
+    public static ModelMetadata trainAs(RegionFeatures features, ModelSpec spec, FrameCatalog.Description data,
+                                        ModelRegistry registry, Instant trainedAt) {
+        String region = features.regionGrid().region().name();
+        String version = ModelRegistry.VERSION.format(trainedAt);
+        if (registry.versions(region, spec.name()).contains(version)) {
+            log.info("train {}/{}: version {} already saved by an earlier attempt", region, spec.name(), version);
+            return registry.metadata(region, spec.name(), version);
+        }
+        registry.deleteStaging(region, spec.name(), version);
+        return train(features, spec, data, registry, trainedAt.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private static ModelMetadata train(RegionFeatures features, ModelSpec spec, FrameCatalog.Description data,
+                                       ModelRegistry registry, Instant fixedTime) {
         String region = features.regionGrid().region().name();
         WindowPlan plan = features.plan();
         Nowcaster model;
@@ -53,7 +77,7 @@ public final class Training {
             model = ModelVariants.baseline(spec.type(), features.shape());
             history = List.of();
         }
-        Instant trainedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant trainedAt = fixedTime != null ? fixedTime : Instant.now().truncatedTo(ChronoUnit.SECONDS);
         double validationMse;
         try (WindowIterator validation = features.iterator(plan.validation(), spec.batchSize(), null)) {
             validationMse = Validation.mse(model, validation);
@@ -62,7 +86,8 @@ public final class Training {
                 data.standardName(), features.regionGrid().region(), features.regionGrid().grid(),
                 features.channels(), plan.in(), plan.out(), plan.step().toSeconds(),
                 plan.splits().stream().map(Training::period).toList(), plan.skipped(), history, validationMse,
-                trainedAt, registry.newVersion(region, spec.name(), trainedAt));
+                trainedAt, fixedTime != null ? ModelRegistry.VERSION.format(fixedTime)
+                        : registry.newVersion(region, spec.name(), trainedAt));
         registry.save(metadata, dir -> {
             if (model instanceof TrainableNowcaster trainable) {
                 trainable.save(dir);

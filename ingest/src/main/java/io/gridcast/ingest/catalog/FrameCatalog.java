@@ -1,5 +1,6 @@
 package io.gridcast.ingest.catalog;
 
+import java.io.Serializable;
 import io.gridcast.ingest.AtomicFiles;
 import io.gridcast.ingest.grid.Grid;
 import java.io.IOException;
@@ -30,7 +31,7 @@ public final class FrameCatalog {
 
     /** What every frame shares: the variable, how to read it again, and the archive's grid. */
     public record Description(String variable, String units, String standardName, String reader, String inputDir,
-                              Grid grid) {
+                              Grid grid) implements Serializable {
     }
 
     /** A screened ingest result, ready to write. */

@@ -31,21 +31,25 @@ public final class Units {
     }
 
     /**
-     * The factor that turns a value in {@code from} units into {@code to} units, or an error saying why it cannot:
-     * the units are missing, UDUNITS cannot parse them, or they measure different quantities.
+     * {@code value} in units {@code from} converted to units {@code to} (e.g. 1 mm/h to 0.001 m h-1, 0 degC to
+     * 273.15 K); the same strings need no conversion.
+     *
+     * @throws IllegalArgumentException when UDUNITS cannot parse either string or the units are not convertible
      */
-    public static double factor(String from, String to) {
-        if (from == null || from.isBlank()) {
-            throw new IllegalArgumentException("no units stated; expected units convertible to '" + to + "'");
+    public static double convert(double value, String from, String to) {
+        if (Objects.equals(from, to)) {
+            return value;
         }
         try {
             SimpleUnit source = SimpleUnit.factoryWithExceptions(from);
-            if (source != null && !source.isUnknownUnit() && source.isCompatible(to)) {
-                return source.convertTo(1.0, SimpleUnit.factoryWithExceptions(to));
+            SimpleUnit target = SimpleUnit.factoryWithExceptions(to);
+            if (source != null && target != null && !source.isUnknownUnit() && !target.isUnknownUnit()
+                    && source.isCompatible(to)) {
+                return source.convertTo(value, target);
             }
         } catch (Exception e) {
-            // Unparseable units fall through to the error below.
+            throw new IllegalArgumentException("'" + from + "' cannot be converted to '" + to + "': " + e.getMessage(), e);
         }
-        throw new IllegalArgumentException("units '" + from + "' are not convertible to '" + to + "'");
+        throw new IllegalArgumentException("'" + from + "' cannot be converted to '" + to + "'");
     }
 }

@@ -11,6 +11,7 @@ import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.ingest.statics.StaticField;
 import io.gridcast.ingest.statics.StaticLayerSpec;
 import io.gridcast.ingest.statics.StaticLayers;
+import io.gridcast.jobs.config.ConfigLoader;
 import io.gridcast.jobs.config.GridcastConfig;
 import io.gridcast.models.ModelMetadata;
 import io.gridcast.models.ModelRegistry;
@@ -87,6 +88,8 @@ public class StageSupport {
 
     private static RegionFeatures prepare(SparkSession spark, RunSettings settings, GridcastConfig config,
                                           List<DynamicInput> dynamic, Region region) throws IOException {
+        ConfigLoader.check(settings.configFile(), () -> config.regionGrid(region.name(),
+                dynamic.get(0).catalog().description().grid()));
         List<StaticChannel> statics = staticFields(settings, config, dynamic.get(0).catalog(), region).stream()
                 .map(f -> new StaticChannel(f.name(), f.values(), f.categorical())).toList();
         return RegionFeatures.prepare(spark, dynamic, statics, region, config.windowSpec(),

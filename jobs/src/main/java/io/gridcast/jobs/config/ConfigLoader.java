@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** Reads and validates a configuration file; every problem becomes one message naming the file and key. */
@@ -47,6 +48,18 @@ public final class ConfigLoader {
             throw new InvalidConfigException(file + ": " + e.getMessage());
         }
         return config;
+    }
+
+    /**
+     * Runs a check of {@code file}'s configuration that needs more than the file (e.g. the data grid, once
+     * ingested), so that its problem names the file like those found by {@link #load}.
+     */
+    public static <T> T check(Path file, Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(file + ": " + e.getMessage());
+        }
     }
 
     /** The key path of a binding error as written in the file, e.g. {@code regions[1].box}. */

@@ -1,10 +1,12 @@
 package io.gridcast.jobs.config;
 
 import io.gridcast.features.Region;
+import io.gridcast.features.RegionGrid;
 import io.gridcast.features.SplitPeriod;
 import io.gridcast.features.TransformSpec;
 import io.gridcast.features.Transforms;
 import io.gridcast.features.WindowSpec;
+import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.statics.StaticLayerException;
 import io.gridcast.ingest.statics.StaticLayerSpec;
 import io.gridcast.ingest.statics.StaticLayers;
@@ -62,12 +64,13 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
 
     /**
      * Per-variable settings: the units every file must state (compared as UDUNITS units, never rescaled; a file
-     * in other units is quarantined), event thresholds in those units, the box widths (in model cells) of the
-     * fractions skill score at each threshold, and the transform to model units ({@link Transforms}:
-     * {@code standardise} by default, {@code min-max}, {@code db} with its {@code rain_threshold}, {@code none}).
+     * in other units is quarantined), event thresholds, the box widths (in model cells) of the fractions skill score
+     * at each threshold, and the transform to model units ({@link Transforms}: {@code standardise} by default,
+     * {@code min-max}, {@code db} with its {@code rain_threshold}, {@code none}). Thresholds are bare numbers in
+     * the variable's units or carry their own ({@code "1 mm/h"}), converted to the variable's (see {@link Quantity}).
      */
-    public record Variable(String units, List<Double> thresholds, List<Integer> fssScales, String transform,
-                           Double rainThreshold) {
+    public record Variable(String units, List<Quantity> thresholds, List<Integer> fssScales, String transform,
+                           Quantity rainThreshold) {
     }
 
     /** {@code map_cases}: how many test cases per region the report draws as maps (the wettest ones). */
@@ -168,6 +171,7 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                     throw new ConfigException("variables." + name + ".transform",
                             "one of " + Transforms.names() + ", got '" + v.transform() + "'");
                 }
+                thresholds(name);
                 try {
                     transform(name);
                 } catch (ConfigException e) {
@@ -360,6 +364,28 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                         + regions.stream().map(RegionEntry::name).toList()));
     }
 
+    /**
+     * The configured region {@code name} fitted onto the data grid: a box outside the grid's extent or a cell size
+     * that is no whole multiple of its spacing is an error naming the region's key. Only known once the data are
+     * ingested, so not part of {@link ConfigLoader#load}; see {@link ConfigLoader#check}.
+     */
+    public RegionGrid regionGrid(String name, Grid grid) {
+        RegionEntry entry = regionEntry(name);
+        String key = "regions[" + regions.indexOf(entry) + "]";
+        Region region = region(entry);
+        if (!RegionGrid.inside(region, grid)) {
+            throw new ConfigException(key + ".box", "a box inside the data grid's extent x [" + grid.x().min() + ", "
+                    + grid.x().max() + "] y [" + grid.y().min() + ", " + grid.y().max() + "] " + grid.x().units()
+                    + " (cell centres), got x [" + region.xMin() + ", " + region.xMax() + "] y [" + region.yMin() + ", "
+                    + region.yMax() + "] for region '" + name + "'");
+        }
+        try {
+            return RegionGrid.of(region, grid);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, e.getMessage());
+        }
+    }
+
     private static Region region(RegionEntry r) {
         return new Region(r.name(), r.box().xMin(), r.box().xMax(), r.box().yMin(), r.box().yMax(), r.cellSize());
     }
@@ -468,10 +494,12 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
             }
             return TransformSpec.STANDARDISE;
         }
+        String key = "variables." + variable + ".rain_threshold";
         if (v.rainThreshold() != null && !"db".equals(v.transform())) {
-            throw new ConfigException("variables." + variable + ".rain_threshold", "only with transform: db");
+            throw new ConfigException(key, "only with transform: db");
         }
-        return new TransformSpec(v.transform(), v.rainThreshold() == null ? 0 : v.rainThreshold());
+        return new TransformSpec(v.transform(), v.rainThreshold() == null ? 0
+                : v.rainThreshold().in(v.units(), key, "variables." + variable + ".units"));
     }
 
     /** The units {@code variable} must have, or null when none are configured (files must then agree). */
@@ -480,10 +508,22 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
         return v == null ? null : v.units();
     }
 
-    /** Thresholds for categorical scores of {@code variable}; none configured means none computed. */
+    /**
+     * Thresholds for categorical scores of {@code variable} in its configured units; none configured means none
+     * computed.
+     */
     public List<Double> thresholds(String variable) {
         Variable v = variables == null ? null : variables.get(variable);
-        return v == null || v.thresholds() == null ? List.of() : v.thresholds();
+        if (v == null || v.thresholds() == null) {
+            return List.of();
+        }
+        List<Double> values = new ArrayList<>();
+        for (int i = 0; i < v.thresholds().size(); i++) {
+            String key = "variables." + variable + ".thresholds[" + i + "]";
+            require(v.thresholds().get(i), key);
+            values.add(v.thresholds().get(i).in(v.units(), key, "variables." + variable + ".units"));
+        }
+        return values;
     }
 
     /** FSS box widths in cells for {@code variable}; none configured means no FSS. */

@@ -2,6 +2,7 @@ package io.gridcast.jobs.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.gridcast.features.SplitPeriod;
 import io.gridcast.features.TransformSpec;
@@ -151,6 +152,45 @@ class ConfigLoaderTest {
 
         assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file
                 + ": variables.rain_rate.fss_scales: expected box widths in cells, each 1 or more, got [0, 5]");
+    }
+
+    @Test
+    void aRegionOutsideTheDataGridNamesTheFileTheKeyAndTheGridsExtent() throws IOException {
+        Path file = demoWith("box: {x_min: 0, x_max: 32,", "box: {x_min: 0, x_max: 48,");
+        GridcastConfig config = ConfigLoader.load(file);
+
+        assertThat(ConfigLoader.check(file, () -> config.regionGrid("west", SyntheticArchive.grid(64))).grid().x().size())
+                .as("32 km of 1-km cells").isEqualTo(32);
+        assertThatThrownBy(() -> ConfigLoader.check(file, () -> config.regionGrid("east", SyntheticArchive.grid(64))))
+                .hasMessage(file + ": regions[1].box: expected a box inside the data grid's extent x [-31.5, 31.5]"
+                        + " y [-31.5, 31.5] km (cell centres), got x [0.0, 48.0] y [-16.0, 16.0] for region 'east'");
+    }
+
+    @Test
+    void thresholdsWithUnitsAreConvertedToTheVariablesUnits() throws IOException {
+        Path file = demoWith("thresholds: [0.5, 2.0, 10.0]", "thresholds: [0.5, \"2 mm/h\", \"2.7778e-6 m s-1\"]");
+
+        assertThat(ConfigLoader.load(file).thresholds("rain_rate")).as("a bare number is in mm h-1 already")
+                .hasSize(3).startsWith(0.5, 2.0);
+        assertThat(ConfigLoader.load(file).thresholds("rain_rate").get(2)).isCloseTo(10.0, within(1e-3));
+        Path db = demoWith("transform: standardise", "transform: db\n    rain_threshold: \"0.1 mm/h\"");
+        assertThat(ConfigLoader.load(db).transform("rain_rate")).isEqualTo(new TransformSpec("db", 0.1));
+    }
+
+    @Test
+    void aThresholdInTheWrongUnitsNamesTheFileTheKeyAndTheExpectedUnits() throws IOException {
+        Path file = demoWith("thresholds: [0.1, 0.5, 1.0]", "thresholds: [0.1, \"0.5 mm/h\", 1.0]");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ": variables.precipitation.thresholds[1]:"
+                + " expected a value in units convertible to variables.precipitation.units 'kg m-2', got '0.5 mm/h'");
+
+        Path db = demoWith("transform: standardise", "transform: db\n    rain_threshold: 0.1 K");
+        assertThatThrownBy(() -> ConfigLoader.load(db)).hasMessage(db + ": variables.rain_rate.rain_threshold:"
+                + " expected a value in units convertible to variables.rain_rate.units 'mm h-1', got '0.1 K'");
+
+        Path noUnits = demoWith("    units: mm h-1\n    transform: standardise\n    thresholds: [0.5, 2.0, 10.0]",
+                "    thresholds: [0.5, \"1 mm/h\"]");
+        assertThatThrownBy(() -> ConfigLoader.load(noUnits)).hasMessage(noUnits + ": variables.rain_rate.thresholds[1]:"
+                + " expected a bare number, or set variables.rain_rate.units to give '1.0 mm/h' in other units");
     }
 
     @Test
