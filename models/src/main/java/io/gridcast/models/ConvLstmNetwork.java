@@ -13,13 +13,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The ConvLSTM encoder–forecaster with a hand-written forward and backward pass: each gate convolution is one
@@ -54,7 +54,9 @@ final class ConvLstmNetwork {
     /** The updater's configuration, read at every step: changing its rate keeps the moments and step count. */
     private final Adam adam;
     int iteration;
-    private final Map<String, INDArray> columnBuffers = new HashMap<>();
+    /** Every scratch and per-step array, by use and shape, for the current batch size ({@link #pooledCells}). */
+    private final Map<String, INDArray> buffers = new HashMap<>();
+    private long pooledCells = -1;
     /** {offset, length} in {@link #params} of every parameter array, in order. */
     final List<long[]> ranges;
 
@@ -155,48 +157,55 @@ final class ConvLstmNetwork {
     /**
      * @param frames {@code in} input frames, each {@code [channels, batch * height * width]}
      * @param keep   whether to keep every step for {@link #backward} (training) or only the leads (inference)
-     * @return the leads, each {@code [outChannels, batch * height * width]}
+     * @return the leads, each {@code [outChannels, batch * height * width]}; the pass's arrays are reused buffers,
+     *         valid until the next call
      */
     Pass forward(INDArray[] frames, int out, int batch, boolean keep) {
         int layers = encoder.length;
         long cells = (long) batch * height * width;
+        if (cells != pooledCells) {
+            // A new batch size: the buffers of the old one are left to the garbage collector.
+            buffers.clear();
+            pooledCells = cells;
+        }
         INDArray[] h = new INDArray[layers];
         INDArray[] c = new INDArray[layers];
         for (int l = 0; l < layers; l++) {
-            h[l] = Nd4j.zeros(dtype, encoder[l].hid, cells);
+            // Never written: the zero initial states.
+            h[l] = buffer("zero", encoder[l].hid, cells);
             c[l] = h[l];
         }
         Step[][] enc = new Step[frames.length][];
         for (int t = 0; t < frames.length; t++) {
-            enc[t] = unroll(encoder, frames[t], h, c, batch, keep);
+            enc[t] = unroll(encoder, "e" + slot(t, keep), frames[t], h, c, batch);
         }
         Step[][] fc = new Step[out][];
         INDArray[] leads = new INDArray[out];
         for (int t = 0; t < out; t++) {
-            fc[t] = unroll(forecaster, null, h, c, batch, true);
-            leads[t] = Nd4j.createUninitialized(dtype, headB.size(0), cells);
+            fc[t] = unroll(forecaster, "f" + slot(t, keep), null, h, c, batch);
+            leads[t] = buffer("lead" + t, headB.size(0), cells);
             for (int l = 0; l < layers; l++) {
                 Nd4j.gemm(headW[l], h[l], leads[t], false, false, 1.0, l == 0 ? 0.0 : 1.0);
             }
             leads[t].addiColumnVector(headB);
-            if (!keep) {
-                fc[t] = null;
-            }
         }
         return new Pass(batch, keep ? enc : null, keep ? fc : null, leads);
     }
 
-    private Step[] unroll(Cell[] stack, INDArray input, INDArray[] h, INDArray[] c, int batch, boolean keep) {
+    /** Training keeps every time step's buffers; inference alternates two, the current step's and the last. */
+    private static int slot(int t, boolean keep) {
+        return keep ? t : t % 2;
+    }
+
+    private Step[] unroll(Cell[] stack, String slot, INDArray input, INDArray[] h, INDArray[] c, int batch) {
         Step[] steps = new Step[stack.length];
         INDArray x = input;
         for (int l = 0; l < stack.length; l++) {
-            Step step = stack[l].forward(x, h[l], c[l], batch);
+            Step step = stack[l].forward(slot + "." + l + ".", x, h[l], c[l], batch);
             h[l] = step.h;
             c[l] = step.c;
             x = step.h;
-            if (keep) {
-                steps[l] = step;
-            }
+            steps[l] = step;
         }
         return steps;
     }
@@ -208,8 +217,10 @@ final class ConvLstmNetwork {
     void backward(Pass pass, INDArray[] leadGradients) {
         gradients.assign(0);
         int layers = encoder.length;
+        long cells = leadGradients[0].size(1);
         INDArray[] dh = new INDArray[layers];
         INDArray[] dc = new INDArray[layers];
+        int parity = 0;
         for (int t = pass.forecaster.length - 1; t >= 0; t--) {
             INDArray dLead = leadGradients[t];
             headBGrad.addi(dLead.sum(true, 1));
@@ -217,29 +228,34 @@ final class ConvLstmNetwork {
                 Step step = pass.forecaster[t][l];
                 Nd4j.gemm(dLead, step.h, headWGrad[l], false, true, 1.0, 1.0);
                 if (dh[l] == null) {
-                    dh[l] = Nd4j.createUninitialized(dtype, step.h.shape());
+                    dh[l] = buffer("dh" + l + "." + parity, step.h.size(0), cells);
                     Nd4j.gemm(headW[l], dLead, dh[l], true, false, 1.0, 0.0);
                 } else {
                     Nd4j.gemm(headW[l], dLead, dh[l], true, false, 1.0, 1.0);
                 }
             }
-            backThroughStacks(forecaster, pass.forecaster[t], dh, dc, pass.batch, true);
+            parity = 1 - parity;
+            backThroughStacks(forecaster, pass.forecaster[t], dh, dc, pass.batch, true, parity);
         }
         for (int t = pass.encoder.length - 1; t >= 0; t--) {
-            backThroughStacks(encoder, pass.encoder[t], dh, dc, pass.batch, t > 0);
+            parity = 1 - parity;
+            backThroughStacks(encoder, pass.encoder[t], dh, dc, pass.batch, t > 0, parity);
         }
     }
 
-    /** One time step, top layer first: a layer's input gradient joins the gradient of the layer below's output. */
-    private static void backThroughStacks(Cell[] stack, Step[] steps, INDArray[] dh, INDArray[] dc, int batch,
-                                          boolean needPrevious) {
+    /**
+     * One time step, top layer first: a layer's input gradient joins the gradient of the layer below's output.
+     * The gradients with respect to the previous step's states go to the buffers of {@code parity}, the ones
+     * {@code dh} and {@code dc} do not hold.
+     */
+    private void backThroughStacks(Cell[] stack, Step[] steps, INDArray[] dh, INDArray[] dc, int batch,
+                                   boolean needPrevious, int parity) {
         for (int l = stack.length - 1; l >= 0; l--) {
-            INDArray[] g = stack[l].backward(steps[l], dh[l], dc[l], batch, l > 0, needPrevious);
-            dh[l] = g[1];
-            dc[l] = g[2];
-            if (l > 0) {
-                dh[l - 1].addi(g[0]);
-            }
+            INDArray dhPrev = needPrevious ? buffer("dh" + l + "." + parity, dh[l].shape()) : null;
+            INDArray dcPrev = needPrevious ? buffer("dc" + l + "." + parity, dh[l].shape()) : null;
+            stack[l].backward(steps[l], dh[l], dc[l], batch, l > 0 ? dh[l - 1] : null, dhPrev, dcPrev);
+            dh[l] = dhPrev;
+            dc[l] = dcPrev;
         }
     }
 
@@ -306,91 +322,156 @@ final class ConvLstmNetwork {
             }
         }
 
-        private INDArray gate(INDArray gates, int k) {
-            return gates.get(interval((long) k * hid, (long) (k + 1) * hid), all());
-        }
-
-        Step forward(INDArray x, INDArray hPrev, INDArray cPrev, int batch) {
-            long cells = hPrev.size(1);
+        /** {@code prefix} names this step's buffers: reused by the same step of the next pass. */
+        Step forward(String prefix, INDArray x, INDArray hPrev, INDArray cPrev, int batch) {
+            long cells = (long) batch * height * width;
             INDArray cols = columns(x, hPrev, batch);
-            INDArray gates = Nd4j.createUninitialized(dtype, 4L * hid, cells);
+            INDArray gates = buffer(prefix + "gates", 4L * hid, cells);
             Nd4j.gemm(w, cols, gates, false, false, 1.0, 0.0);
-            gates.addiColumnVector(b);
-            INDArray i = gate(gates, 0);
-            INDArray f = gate(gates, 1);
-            INDArray g = gate(gates, 2);
-            INDArray o = gate(gates, 3);
-            if (peephole) {
-                addHadamard(i, peep.get(point(0), all(), all()), cPrev, batch);
-                addHadamard(f, peep.get(point(1), all(), all()), cPrev, batch);
-            }
-            Transforms.sigmoid(i, false);
-            Transforms.sigmoid(f, false);
-            Transforms.tanh(g, false);
-            INDArray c = f.mul(cPrev).addi(i.mul(g));
-            if (peephole) {
-                addHadamard(o, peep.get(point(2), all(), all()), c, batch);
-            }
-            Transforms.sigmoid(o, false);
-            INDArray tanhC = Transforms.tanh(c, true);
-            return new Step(x, hPrev, cPrev, gates, c, tanhC, o.mul(tanhC));
+            Step s = new Step(x, hPrev, cPrev, gates, buffer(prefix + "c", hid, cells),
+                    buffer(prefix + "tanhC", hid, cells), buffer(prefix + "h", hid, cells));
+            double[] bias = b.toDoubleVector();
+            double[] peeps = peephole ? peep.reshape(-1).toDoubleVector() : null;
+            Values gate = Values.of(gates);
+            Values cp = Values.of(cPrev);
+            Values c = Values.of(s.c);
+            Values tanhC = Values.of(s.tanhC);
+            Values h = Values.of(s.h);
+            int n = (int) cells;
+            int plane = height * width;
+            // One pass per hidden channel (channels in parallel) over its four gates, instead of one native op per
+            // term: the gate arithmetic was as costly as the convolutions.
+            IntStream.range(0, hid).parallel().forEach(ch -> {
+                int gi = ch * n;
+                int gf = (hid + ch) * n;
+                int gg = (2 * hid + ch) * n;
+                int go = (3 * hid + ch) * n;
+                int row = ch * n;
+                for (int q = 0; q < n; q++) {
+                    double cPrevQ = cp.get(row + q);
+                    double ai = gate.get(gi + q) + bias[ch];
+                    double af = gate.get(gf + q) + bias[hid + ch];
+                    double ao = gate.get(go + q) + bias[3 * hid + ch];
+                    int at = q % plane;
+                    if (peeps != null) {
+                        ai += peeps[ch * plane + at] * cPrevQ;
+                        af += peeps[(hid + ch) * plane + at] * cPrevQ;
+                    }
+                    double i = sigmoid(ai);
+                    double f = sigmoid(af);
+                    double g = tanh(gate.get(gg + q) + bias[2 * hid + ch]);
+                    double cq = f * cPrevQ + i * g;
+                    if (peeps != null) {
+                        ao += peeps[(2 * hid + ch) * plane + at] * cq;
+                    }
+                    double o = sigmoid(ao);
+                    double tq = tanh(cq);
+                    gate.set(gi + q, i);
+                    gate.set(gf + q, f);
+                    gate.set(gg + q, g);
+                    gate.set(go + q, o);
+                    c.set(row + q, cq);
+                    tanhC.set(row + q, tq);
+                    h.set(row + q, o * tq);
+                }
+            });
+            return s;
         }
 
         /**
+         * Adds this step's weight gradients to {@link #gradients} and its input gradient to {@code dxSum} (if not
+         * null); writes the gradients with respect to h_{t-1} and c_{t-1} to {@code dhPrev} and {@code dcPrev} (if
+         * not null).
+         *
          * @param dh gradient with respect to this step's h; {@code dc} with respect to its c (null: none)
-         * @return gradients with respect to x (null unless {@code needInput}), h_{t-1} and c_{t-1} (both null
-         *         unless {@code needPrevious})
          */
-        INDArray[] backward(Step s, INDArray dh, INDArray dc, int batch, boolean needInput, boolean needPrevious) {
-            INDArray i = gate(s.gates, 0);
-            INDArray f = gate(s.gates, 1);
-            INDArray g = gate(s.gates, 2);
-            INDArray o = gate(s.gates, 3);
-            INDArray dGates = Nd4j.createUninitialized(dtype, s.gates.shape());
-            INDArray di = gate(dGates, 0);
-            INDArray df = gate(dGates, 1);
-            INDArray dg = gate(dGates, 2);
-            INDArray dO = gate(dGates, 3);
-            // o = sigmoid(.): d pre-activation = dh tanh(c) o (1 - o)
-            dO.assign(o.rsub(1.0).muli(o).muli(s.tanhC).muli(dh));
-            // dc += dh o (1 - tanh(c)^2)
-            INDArray dcTotal = s.tanhC.mul(s.tanhC).rsubi(1.0).muli(o).muli(dh);
-            if (dc != null) {
-                dcTotal.addi(dc);
-            }
-            if (peephole) {
-                addHadamard(dcTotal, peep.get(point(2), all(), all()), dO, batch);
-                accumulateHadamard(peepGrad.get(point(2), all(), all()), dO, s.c, batch);
-            }
-            di.assign(i.rsub(1.0).muli(i).muli(g).muli(dcTotal));
-            df.assign(f.rsub(1.0).muli(f).muli(s.cPrev).muli(dcTotal));
-            dg.assign(g.mul(g).rsubi(1.0).muli(i).muli(dcTotal));
-            INDArray dcPrev = null;
-            if (needPrevious) {
-                dcPrev = dcTotal.muli(f);
-                if (peephole) {
-                    addHadamard(dcPrev, peep.get(point(0), all(), all()), di, batch);
-                    addHadamard(dcPrev, peep.get(point(1), all(), all()), df, batch);
+        void backward(Step s, INDArray dh, INDArray dc, int batch, INDArray dxSum, INDArray dhPrev,
+                      INDArray dcPrev) {
+            int n = (int) s.h.size(1);
+            int plane = height * width;
+            INDArray dGates = buffer("dGates", s.gates.shape());
+            double[] peeps = peephole ? peep.reshape(-1).toDoubleVector() : null;
+            double[] peepSums = peephole ? new double[peeps.length] : null;
+            double[] biasSums = new double[4 * hid];
+            Values gate = Values.of(s.gates);
+            Values dGate = Values.of(dGates);
+            Values dhv = Values.of(dh);
+            Values dcv = dc == null ? null : Values.of(dc);
+            Values cp = Values.of(s.cPrev);
+            Values c = Values.of(s.c);
+            Values tanhC = Values.of(s.tanhC);
+            Values dcp = dcPrev == null ? null : Values.of(dcPrev);
+            IntStream.range(0, hid).parallel().forEach(ch -> {
+                int gi = ch * n;
+                int gf = (hid + ch) * n;
+                int gg = (2 * hid + ch) * n;
+                int go = (3 * hid + ch) * n;
+                int row = ch * n;
+                double sumI = 0;
+                double sumF = 0;
+                double sumG = 0;
+                double sumO = 0;
+                for (int q = 0; q < n; q++) {
+                    double i = gate.get(gi + q);
+                    double f = gate.get(gf + q);
+                    double g = gate.get(gg + q);
+                    double o = gate.get(go + q);
+                    double tq = tanhC.get(row + q);
+                    double d = dhv.get(row + q);
+                    double cPrevQ = cp.get(row + q);
+                    // o = sigmoid(.): d pre-activation = dh tanh(c) o (1 - o); dc += dh o (1 - tanh(c)^2)
+                    double dO = d * tq * o * (1 - o);
+                    double dcTotal = d * o * (1 - tq * tq) + (dcv == null ? 0 : dcv.get(row + q));
+                    int at = q % plane;
+                    if (peeps != null) {
+                        dcTotal += peeps[(2 * hid + ch) * plane + at] * dO;
+                        peepSums[(2 * hid + ch) * plane + at] += dO * c.get(row + q);
+                    }
+                    double di = dcTotal * g * i * (1 - i);
+                    double df = dcTotal * cPrevQ * f * (1 - f);
+                    double dg = dcTotal * i * (1 - g * g);
+                    if (dcp != null) {
+                        double dcPrevQ = dcTotal * f;
+                        if (peeps != null) {
+                            dcPrevQ += peeps[ch * plane + at] * di + peeps[(hid + ch) * plane + at] * df;
+                        }
+                        dcp.set(row + q, dcPrevQ);
+                    }
+                    if (peeps != null) {
+                        peepSums[ch * plane + at] += di * cPrevQ;
+                        peepSums[(hid + ch) * plane + at] += df * cPrevQ;
+                    }
+                    dGate.set(gi + q, di);
+                    dGate.set(gf + q, df);
+                    dGate.set(gg + q, dg);
+                    dGate.set(go + q, dO);
+                    sumI += di;
+                    sumF += df;
+                    sumG += dg;
+                    sumO += dO;
                 }
-            }
+                biasSums[ch] = sumI;
+                biasSums[hid + ch] = sumF;
+                biasSums[2 * hid + ch] = sumG;
+                biasSums[3 * hid + ch] = sumO;
+            });
+            bGrad.addi(Nd4j.createFromArray(biasSums).castTo(dtype).reshape(bGrad.shape()));
             if (peephole) {
-                accumulateHadamard(peepGrad.get(point(0), all(), all()), di, s.cPrev, batch);
-                accumulateHadamard(peepGrad.get(point(1), all(), all()), df, s.cPrev, batch);
+                peepGrad.addi(Nd4j.createFromArray(peepSums).castTo(dtype).reshape(peepGrad.shape()));
             }
-            bGrad.addi(dGates.sum(true, 1));
             INDArray cols = columns(s.x, s.hPrev, batch);
             Nd4j.gemm(dGates, cols, wGrad, false, true, 1.0, 1.0);
-            if (!needInput && !needPrevious) {
-                return new INDArray[3];
+            if (dxSum == null && dhPrev == null) {
+                return;
             }
             INDArray dCols = buffer("d", cols.shape());
             Nd4j.gemm(w, dGates, dCols, true, false, 1.0, 0.0);
-            INDArray dx = needInput ? Nd4j.zeros(dtype, in, s.hPrev.size(1)) : null;
-            INDArray dhPrev = needPrevious ? Nd4j.zeros(dtype, s.hPrev.shape()) : null;
             zeroPadding(dCols, 0, dCols.size(0));
-            imageToColumns(dCols, dx, 0, false);
-            imageToColumns(dCols, dhPrev, in, false);
-            return new INDArray[]{dx, dhPrev, dcPrev};
+            imageToColumns(dCols, dxSum, 0, false);
+            if (dhPrev != null) {
+                dhPrev.assign(0);
+                imageToColumns(dCols, dhPrev, in, false);
+            }
         }
 
         /** im2col of [x, hPrev] into a reused buffer [(in + hid) k k, cells]. */
@@ -406,7 +487,77 @@ final class ConvLstmNetwork {
 
     /** A scratch array reused by every step of this shape. */
     private INDArray buffer(String use, long[] shape) {
-        return columnBuffers.computeIfAbsent(use + shape[0] + "x" + shape[1], k -> Nd4j.zeros(dtype, shape));
+        return buffers.computeIfAbsent(use + shape[0] + "x" + shape[1], k -> Nd4j.zeros(dtype, shape));
+    }
+
+    private INDArray buffer(String use, long rows, long columns) {
+        return buffer(use, new long[]{rows, columns});
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
+    /** tanh through one exponential (Math.tanh costs several), exact to rounding and without overflow. */
+    private static double tanh(double x) {
+        double e = Math.exp(-2 * Math.abs(x));
+        double t = (1 - e) / (1 + e);
+        return x < 0 ? -t : t;
+    }
+
+    /**
+     * Element access to a dense array's own native memory (float or double), for the fused loops. Only the float
+     * class is loaded in float32 training, so the calls inline.
+     */
+    private abstract static class Values {
+        abstract double get(int i);
+
+        abstract void set(int i, double v);
+
+        static Values of(INDArray a) {
+            if (a.offset() != 0 || a.ordering() != 'c' || a.isView()) {
+                throw new IllegalStateException("expected a dense array of its own, got a view");
+            }
+            ByteBuffer bytes = a.data().asNio().order(ByteOrder.nativeOrder());
+            return a.dataType() == DataType.FLOAT ? new Floats(bytes.asFloatBuffer())
+                    : new Doubles(bytes.asDoubleBuffer());
+        }
+    }
+
+    private static final class Floats extends Values {
+        private final FloatBuffer buffer;
+
+        Floats(FloatBuffer buffer) {
+            this.buffer = buffer;
+        }
+
+        @Override
+        double get(int i) {
+            return buffer.get(i);
+        }
+
+        @Override
+        void set(int i, double v) {
+            buffer.put(i, (float) v);
+        }
+    }
+
+    private static final class Doubles extends Values {
+        private final DoubleBuffer buffer;
+
+        Doubles(DoubleBuffer buffer) {
+            this.buffer = buffer;
+        }
+
+        @Override
+        double get(int i) {
+            return buffer.get(i);
+        }
+
+        @Override
+        void set(int i, double v) {
+            buffer.put(i, v);
+        }
     }
 
     /**
@@ -496,24 +647,6 @@ final class ConvLstmNetwork {
             } else {
                 bytes.putLong((int) (i * 8), 0L);
             }
-        }
-    }
-
-    /** target[:, b, :] += weight * state[:, b, :] for every batch member b; target and state [hid, cells]. */
-    private void addHadamard(INDArray target, INDArray weight, INDArray state, int batch) {
-        INDArray t3 = target.reshape('c', target.size(0), batch, (long) height * width);
-        INDArray s3 = state.reshape('c', state.size(0), batch, (long) height * width);
-        for (int n = 0; n < batch; n++) {
-            t3.get(all(), point(n), all()).addi(weight.mul(s3.get(all(), point(n), all())));
-        }
-    }
-
-    /** gradient += sum over b of delta[:, b, :] * state[:, b, :]. */
-    private void accumulateHadamard(INDArray gradient, INDArray delta, INDArray state, int batch) {
-        INDArray d3 = delta.reshape('c', delta.size(0), batch, (long) height * width);
-        INDArray s3 = state.reshape('c', state.size(0), batch, (long) height * width);
-        for (int n = 0; n < batch; n++) {
-            gradient.addi(d3.get(all(), point(n), all()).mul(s3.get(all(), point(n), all())));
         }
     }
 
