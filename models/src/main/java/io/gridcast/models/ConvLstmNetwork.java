@@ -6,9 +6,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +55,7 @@ final class ConvLstmNetwork {
     int iteration;
     /** Every scratch and per-step array, by use and shape, for the current batch size ({@link #pooledCells}). */
     private final Map<String, INDArray> buffers = new HashMap<>();
+    private final Map<String, Values> heap = new HashMap<>();
     private long pooledCells = -1;
     /** {offset, length} in {@link #params} of every parameter array, in order. */
     final List<long[]> ranges;
@@ -166,14 +166,15 @@ final class ConvLstmNetwork {
         if (cells != pooledCells) {
             // A new batch size: the buffers of the old one are left to the garbage collector.
             buffers.clear();
+            heap.clear();
             pooledCells = cells;
         }
         INDArray[] h = new INDArray[layers];
-        INDArray[] c = new INDArray[layers];
+        Values[] c = new Values[layers];
         for (int l = 0; l < layers; l++) {
             // Never written: the zero initial states.
             h[l] = buffer("zero", encoder[l].hid, cells);
-            c[l] = h[l];
+            c[l] = values("zero", encoder[l].hid * cells);
         }
         Step[][] enc = new Step[frames.length][];
         for (int t = 0; t < frames.length; t++) {
@@ -197,7 +198,7 @@ final class ConvLstmNetwork {
         return keep ? t : t % 2;
     }
 
-    private Step[] unroll(Cell[] stack, String slot, INDArray input, INDArray[] h, INDArray[] c, int batch) {
+    private Step[] unroll(Cell[] stack, String slot, INDArray input, INDArray[] h, Values[] c, int batch) {
         Step[] steps = new Step[stack.length];
         INDArray x = input;
         for (int l = 0; l < stack.length; l++) {
@@ -218,8 +219,8 @@ final class ConvLstmNetwork {
         gradients.assign(0);
         int layers = encoder.length;
         long cells = leadGradients[0].size(1);
-        INDArray[] dh = new INDArray[layers];
-        INDArray[] dc = new INDArray[layers];
+        Values[] dh = new Values[layers];
+        Values[] dc = new Values[layers];
         int parity = 0;
         for (int t = pass.forecaster.length - 1; t >= 0; t--) {
             INDArray dLead = leadGradients[t];
@@ -227,11 +228,12 @@ final class ConvLstmNetwork {
             for (int l = 0; l < layers; l++) {
                 Step step = pass.forecaster[t][l];
                 Nd4j.gemm(dLead, step.h, headWGrad[l], false, true, 1.0, 1.0);
+                INDArray fromHead = buffer("headDh", step.h.size(0), cells);
+                Nd4j.gemm(headW[l], dLead, fromHead, true, false, 1.0, 0.0);
                 if (dh[l] == null) {
-                    dh[l] = buffer("dh" + l + "." + parity, step.h.size(0), cells);
-                    Nd4j.gemm(headW[l], dLead, dh[l], true, false, 1.0, 0.0);
+                    dh[l] = values("dh" + l + "." + parity, step.h.length()).read(fromHead);
                 } else {
-                    Nd4j.gemm(headW[l], dLead, dh[l], true, false, 1.0, 1.0);
+                    dh[l].add(fromHead);
                 }
             }
             parity = 1 - parity;
@@ -248,11 +250,11 @@ final class ConvLstmNetwork {
      * The gradients with respect to the previous step's states go to the buffers of {@code parity}, the ones
      * {@code dh} and {@code dc} do not hold.
      */
-    private void backThroughStacks(Cell[] stack, Step[] steps, INDArray[] dh, INDArray[] dc, int batch,
+    private void backThroughStacks(Cell[] stack, Step[] steps, Values[] dh, Values[] dc, int batch,
                                    boolean needPrevious, int parity) {
         for (int l = stack.length - 1; l >= 0; l--) {
-            INDArray dhPrev = needPrevious ? buffer("dh" + l + "." + parity, dh[l].shape()) : null;
-            INDArray dcPrev = needPrevious ? buffer("dc" + l + "." + parity, dh[l].shape()) : null;
+            Values dhPrev = needPrevious ? values("dh" + l + "." + parity, dh[l].length()) : null;
+            Values dcPrev = needPrevious ? values("dc" + l + "." + parity, dh[l].length()) : null;
             stack[l].backward(steps[l], dh[l], dc[l], batch, l > 0 ? dh[l - 1] : null, dhPrev, dcPrev);
             dh[l] = dhPrev;
             dc[l] = dcPrev;
@@ -286,8 +288,11 @@ final class ConvLstmNetwork {
         return params.length();
     }
 
-    /** The kept values of one cell step; {@code gates} holds the activated i, f, g, o. */
-    record Step(INDArray x, INDArray hPrev, INDArray cPrev, INDArray gates, INDArray c, INDArray tanhC, INDArray h) {
+    /**
+     * The kept values of one cell step; {@code gates} holds the activated i, f, g, o. Only the fused loops read the
+     * gates and cell states, so they live on the Java heap, where those loops run fastest.
+     */
+    record Step(INDArray x, INDArray hPrev, Values cPrev, Values gates, Values c, Values tanhC, INDArray h) {
     }
 
     /** One ConvLSTM layer: a single convolution over [input, hidden] giving the four gates, then the LSTM update. */
@@ -323,20 +328,18 @@ final class ConvLstmNetwork {
         }
 
         /** {@code prefix} names this step's buffers: reused by the same step of the next pass. */
-        Step forward(String prefix, INDArray x, INDArray hPrev, INDArray cPrev, int batch) {
+        Step forward(String prefix, INDArray x, INDArray hPrev, Values cPrev, int batch) {
             long cells = (long) batch * height * width;
             INDArray cols = columns(x, hPrev, batch);
-            INDArray gates = buffer(prefix + "gates", 4L * hid, cells);
-            Nd4j.gemm(w, cols, gates, false, false, 1.0, 0.0);
-            Step s = new Step(x, hPrev, cPrev, gates, buffer(prefix + "c", hid, cells),
-                    buffer(prefix + "tanhC", hid, cells), buffer(prefix + "h", hid, cells));
+            INDArray preActivation = buffer("gates", 4L * hid, cells);
+            Nd4j.gemm(w, cols, preActivation, false, false, 1.0, 0.0);
+            Values gate = values(prefix + "gates", preActivation.length()).read(preActivation);
+            Values c = values(prefix + "c", hid * cells);
+            Values tanhC = values(prefix + "tanhC", hid * cells);
+            Values h = values("h", hid * cells);
+            Values cp = cPrev;
             double[] bias = b.toDoubleVector();
             double[] peeps = peephole ? peep.reshape(-1).toDoubleVector() : null;
-            Values gate = Values.of(gates);
-            Values cp = Values.of(cPrev);
-            Values c = Values.of(s.c);
-            Values tanhC = Values.of(s.tanhC);
-            Values h = Values.of(s.h);
             int n = (int) cells;
             int plane = height * width;
             // One pass per hidden channel (channels in parallel) over its four gates, instead of one native op per
@@ -375,7 +378,9 @@ final class ConvLstmNetwork {
                     h.set(row + q, o * tq);
                 }
             });
-            return s;
+            INDArray hOut = buffer(prefix + "h", hid, cells);
+            h.write(hOut);
+            return new Step(x, hPrev, cPrev, gate, c, tanhC, hOut);
         }
 
         /**
@@ -385,22 +390,20 @@ final class ConvLstmNetwork {
          *
          * @param dh gradient with respect to this step's h; {@code dc} with respect to its c (null: none)
          */
-        void backward(Step s, INDArray dh, INDArray dc, int batch, INDArray dxSum, INDArray dhPrev,
-                      INDArray dcPrev) {
+        void backward(Step s, Values dh, Values dc, int batch, Values dxSum, Values dhPrev, Values dcPrev) {
             int n = (int) s.h.size(1);
             int plane = height * width;
-            INDArray dGates = buffer("dGates", s.gates.shape());
             double[] peeps = peephole ? peep.reshape(-1).toDoubleVector() : null;
             double[] peepSums = peephole ? new double[peeps.length] : null;
             double[] biasSums = new double[4 * hid];
-            Values gate = Values.of(s.gates);
-            Values dGate = Values.of(dGates);
-            Values dhv = Values.of(dh);
-            Values dcv = dc == null ? null : Values.of(dc);
-            Values cp = Values.of(s.cPrev);
-            Values c = Values.of(s.c);
-            Values tanhC = Values.of(s.tanhC);
-            Values dcp = dcPrev == null ? null : Values.of(dcPrev);
+            Values gate = s.gates;
+            Values dGate = values("dGates", s.gates.length());
+            Values dhv = dh;
+            Values dcv = dc;
+            Values cp = s.cPrev;
+            Values c = s.c;
+            Values tanhC = s.tanhC;
+            Values dcp = dcPrev;
             IntStream.range(0, hid).parallel().forEach(ch -> {
                 int gi = ch * n;
                 int gf = (hid + ch) * n;
@@ -459,6 +462,8 @@ final class ConvLstmNetwork {
             if (peephole) {
                 peepGrad.addi(Nd4j.createFromArray(peepSums).castTo(dtype).reshape(peepGrad.shape()));
             }
+            INDArray dGates = buffer("dGates", 4L * hid, n);
+            dGate.write(dGates);
             INDArray cols = columns(s.x, s.hPrev, batch);
             Nd4j.gemm(dGates, cols, wGrad, false, true, 1.0, 1.0);
             if (dxSum == null && dhPrev == null) {
@@ -466,11 +471,12 @@ final class ConvLstmNetwork {
             }
             INDArray dCols = buffer("d", cols.shape());
             Nd4j.gemm(w, dGates, dCols, true, false, 1.0, 0.0);
-            zeroPadding(dCols, 0, dCols.size(0));
-            imageToColumns(dCols, dxSum, 0, false);
+            if (dxSum != null) {
+                columnsToImage(dCols, dxSum, in, 0);
+            }
             if (dhPrev != null) {
-                dhPrev.assign(0);
-                imageToColumns(dCols, dhPrev, in, false);
+                dhPrev.fill(0);
+                columnsToImage(dCols, dhPrev, hid, in);
             }
         }
 
@@ -478,8 +484,8 @@ final class ConvLstmNetwork {
         private INDArray columns(INDArray x, INDArray hPrev, int batch) {
             long rows = (long) (in + hid) * kernel * kernel;
             INDArray cols = buffer("c", new long[]{rows, hPrev.size(1)});
-            imageToColumns(cols, x, 0, true);
-            imageToColumns(cols, hPrev, in, true);
+            imageToColumns(cols, x, 0);
+            imageToColumns(cols, hPrev, in);
             zeroPadding(cols, 0, rows);
             return cols;
         }
@@ -494,6 +500,11 @@ final class ConvLstmNetwork {
         return buffer(use, new long[]{rows, columns});
     }
 
+    /** A Java array reused by every step, like {@link #buffer}; starts as zeros. */
+    private Values values(String use, long length) {
+        return heap.computeIfAbsent(use + "#" + length, k -> Values.allocate(dtype, Math.toIntExact(length)));
+    }
+
     private static double sigmoid(double x) {
         return 1 / (1 + Math.exp(-x));
     }
@@ -506,70 +517,155 @@ final class ConvLstmNetwork {
     }
 
     /**
-     * Element access to a dense array's own native memory (float or double), for the fused loops. Only the float
-     * class is loaded in float32 training, so the calls inline.
+     * A Java array of the network's data type, for the fused loops (plain array loops run several times faster
+     * than element access to native memory). Only the float class is loaded in float32 training, so the calls
+     * inline.
      */
-    private abstract static class Values {
+    abstract static class Values {
+        abstract int length();
+
         abstract double get(int i);
 
         abstract void set(int i, double v);
 
-        static Values of(INDArray a) {
-            if (a.offset() != 0 || a.ordering() != 'c' || a.isView()) {
-                throw new IllegalStateException("expected a dense array of its own, got a view");
+        abstract void fill(double v);
+
+        /** Copies {@link #length()} elements from element {@code from} of native memory. */
+        abstract Values read(ByteBuffer bytes, long from);
+
+        abstract void write(ByteBuffer bytes);
+
+        /** this[at + i] += source[from + i] for i < length. */
+        abstract void addRun(Values source, int from, int at, int length);
+
+        static Values allocate(DataType dtype, int length) {
+            return dtype == DataType.FLOAT ? new Floats(length) : new Doubles(length);
+        }
+
+        /** Copies a dense array of its own (not a view) of this length. */
+        Values read(INDArray a) {
+            return read(nativeBytes(a), 0);
+        }
+
+        void write(INDArray a) {
+            write(nativeBytes(a));
+        }
+
+        void add(INDArray a) {
+            addRun(allocate(a.dataType(), length()).read(a), 0, 0, length());
+        }
+
+        private ByteBuffer nativeBytes(INDArray a) {
+            if (a.offset() != 0 || a.ordering() != 'c' || a.isView() || a.length() != length()) {
+                throw new IllegalStateException("expected a dense array of its own of length " + length()
+                        + ", got " + a.shapeInfoToString());
             }
-            ByteBuffer bytes = a.data().asNio().order(ByteOrder.nativeOrder());
-            return a.dataType() == DataType.FLOAT ? new Floats(bytes.asFloatBuffer())
-                    : new Doubles(bytes.asDoubleBuffer());
+            return a.data().asNio().order(ByteOrder.nativeOrder());
         }
     }
 
     private static final class Floats extends Values {
-        private final FloatBuffer buffer;
+        private final float[] v;
 
-        Floats(FloatBuffer buffer) {
-            this.buffer = buffer;
+        Floats(int length) {
+            v = new float[length];
+        }
+
+        @Override
+        int length() {
+            return v.length;
         }
 
         @Override
         double get(int i) {
-            return buffer.get(i);
+            return v[i];
         }
 
         @Override
-        void set(int i, double v) {
-            buffer.put(i, (float) v);
+        void set(int i, double value) {
+            v[i] = (float) value;
+        }
+
+        @Override
+        void fill(double value) {
+            Arrays.fill(v, (float) value);
+        }
+
+        @Override
+        Values read(ByteBuffer bytes, long from) {
+            bytes.asFloatBuffer().get(Math.toIntExact(from), v);
+            return this;
+        }
+
+        @Override
+        void write(ByteBuffer bytes) {
+            bytes.asFloatBuffer().put(0, v);
+        }
+
+        @Override
+        void addRun(Values source, int from, int at, int length) {
+            float[] s = ((Floats) source).v;
+            for (int i = 0; i < length; i++) {
+                v[at + i] += s[from + i];
+            }
         }
     }
 
     private static final class Doubles extends Values {
-        private final DoubleBuffer buffer;
+        private final double[] v;
 
-        Doubles(DoubleBuffer buffer) {
-            this.buffer = buffer;
+        Doubles(int length) {
+            v = new double[length];
+        }
+
+        @Override
+        int length() {
+            return v.length;
         }
 
         @Override
         double get(int i) {
-            return buffer.get(i);
+            return v[i];
         }
 
         @Override
-        void set(int i, double v) {
-            buffer.put(i, v);
+        void set(int i, double value) {
+            v[i] = value;
+        }
+
+        @Override
+        void fill(double value) {
+            Arrays.fill(v, value);
+        }
+
+        @Override
+        Values read(ByteBuffer bytes, long from) {
+            bytes.asDoubleBuffer().get(Math.toIntExact(from), v);
+            return this;
+        }
+
+        @Override
+        void write(ByteBuffer bytes) {
+            bytes.asDoubleBuffer().put(0, v);
+        }
+
+        @Override
+        void addRun(Values source, int from, int at, int length) {
+            double[] s = ((Doubles) source).v;
+            for (int i = 0; i < length; i++) {
+                v[at + i] += s[from + i];
+            }
         }
     }
 
     /**
-     * im2col ({@code forward}: image to columns) or its adjoint col2im (adds the columns back into the image) for
-     * the channel block of an image {@code [channels, batch * height * width]} starting at row block
+     * im2col for the channel block of an image {@code [channels, batch * height * width]} starting at row block
      * {@code firstChannel} of the columns, with zero "same" padding. A kernel offset (dy, dx) shifts a whole
-     * flattened channel by one constant, so each (channel, offset) is one contiguous memory copy or sum, done
-     * directly on the native buffers (ND4J's strided views, and even one ND4J op per copy, cost more than the
-     * GEMM); the cells this lets wrap across rows and batch members are exactly the padding cells, zeroed in the
-     * columns by {@link #zeroPadding}.
+     * flattened channel by one constant, so each (channel, offset) is one contiguous memory copy, done directly on
+     * the native buffers (ND4J's strided views, and even one ND4J op per copy, cost more than the GEMM); the cells
+     * this lets wrap across rows and batch members are exactly the padding cells, zeroed by {@link #zeroPadding}.
      */
-    private void imageToColumns(INDArray cols, INDArray image, int firstChannel, boolean forward) {
+    private void imageToColumns(INDArray cols, INDArray image, int firstChannel) {
         if (image == null || image.size(0) == 0) {
             return;
         }
@@ -587,30 +683,39 @@ final class ConvLstmNetwork {
                 long p1 = Math.min(n, n - shift);
                 long col = cols.offset() + ((firstChannel + c) * k2 + j) * n + p0;
                 long img = image.offset() + c * n + p0 + shift;
-                if (forward) {
-                    colBytes.put((int) (col * bytes), imageBytes, (int) (img * bytes), (int) ((p1 - p0) * bytes));
-                } else {
-                    addInto(imageBytes, img, colBytes, col, p1 - p0, bytes);
-                }
+                colBytes.put((int) (col * bytes), imageBytes, (int) (img * bytes), (int) ((p1 - p0) * bytes));
             }
         }
     }
 
-    /** target[at + i] += source[from + i] for i < length, in elements of {@code bytes} bytes. */
-    private static void addInto(ByteBuffer target, long at, ByteBuffer source, long from, long length, int bytes) {
-        if (bytes == 4) {
-            FloatBuffer t = target.asFloatBuffer();
-            FloatBuffer s = source.asFloatBuffer();
-            for (int i = 0; i < length; i++) {
-                t.put((int) at + i, t.get((int) at + i) + s.get((int) from + i));
+    /**
+     * col2im, the adjoint of {@link #imageToColumns}: adds the columns' rows of {@code channels} channels from
+     * channel {@code firstChannel} back into {@code image} {@code [channels, batch * height * width]}, skipping the
+     * padding cells. Each column row is copied once to the Java heap, where the shifted sums run as plain loops;
+     * channels in parallel, each writing only its own image row.
+     */
+    private void columnsToImage(INDArray cols, Values image, int channels, int firstChannel) {
+        int n = (int) cols.size(1);
+        int k2 = kernel * kernel;
+        int r = kernel / 2;
+        int plane = height * width;
+        ByteBuffer colBytes = cols.data().asNio().order(ByteOrder.nativeOrder());
+        IntStream.range(0, channels).parallel().forEach(c -> {
+            Values row = Values.allocate(dtype, n);
+            for (int j = 0; j < k2; j++) {
+                int oy = j / kernel - r;
+                int ox = j % kernel - r;
+                row.read(colBytes, ((long) (firstChannel + c) * k2 + j) * n);
+                int x0 = Math.max(0, -ox);
+                int x1 = Math.min(width, width - ox);
+                for (int b = 0; b < n / plane; b++) {
+                    for (int y = Math.max(0, -oy); y < Math.min(height, height - oy); y++) {
+                        int from = b * plane + y * width + x0;
+                        image.addRun(row, from, c * n + from + oy * width + ox, x1 - x0);
+                    }
+                }
             }
-        } else {
-            DoubleBuffer t = target.asDoubleBuffer();
-            DoubleBuffer s = source.asDoubleBuffer();
-            for (int i = 0; i < length; i++) {
-                t.put((int) at + i, t.get((int) at + i) + s.get((int) from + i));
-            }
-        }
+        });
     }
 
     /** Zeroes every cell of the columns that reads the padding (outside the grid) for its kernel offset. */
