@@ -22,12 +22,14 @@ import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * The ConvLSTM encoder–forecaster with a hand-written forward and backward pass: each gate convolution is one
- * im2col + GEMM over the concatenated input and hidden state, the gate arithmetic runs on ND4J's native element-wise
- * ops, and Adam updates one flat parameter vector. A SameDiff graph of the same network spent most of a training
- * step in per-op overhead (and a {@code split} copy of every gate tensor); here the GEMMs are the cost.
+ * im2col + GEMM over the concatenated input and hidden state, the gate arithmetic is fused Java loops over the
+ * hidden channels (in parallel) on Java arrays, and Adam updates one flat parameter vector. A SameDiff graph of the
+ * same network spent most of a training step in per-op overhead (and a {@code split} copy of every gate tensor), and
+ * one native ND4J op per gate term cost as much as the GEMMs; here the GEMMs are most of the cost. Every per-step
+ * array is a buffer reused by the next pass of the same batch size, so a training step allocates no large arrays.
  *
  * <p>Activations are kept channel-major, {@code [channels, batch * height * width]}, so that the four gates of a
- * convolution's output {@code [4 * hidden, cells]} are contiguous row blocks (i, f, g, o) and every element-wise op
+ * convolution's output {@code [4 * hidden, cells]} are contiguous row blocks (i, f, g, o) and every element-wise loop
  * works on dense memory. Grids here are already space-to-depth patched (see {@link ConvLstmNowcaster}).
  */
 final class ConvLstmNetwork {
