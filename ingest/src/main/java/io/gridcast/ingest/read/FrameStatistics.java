@@ -7,56 +7,40 @@ package io.gridcast.ingest.read;
 public record FrameStatistics(long validCells, float min, float max, double mean) {
 
     public static FrameStatistics of(float[] values) {
-        long valid = 0;
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        double sum = 0;
-        // Plain comparisons, not Math.min/max: NaN cells are skipped anyway.
+        Accumulator a = new Accumulator();
         for (float v : values) {
-            if (v == v) {
-                valid++;
-                if (v < min) {
-                    min = v;
-                }
-                if (v > max) {
-                    max = v;
-                }
-                sum += v;
-            }
+            a.add(v);
         }
-        return new FrameStatistics(valid, min, max, sum / valid);
+        return a.result();
     }
 
     /** The statistics of packed values decoded through {@code table} (physical value by stored short). */
     static FrameStatistics ofPacked(short[] stored, float[] table) {
-        long valid = 0;
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        double sum = 0;
+        Accumulator a = new Accumulator();
         for (short s : stored) {
-            float v = table[s & 0xffff];
-            if (v == v) {
-                valid++;
-                if (v < min) {
-                    min = v;
-                }
-                if (v > max) {
-                    max = v;
-                }
-                sum += v;
-            }
+            a.add(table[s & 0xffff]);
         }
-        return new FrameStatistics(valid, min, max, sum / valid);
+        return a.result();
     }
 
     /** The statistics of packed values decoded through {@code table} (physical value by stored byte). */
     static FrameStatistics ofPacked(byte[] stored, float[] table) {
-        long valid = 0;
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        double sum = 0;
+        Accumulator a = new Accumulator();
         for (byte s : stored) {
-            float v = table[s & 0xff];
+            a.add(table[s & 0xff]);
+        }
+        return a.result();
+    }
+
+    /** One pass over a frame's values; the JIT keeps it in registers (it never escapes). */
+    private static final class Accumulator {
+        private long valid;
+        private float min = Float.POSITIVE_INFINITY;
+        private float max = Float.NEGATIVE_INFINITY;
+        private double sum;
+
+        void add(float v) {
+            // Plain comparisons, not Math.min/max: NaN cells are skipped anyway.
             if (v == v) {
                 valid++;
                 if (v < min) {
@@ -68,6 +52,9 @@ public record FrameStatistics(long validCells, float min, float max, double mean
                 sum += v;
             }
         }
-        return new FrameStatistics(valid, min, max, sum / valid);
+
+        FrameStatistics result() {
+            return new FrameStatistics(valid, min, max, sum / valid);
+        }
     }
 }
