@@ -3,6 +3,7 @@ package io.gridcast.ingest.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gridcast.ingest.LocalSpark;
 import io.gridcast.ingest.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,31 +11,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Ingest on a real local Spark session, over real BOM radar files mixed with broken ones. */
 class FrameIngestTest {
 
-    static SparkSession spark;
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark("local[2]");
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startSpark() {
-        spark = SparkSessions.create("local[2]", Map.of());
-    }
-
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
 
     @Test
     void everyFileEndsInTheCatalogOrInQuarantineWithItsReason() throws IOException {
@@ -51,8 +40,8 @@ class FrameIngestTest {
         Files.write(archive.resolve("noise.nc"), noise);
         Path catalogDir = dir.resolve("catalog");
 
-        FrameIngest.Summary summary = FrameIngest.run(spark, new FrameIngest.Request(archive, "*.nc", "precipitation",
-                "cf-netcdf", catalogDir));
+        FrameIngest.Summary summary = FrameIngest.run(SPARK.session(),
+                new FrameIngest.Request(archive, "*.nc", "precipitation", "cf-netcdf", catalogDir));
 
         assertThat(summary.files()).isEqualTo(7);
         assertThat(summary.frames()).isEqualTo(4);
@@ -62,25 +51,26 @@ class FrameIngestTest {
         assertThat(summary.rejections()).anyMatch(r -> r.file().endsWith("empty.nc"));
         assertThat(summary.rejections()).anyMatch(r -> r.file().endsWith("noise.nc"));
 
-        FrameCatalog catalog = FrameCatalog.load(spark, catalogDir);
+        FrameCatalog catalog = FrameCatalog.load(SPARK.session(), catalogDir);
         assertThat(catalog.entries()).extracting(CatalogEntry::time).containsExactly(
                 Instant.parse("2020-10-31T12:00:00Z"), Instant.parse("2020-10-31T12:10:00Z"),
                 Instant.parse("2020-10-31T12:20:00Z"), Instant.parse("2020-10-31T12:30:00Z"));
         assertThat(catalog.step()).isEqualTo(Duration.ofMinutes(10));
         assertThat(catalog.description().units()).isEqualTo("kg m-2");
         assertThat(catalog.description().grid().mapping().mappingName()).isEqualTo("albers_conical_equal_area");
-        assertThat(spark.read().parquet(catalogDir.resolve("frames").toString())
+        assertThat(SPARK.session().read().parquet(catalogDir.resolve("frames").toString())
                 .select("variable", "units", "grid", "date").distinct().collectAsList())
                 .singleElement().hasToString("[precipitation,kg m-2,512x512 albers_conical_equal_area y 127.75..-127.75"
                         + " x -127.75..127.75 km,2020-10-31]");
         assertThat(catalogDir.resolve("quarantine.txt")).content().contains("empty.nc", "noise.nc");
-        assertThat(spark.read().parquet(catalogDir.resolve("quarantine").toString()).count()).isEqualTo(3);
+        assertThat(SPARK.session().read().parquet(catalogDir.resolve("quarantine").toString()).count()).isEqualTo(3);
     }
 
     @Test
     void aMissingFolderIsNamed() {
         Path missing = dir.resolve("missing");
-        assertThatThrownBy(() -> FrameIngest.run(spark, new FrameIngest.Request(missing, "*.nc", "x", "cf-netcdf",
-                dir.resolve("catalog")))).hasMessage("input folder " + missing + " does not exist or is not a folder");
+        assertThatThrownBy(() -> FrameIngest.run(SPARK.session(),
+                new FrameIngest.Request(missing, "*.nc", "x", "cf-netcdf", dir.resolve("catalog"))))
+                .hasMessage("input folder " + missing + " does not exist or is not a folder");
     }
 }

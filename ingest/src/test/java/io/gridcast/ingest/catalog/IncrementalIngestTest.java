@@ -2,43 +2,33 @@ package io.gridcast.ingest.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gridcast.ingest.LocalSpark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Re-running ingest over a grown folder reads only what is new or changed, and equals a full re-ingest. */
 class IncrementalIngestTest {
 
-    static SparkSession spark;
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark("local[2]");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startSpark() {
-        spark = SparkSessions.create("local[2]", Map.of());
-    }
-
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
-
     private FrameIngest.Summary ingest(Path archive, Path catalog) {
-        return FrameIngest.run(spark, new FrameIngest.Request(archive, "*.nc", "rain", "cf-netcdf", catalog, "mm h-1"));
+        return FrameIngest.run(SPARK.session(),
+                new FrameIngest.Request(archive, "*.nc", "rain", "cf-netcdf", catalog, "mm h-1"));
     }
 
     private List<String> table(Path catalog, String name) {
-        return spark.read().parquet(catalog.resolve(name).toString()).orderBy("file").collectAsList().stream()
+        return SPARK.session().read().parquet(catalog.resolve(name).toString()).orderBy("file").collectAsList().stream()
                 .map(Row::toString).toList();
     }
 

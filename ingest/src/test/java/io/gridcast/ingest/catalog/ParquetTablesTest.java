@@ -2,19 +2,17 @@ package io.gridcast.ingest.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gridcast.ingest.LocalSpark;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Tables written from the driver read back in Spark exactly as written, nulls and partitions included. */
@@ -28,20 +26,11 @@ class ParquetTablesTest {
             .add("cells", DataTypes.LongType, false)
             .add("mean", DataTypes.DoubleType, false);
 
-    static SparkSession spark;
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark("local[1]");
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startSpark() {
-        spark = SparkSessions.create("local[1]", Map.of());
-    }
-
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
 
     @Test
     void everyColumnTypeAndNullReadsBackInSpark() {
@@ -54,7 +43,7 @@ class ParquetTablesTest {
         ParquetTables.writePartitioned(dir.resolve("by-date"), "date", SCHEMA, rows);
 
         for (String table : List.of("plain", "by-date")) {
-            List<Row> back = spark.read().parquet(dir.resolve(table).toString())
+            List<Row> back = SPARK.session().read().parquet(dir.resolve(table).toString())
                     .select("date", "time", "file", "index", "cells", "mean").orderBy("index").collectAsList();
             assertThat(back).hasSize(2);
             assertThat(back.get(0).get(0).toString()).isEqualTo("2020-11-01");
@@ -74,8 +63,8 @@ class ParquetTablesTest {
     void anEmptyTableStillHasItsSchema() {
         ParquetTables.write(dir.resolve("empty"), SCHEMA, List.of());
 
-        assertThat(spark.read().parquet(dir.resolve("empty").toString()).schema().fieldNames())
+        assertThat(SPARK.session().read().parquet(dir.resolve("empty").toString()).schema().fieldNames())
                 .containsExactly("date", "time", "file", "index", "cells", "mean");
-        assertThat(spark.read().parquet(dir.resolve("empty").toString()).count()).isZero();
+        assertThat(SPARK.session().read().parquet(dir.resolve("empty").toString()).count()).isZero();
     }
 }

@@ -7,6 +7,7 @@ import static ucar.ma2.DataType.DOUBLE;
 import static ucar.ma2.DataType.FLOAT;
 import static ucar.ma2.DataType.INT;
 
+import io.gridcast.ingest.LocalSpark;
 import io.gridcast.ingest.TinyNc;
 import io.gridcast.ingest.TinyNc.Var;
 import java.io.IOException;
@@ -22,10 +23,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,20 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class QuarantineTest {
 
-    static SparkSession spark;
+    @RegisterExtension
+    static final LocalSpark SPARK = new LocalSpark("local[2]");
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startSpark() {
-        spark = SparkSessions.create("local[2]", Map.of());
-    }
-
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
 
     static final Var X = var("x", DOUBLE, "x", new double[] {0, 1, 2}, "units", "km",
             "standard_name", "projection_x_coordinate");
@@ -100,7 +90,7 @@ class QuarantineTest {
         frames(archive, "other_units.nc", new double[] {75}, new float[6], "m s-1", X);
         Path catalogDir = dir.resolve("catalog");
 
-        FrameIngest.Summary summary = FrameIngest.run(spark, new FrameIngest.Request(archive, "*.nc", "rain",
+        FrameIngest.Summary summary = FrameIngest.run(SPARK.session(), new FrameIngest.Request(archive, "*.nc", "rain",
                 "cf-netcdf", catalogDir, "mm/h"));
 
         Map<String, String> reasons = summary.rejections().stream().collect(Collectors.toMap(
@@ -136,9 +126,9 @@ class QuarantineTest {
         });
 
         // Exactly one of catalog or quarantine for every file, on disk as well as in the summary.
-        FrameCatalog catalog = FrameCatalog.load(spark, catalogDir);
+        FrameCatalog catalog = FrameCatalog.load(SPARK.session(), catalogDir);
         Set<String> catalogued = catalog.entries().stream().map(CatalogEntry::file).collect(Collectors.toSet());
-        List<String> quarantined = spark.read().parquet(catalogDir.resolve("quarantine").toString())
+        List<String> quarantined = SPARK.session().read().parquet(catalogDir.resolve("quarantine").toString())
                 .select("file").collectAsList().stream().map(r -> r.getString(0)).toList();
         assertThat(quarantined).hasSize(11).doesNotHaveDuplicates();
         Set<String> both = new HashSet<>(catalogued);
@@ -149,7 +139,7 @@ class QuarantineTest {
         try (var listing = Files.list(archive)) {
             assertThat(all).containsExactlyInAnyOrderElementsOf(listing.map(p -> p.toAbsolutePath().toString()).toList());
         }
-        List<Row> manifest = spark.read().parquet(catalogDir.resolve("manifest/files").toString())
+        List<Row> manifest = SPARK.session().read().parquet(catalogDir.resolve("manifest/files").toString())
                 .select("outcome").collectAsList();
         assertThat(manifest.stream().filter(r -> r.getString(0).equals("quarantine")).count()).isEqualTo(11);
         assertThat(catalogDir.resolve("quarantine.txt")).content().contains("zero.nc\tfile is empty (0 bytes)");
@@ -162,8 +152,8 @@ class QuarantineTest {
         Path archive = Files.createDirectories(dir.resolve("archive"));
         good(archive, 0);
         good(archive, 5);
-        assertThatThrownBy(() -> FrameIngest.run(spark, new FrameIngest.Request(archive, "*.nc", "rain", "cf-netcdf",
-                dir.resolve("catalog"), "kg m-2")))
+        assertThatThrownBy(() -> FrameIngest.run(SPARK.session(),
+                new FrameIngest.Request(archive, "*.nc", "rain", "cf-netcdf", dir.resolve("catalog"), "kg m-2")))
                 .isInstanceOf(FrameIngest.NoFramesException.class)
                 .hasMessageContaining("2 files quarantined, e.g. units 'mm h-1' of 'rain' differ from the configured "
                         + "variables.rain.units 'kg m-2'");
