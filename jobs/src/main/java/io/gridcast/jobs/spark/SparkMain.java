@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +47,10 @@ public final class SparkMain implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(SparkMain.class);
 
-    /** One stage on the cluster. */
+    /** One stage on the cluster, of one application run (which keeps what a later stage reuses). */
     @FunctionalInterface
     interface Stage {
-        void run(SparkSession spark, GridcastConfig config, RunSettings settings) throws IOException;
+        void run(SparkMain run, SparkSession spark, GridcastConfig config, RunSettings settings) throws IOException;
     }
 
     /** The stages by name, in the order they run when several are given. */
@@ -76,6 +77,9 @@ public final class SparkMain implements Callable<Integer> {
 
     @Parameters(index = "3", arity = "0..1", description = "the variable (default: input.variable)")
     String variable;
+
+    /** Each region's features, prepared once: {@code features,train} must not fit the transforms twice. */
+    private final Map<String, RegionFeatures> prepared = new HashMap<>();
 
     private SparkMain() {
     }
@@ -112,7 +116,7 @@ public final class SparkMain implements Callable<Integer> {
         try {
             for (Map.Entry<String, Stage> stage : STAGES.entrySet()) {
                 if (stages.contains(stage.getKey())) {
-                    stage.getValue().run(spark, loaded, settings);
+                    stage.getValue().run(this, spark, loaded, settings);
                 }
             }
         } finally {
@@ -121,7 +125,7 @@ public final class SparkMain implements Callable<Integer> {
         return 0;
     }
 
-    private static void ingest(SparkSession spark, GridcastConfig config, RunSettings settings) {
+    private void ingest(SparkSession spark, GridcastConfig config, RunSettings settings) {
         for (String inputVariable : config.inputs(settings.variable())) {
             FrameIngest.Summary summary = FrameIngest.run(spark, new FrameIngest.Request(settings.requireInput(),
                     config.pattern(), inputVariable, config.reader(), settings.catalogDir(inputVariable),
@@ -130,10 +134,10 @@ public final class SparkMain implements Callable<Integer> {
         }
     }
 
-    private static void features(SparkSession spark, GridcastConfig config, RunSettings settings) throws IOException {
+    private void features(SparkSession spark, GridcastConfig config, RunSettings settings) throws IOException {
         FrameCatalog catalog = FrameCatalog.load(spark, settings.catalogDir());
         for (Region region : config.regionList()) {
-            RegionFeatures features = StageSupport.prepare(spark, settings, config, catalog, region);
+            RegionFeatures features = regionFeatures(spark, config, settings, catalog, region);
             log.info("features {}: channels {}", region.name(), features.channels());
             System.out.println("gridcast: features of region " + region.name() + ": " + features.channels());
         }
@@ -145,12 +149,12 @@ public final class SparkMain implements Callable<Integer> {
      * chosen here, so a task rerun after its executor was lost resumes from the checkpoints and ends in the same
      * registry (see {@link Training#trainAs}).
      */
-    private static void train(SparkSession spark, GridcastConfig config, RunSettings settings) throws IOException {
+    private void train(SparkSession spark, GridcastConfig config, RunSettings settings) throws IOException {
         FrameCatalog catalog = FrameCatalog.load(spark, settings.catalogDir());
         ModelRegistry registry = new ModelRegistry(settings.modelsDir());
         List<TrainTask> tasks = new ArrayList<>();
         for (Region region : config.regionList()) {
-            RegionFeatures features = StageSupport.prepare(spark, settings, config, catalog, region);
+            RegionFeatures features = regionFeatures(spark, config, settings, catalog, region);
             for (ModelSpec spec : config.modelSpecs()) {
                 tasks.add(new TrainTask(features, spec, catalog.description(), settings.modelsDir().toString(), null));
             }
@@ -164,6 +168,16 @@ public final class SparkMain implements Callable<Integer> {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         List<String> trained = jsc.parallelize(timed, timed.size()).map(TrainTask::run).collect();
         trained.forEach(line -> System.out.println("gridcast: train " + line));
+    }
+
+    private RegionFeatures regionFeatures(SparkSession spark, GridcastConfig config, RunSettings settings,
+                                          FrameCatalog catalog, Region region) throws IOException {
+        RegionFeatures features = prepared.get(region.name());
+        if (features == null) {
+            features = StageSupport.prepare(spark, settings, config, catalog, region);
+            prepared.put(region.name(), features);
+        }
+        return features;
     }
 
     private static boolean newVersionTaken(ModelRegistry registry, List<TrainTask> tasks, Instant trainedAt) {
