@@ -4,6 +4,7 @@ import io.gridcast.features.ChannelTransform;
 import io.gridcast.ingest.catalog.Units;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
@@ -82,12 +83,16 @@ public enum NowcastLoss {
      * {@code step}, as radar accumulations are (the BOM's 10-minute kg m-2).
      */
     public static double mmPerHour(String units, Duration step) {
-        double perStep = 3600.0 / step.toSeconds();
-        for (String[] known : new String[][] {{"mm/h", "1"}, {"kg m-2", "step"}, {"mm", "step"}}) {
+        try {
+            return Units.convert(1.0, units, "mm/h");
+        } catch (IllegalArgumentException notARate) {
+            // Then an amount per step, below.
+        }
+        for (String amount : List.of("kg m-2", "mm")) {
             try {
-                return Units.convert(1.0, units, known[0]) * (known[1].equals("step") ? perStep : 1);
-            } catch (IllegalArgumentException e) {
-                // Try the next kind of precipitation unit.
+                return Units.convert(1.0, units, amount) * 3600.0 / step.toSeconds();
+            } catch (IllegalArgumentException notThisAmount) {
+                // Try the other kind of amount.
             }
         }
         throw new IllegalArgumentException("loss '" + BALANCED.key + "' weighs each target by its rain rate: units '"
