@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,25 @@ class FrameIngestTest {
                         + " x -127.75..127.75 km,2020-10-31]");
         assertThat(catalogDir.resolve("quarantine.txt")).content().contains("empty.nc", "noise.nc");
         assertThat(SPARK.session().read().parquet(catalogDir.resolve("quarantine").toString()).count()).isEqualTo(3);
+    }
+
+    /** Twelve files, the rainy (large) ones together as in a real day: every task gets the same count and bytes. */
+    @Test
+    void filesAreDealtIntoTasksOfEqualCountAndNearlyEqualBytes() {
+        List<FrameIngest.InputFile> files = new ArrayList<>();
+        long[] sizes = {50, 50, 50, 130, 120, 110, 100, 60, 50, 50, 50, 50};
+        for (int i = 0; i < sizes.length; i++) {
+            files.add(new FrameIngest.InputFile(String.format("/a/f%02d.nc", i), sizes[i], 0));
+        }
+
+        List<List<FrameIngest.InputFile>> groups = FrameIngest.balancedGroups(files, 4);
+
+        assertThat(groups).hasSize(4).allSatisfy(g -> assertThat(g).hasSize(3));
+        assertThat(groups.stream().flatMap(List::stream)).containsExactlyInAnyOrderElementsOf(files);
+        // Neighbours in slices of 3 would hold 150, 360, 210 and 150 bytes.
+        assertThat(groups).extracting(g -> g.stream().mapToLong(FrameIngest.InputFile::size).sum())
+                .containsExactly(230L, 220L, 210L, 210L);
+        assertThat(FrameIngest.balancedGroups(files.subList(0, 2), 4)).hasSize(2);
     }
 
     @Test

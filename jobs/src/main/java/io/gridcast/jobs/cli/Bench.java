@@ -19,6 +19,7 @@ import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
 import io.gridcast.models.TrainableNowcaster;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
@@ -292,8 +293,9 @@ final class Bench {
     @Command(name = "ingest", mixinStandardHelpOptions = true,
             description = "Time the ingest of a folder on Spark: start Spark, ingest once to warm up, then time "
                     + "--runs full ingests (each into a fresh catalog, so nothing is reused) and print one JSON line "
-                    + "with frames, the median seconds, frames_per_s and process CPU seconds of the timed runs, JVM and Spark start-up "
-                    + "seconds apart, and the peak heap (logs go to standard error).")
+                    + "with frames, the median seconds, frames_per_s and process CPU seconds of the timed runs (and the JIT "
+                    + "compiler's and garbage collector's seconds among them), JVM and Spark start-up seconds apart, and the "
+                    + "peak heap (logs go to standard error).")
     static final class Ingest implements Callable<Integer> {
         @Option(names = "--input", required = true, paramLabel = "DIR", description = "archive folder")
         Path input;
@@ -350,12 +352,18 @@ final class Bench {
                     double warmupSeconds = (System.nanoTime() - t0) / 1e9;
                     double[] seconds = new double[runs];
                     double[] cpuSeconds = new double[runs];
+                    double[] jitSeconds = new double[runs];
+                    double[] gcSeconds = new double[runs];
                     for (int i = 0; i < runs; i++) {
                         t0 = System.nanoTime();
                         long cpu0 = processCpuNanos();
+                        long jit0 = jitMillis();
+                        long gc0 = gcMillis();
                         FrameIngest.Summary s = ingest(spark, scratch.resolve("run" + i));
                         seconds[i] = (System.nanoTime() - t0) / 1e9;
                         cpuSeconds[i] = (processCpuNanos() - cpu0) / 1e9;
+                        jitSeconds[i] = (jitMillis() - jit0) / 1e3;
+                        gcSeconds[i] = (gcMillis() - gc0) / 1e3;
                         if (warm != null && s.frames() != warm.frames()) {
                             throw new IllegalStateException("run " + i + " read " + s.frames() + " frames, the first "
                                     + warm.frames());
@@ -377,6 +385,9 @@ final class Bench {
                     json.put("frames_per_s", Train.round(warm.frames() / median));
                     json.put("run_s", Arrays.stream(seconds).map(Train::round).boxed().toList());
                     json.put("cpu_s", Train.round(Train.median(cpuSeconds)));
+                    json.put("run_cpu_s", Arrays.stream(cpuSeconds).map(Train::round).boxed().toList());
+                    json.put("jit_s", Train.round(Train.median(jitSeconds)));
+                    json.put("gc_s", Train.round(Train.median(gcSeconds)));
                     json.put("warmup_s", Train.round(warmupSeconds));
                     json.put("jvm_start_s", Train.round(jvmStart));
                     json.put("spark_start_s", Train.round(sparkStart));
@@ -403,6 +414,20 @@ final class Bench {
         private static long processCpuNanos() {
             return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                     .getProcessCpuTime();
+        }
+
+        /**
+         * Time the JIT compiler threads spent compiling (all of them together): until the JVM has compiled what a
+         * run executes, this competes with the tasks for the cores.
+         */
+        private static long jitMillis() {
+            return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        }
+
+        /** Time of every garbage collector's collections, pauses and concurrent cycles alike. */
+        private static long gcMillis() {
+            return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                    .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
         }
 
         /** The sum of every heap pool's peak: what the JVM needed at most. */
