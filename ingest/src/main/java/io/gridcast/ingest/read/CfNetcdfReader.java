@@ -5,6 +5,9 @@ import io.gridcast.ingest.grid.Frame;
 import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.grid.GridMapping;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -23,6 +26,7 @@ import ucar.ma2.Array;
 import ucar.ma2.DataType;
 import ucar.ma2.IndexIterator;
 import ucar.ma2.InvalidRangeException;
+import ucar.ma2.Section;
 import ucar.nc2.Attribute;
 import ucar.nc2.Dimension;
 import ucar.nc2.NetcdfFile;
@@ -31,6 +35,7 @@ import ucar.nc2.dataset.NetcdfDataset;
 import ucar.nc2.dataset.VariableDS;
 import ucar.nc2.iosp.hdf5.H5iosp;
 import ucar.nc2.iosp.netcdf3.N3header;
+import ucar.nc2.iosp.netcdf3.N3iosp;
 import ucar.nc2.time.Calendar;
 import ucar.nc2.time.CalendarDate;
 import ucar.nc2.time.CalendarDateUnit;
@@ -157,6 +162,12 @@ public final class CfNetcdfReader implements FrameReader {
          * cost of ingest). Null for other types.
          */
         private final float[] table;
+        /**
+         * NetCDF-3 stores values contiguously in big-endian order: packed frames are then read as raw bytes and
+         * converted in bulk. NetCDF-Java's own read converts value by value through its file buffer, and took
+         * three times as long per 512 x 512 frame of shorts (measured on the synthetic archive).
+         */
+        private final boolean rawBigEndian;
 
         /** {@code timed}: the variable has times (a frame series); false for a static layer, which has none. */
         Source(Path file, NetcdfDataset ds, String name, boolean timed) throws UnusableFileException {
@@ -200,6 +211,7 @@ public final class CfNetcdfReader implements FrameReader {
             this.grid = new Grid(y, x, mapping(v, x, y));
             this.testMissing = data.hasMissing() && !data.getDataType().isFloatingPoint();
             this.table = decodingTable();
+            this.rawBigEndian = table != null && ds.getReferencedFile().getIosp() instanceof N3iosp;
         }
 
         private float[] decodingTable() {
@@ -501,11 +513,29 @@ public final class CfNetcdfReader implements FrameReader {
         /** The stored (packed) values of one time step. */
         private Array readStored(int index, int[] origin, int[] shape) throws UnusableFileException {
             try {
-                return data.getOriginalVariable().read(origin, shape);
+                return rawBigEndian ? readRaw(origin, shape) : data.getOriginalVariable().read(origin, shape);
             } catch (IOException | InvalidRangeException | RuntimeException e) {
                 throw new UnusableFileException(file, "frame " + index + " of '" + data.getFullName()
                         + "' cannot be read (truncated or corrupt data?)", e);
             }
+        }
+
+        /** A NetCDF-3 short or byte slice as its stored bytes, converted to shorts in one bulk copy. */
+        private Array readRaw(int[] origin, int[] shape) throws IOException, InvalidRangeException {
+            Variable stored = data.getOriginalVariable();
+            int cells = grid.cells();
+            int width = data.getOriginalDataType() == DataType.SHORT ? 2 : 1;
+            BytesChannel channel = new BytesChannel(new byte[cells * width]);
+            stored.readToByteChannel(new Section(origin, shape), channel);
+            if (channel.position != channel.bytes.length) {
+                throw new IOException("read " + channel.position + " bytes of a slice of " + channel.bytes.length);
+            }
+            if (width == 1) {
+                return Array.factory(DataType.BYTE, shape, channel.bytes);
+            }
+            short[] values = new short[cells];
+            ByteBuffer.wrap(channel.bytes).order(ByteOrder.BIG_ENDIAN).asShortBuffer().get(values);
+            return Array.factory(DataType.SHORT, shape, values);
         }
 
         private float[] lookUp(int index, int[] origin, int[] shape) throws UnusableFileException {
@@ -559,6 +589,36 @@ public final class CfNetcdfReader implements FrameReader {
         @Override
         public void close() {
             closeQuietly(ds);
+        }
+    }
+
+    /** Collects what NetCDF-Java writes into an array of the expected length; more is an error. */
+    private static final class BytesChannel implements WritableByteChannel {
+        private final byte[] bytes;
+        private int position;
+
+        BytesChannel(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            int n = src.remaining();
+            if (n > bytes.length - position) {
+                throw new IOException("more than the " + bytes.length + " bytes of a slice");
+            }
+            src.get(bytes, position, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
         }
     }
 

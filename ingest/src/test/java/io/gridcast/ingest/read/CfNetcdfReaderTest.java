@@ -3,6 +3,7 @@ package io.gridcast.ingest.read;
 import static io.gridcast.ingest.TinyNc.var;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static ucar.ma2.DataType.BYTE;
 import static ucar.ma2.DataType.DOUBLE;
 import static ucar.ma2.DataType.FLOAT;
 import static ucar.ma2.DataType.INT;
@@ -22,6 +23,10 @@ import java.util.Random;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ucar.ma2.Array;
+import ucar.nc2.Attribute;
+import ucar.nc2.NetcdfFileWriter;
+import ucar.nc2.Variable;
 
 /** Small made-up files: one per supported layout and one per failure mode. */
 class CfNetcdfReaderTest {
@@ -72,6 +77,54 @@ class CfNetcdfReaderTest {
             // Packed frames are summed straight from the stored values: the same as from the decoded frame.
             assertThat(src.statistics(0)).isEqualTo(new FrameStatistics(5, 1f, 3.5f, 11.0 / 5));
             assertThat(src.statistics(1)).isEqualTo(FrameStatistics.of(second.values()));
+        }
+    }
+
+    /**
+     * NetCDF-3 record variables interleave their records (here rain and a byte echo class, one record per time),
+     * so a packed frame read as raw bytes must still come from its own record.
+     */
+    @Test
+    void packedShortsAndBytesOfRecordVariablesReadFromTheirOwnRecord() throws Exception {
+        Path f = tmp.resolve("records.nc");
+        NetcdfFileWriter w = NetcdfFileWriter.createNew(NetcdfFileWriter.Version.netcdf3, f.toString());
+        w.addUnlimitedDimension("time");
+        w.addDimension(null, "y", 2);
+        w.addDimension(null, "x", 3);
+        Variable x = w.addVariable(null, "x", DOUBLE, "x");
+        w.addVariableAttribute(x, new Attribute("standard_name", "projection_x_coordinate"));
+        Variable y = w.addVariable(null, "y", DOUBLE, "y");
+        w.addVariableAttribute(y, new Attribute("standard_name", "projection_y_coordinate"));
+        Variable crs = w.addVariable(null, "crs", INT, "");
+        w.addVariableAttribute(crs, new Attribute("grid_mapping_name", "lambert_conformal_conic"));
+        Variable time = w.addVariable(null, "time", DOUBLE, "time");
+        w.addVariableAttribute(time, new Attribute("units", "minutes since 2026-01-01 00:00:00"));
+        Variable rain = w.addVariable(null, "rain", SHORT, "time y x");
+        w.addVariableAttribute(rain, new Attribute("scale_factor", 0.5));
+        w.addVariableAttribute(rain, new Attribute("_FillValue", (short) -1));
+        w.addVariableAttribute(rain, new Attribute("grid_mapping", "crs"));
+        Variable echo = w.addVariable(null, "echo", BYTE, "time y x");
+        w.addVariableAttribute(echo, new Attribute("scale_factor", 2.0));
+        w.addVariableAttribute(echo, new Attribute("_FillValue", (byte) -1));
+        w.addVariableAttribute(echo, new Attribute("grid_mapping", "crs"));
+        w.create();
+        w.write(x, Array.factory(new double[] {0, 1, 2}));
+        w.write(y, Array.factory(new double[] {1, 0}));
+        w.write(time, Array.factory(new double[] {0, 10, 20}));
+        w.write(rain, Array.factory(SHORT, new int[] {3, 2, 3},
+                new short[] {0, 1, 2, 3, 4, 5, 10, -1, 12, 13, 14, 15, 300, 301, 302, 303, 304, 305}));
+        w.write(echo, Array.factory(BYTE, new int[] {3, 2, 3},
+                new byte[] {1, 1, 1, 1, 1, 1, 2, 2, -1, 2, 2, 2, 3, 3, 3, 3, 3, 127}));
+        w.close();
+
+        try (FrameSource src = reader.open(f, "rain")) {
+            assertThat(src.frame(1).values()).containsExactly(5f, Float.NaN, 6f, 6.5f, 7f, 7.5f);
+            assertThat(src.frame(2).values()).containsExactly(150f, 150.5f, 151f, 151.5f, 152f, 152.5f);
+            assertThat(src.statistics(1)).isEqualTo(new FrameStatistics(5, 5f, 7.5f, 32.0 / 5));
+        }
+        try (FrameSource src = reader.open(f, "echo")) {
+            assertThat(src.frame(1).values()).containsExactly(4f, 4f, Float.NaN, 4f, 4f, 4f);
+            assertThat(src.statistics(2)).isEqualTo(new FrameStatistics(6, 6f, 254f, 284.0 / 6));
         }
     }
 
