@@ -139,9 +139,9 @@ class ConfigLoaderTest {
     @Test
     void residualAndPostprocessAreReadAndChecked() throws IOException {
         String convlstm = "    type: convlstm       # Shi et al. 2015 encoder-forecaster\n";
-        Path matched = demoWith(convlstm, convlstm + "    residual: true\n    postprocess: probability-matching\n");
+        Path matched = demoWith(convlstm, convlstm + "    postprocess: probability-matching\n");
         var spec = ConfigLoader.load(matched).modelSpecs().get(2);
-        assertThat(spec.residual()).isTrue();
+        assertThat(spec.residual()).as("demo.yml's convlstm").isTrue();
         assertThat(spec.postprocess()).isEqualTo("probability-matching");
         assertThat(ConfigLoader.load(DEMO).modelSpecs().get(2).postprocess()).isEqualTo("none");
 
