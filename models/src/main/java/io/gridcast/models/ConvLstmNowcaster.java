@@ -27,7 +27,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * a 1x1 convolution over the forecaster's concatenated hidden states gives each lead's frame. Optional Hadamard
  * peepholes from the cell state to the gates, and optional space-to-depth patching: with {@code patch} p, each
  * p x p block of a frame becomes p² channels of one cell of an (H/p) x (W/p) grid (Shi et al. turn 64x64 into
- * 16x16x16), and each lead's p² output channels are put back into a full frame.
+ * 16x16x16), and each lead's p² output channels are put back into a full frame. With {@code residual} the network
+ * predicts each lead's change from the newest input frame (channel 0), which is added back, as the CNN-LSTM does:
+ * the head need not carry the whole field through the states, only how it moves, grows and decays.
  *
  * <p>The network, its backward pass and Adam are {@link ConvLstmNetwork}. A saved model holds the weights, Adam's
  * moments and step count, so training resumed from it continues exactly.
