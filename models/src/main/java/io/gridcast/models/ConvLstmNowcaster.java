@@ -1,6 +1,7 @@
 package io.gridcast.models;
 
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 import java.io.DataInputStream;
@@ -26,7 +27,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * a 1x1 convolution over the forecaster's concatenated hidden states gives each lead's frame. Optional Hadamard
  * peepholes from the cell state to the gates, and optional space-to-depth patching: with {@code patch} p, each
  * p x p block of a frame becomes p² channels of one cell of an (H/p) x (W/p) grid (Shi et al. turn 64x64 into
- * 16x16x16), and each lead's p² output channels are put back into a full frame.
+ * 16x16x16), and each lead's p² output channels are put back into a full frame. With {@code residual} the network
+ * predicts each lead's change from the newest input frame (channel 0), which is added back, as the CNN-LSTM does:
+ * the head need not carry the whole field through the states, only how it moves, grows and decays.
  *
  * <p>The network, its backward pass and Adam are {@link ConvLstmNetwork}. A saved model holds the weights, Adam's
  * moments and step count, so training resumed from it continues exactly.
@@ -41,7 +44,7 @@ public final class ConvLstmNowcaster implements TrainableNowcaster {
 
     /** What, besides the weights, a saved model needs to be rebuilt. */
     record Config(List<Integer> hidden, int kernel, boolean peephole, int patch, String loss, double learningRate,
-                  long seed, String dtype) {
+                  long seed, String dtype, boolean residual) {
     }
 
     private final Config config;
@@ -69,7 +72,7 @@ public final class ConvLstmNowcaster implements TrainableNowcaster {
     static ConvLstmNowcaster create(ModelSpec spec, WindowShape shape, DataType dtype) {
         return new ConvLstmNowcaster(new Config(spec.hidden(), spec.kernel(), spec.peephole(), spec.patch(),
                 spec.loss() == null ? NowcastLoss.MSE.key() : spec.loss(), spec.learningRate(), spec.seed(),
-                dtype.name()), shape);
+                dtype.name(), spec.residual()), shape);
     }
 
     private static void validate(Config config, WindowShape shape) {
@@ -156,11 +159,13 @@ public final class ConvLstmNowcaster implements TrainableNowcaster {
     public INDArray predict(INDArray inputs) {
         Windows.requireInputs(inputs, shape);
         int batch = (int) inputs.size(0);
-        ConvLstmNetwork.Pass pass = network.forward(frames(inputs), shape.out(), batch, false);
+        INDArray[] frames = frames(inputs);
+        ConvLstmNetwork.Pass pass = network.forward(frames, shape.out(), batch, false);
         INDArray output = Nd4j.createUninitialized(inputs.dataType(), batch, shape.out(), shape.height(),
                 shape.width());
         for (int t = 0; t < shape.out(); t++) {
-            output.get(all(), point(t), all(), all()).assign(unpatch(pass.leads()[t], batch));
+            INDArray lead = config.residual() ? pass.leads()[t].add(lastFrame(frames)) : pass.leads()[t];
+            output.get(all(), point(t), all(), all()).assign(unpatch(lead, batch));
         }
         return output;
     }
@@ -200,17 +205,19 @@ public final class ConvLstmNowcaster implements TrainableNowcaster {
                     + Arrays.toString(expected) + " as the batch's labels mask (NowcastLoss.hko7Weights), got "
                     + (weights == null ? "none" : Arrays.toString(weights.shape())));
         }
-        ConvLstmNetwork.Pass pass = network.forward(frames(features), shape.out(), n, true);
+        INDArray[] frames = frames(features);
+        ConvLstmNetwork.Pass pass = network.forward(frames, shape.out(), n, true);
         DataType dtype = pass.leads()[0].dataType();
         long count = labels.length();
         double total = 0;
         double squared = 0;
         INDArray typedLabels = labels.castTo(dtype);
+        INDArray last = config.residual() ? lastFrame(frames) : null;
         INDArray typedWeights = loss.needsWeights() ? weights.castTo(dtype) : null;
         INDArray[] leadGradients = new INDArray[shape.out()];
         for (int t = 0; t < shape.out(); t++) {
             INDArray lead = pass.leads()[t];
-            INDArray label = patchLabel(typedLabels, t, n);
+            INDArray label = last == null ? patchLabel(typedLabels, t, n) : patchLabel(typedLabels, t, n).subi(last);
             leadGradients[t] = Nd4j.zeros(dtype, lead.shape());
             total += loss.accumulate(lead, label, typedWeights == null ? null
                     : patchLabel(typedWeights, t, n), count, leadGradients[t]);
@@ -236,6 +243,12 @@ public final class ConvLstmNowcaster implements TrainableNowcaster {
                     .dup('c').reshape('c', (long) shape.channels() * p * p, n * hp * wp);
         }
         return frames;
+    }
+
+    /** Channel 0 of the newest patched input frame, {@code [p², batch * H/p * W/p]}: what a residual adds to. */
+    private INDArray lastFrame(INDArray[] frames) {
+        int p = config.patch();
+        return frames[frames.length - 1].get(interval(0, (long) p * p), all());
     }
 
     /** Lead {@code t} of labels {@code [batch, out, H, W]} as {@code [p², batch * H/p * W/p]}. */

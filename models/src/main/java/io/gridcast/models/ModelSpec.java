@@ -25,10 +25,15 @@ import java.util.List;
  * @param patch           ConvLSTM only: space-to-depth patch size; the grid's sides must be multiples of it (1: none)
  * @param loss            ConvLSTM only: training loss, a key of {@link NowcastLoss} ({@code mse}, {@code mae},
  *                        {@code balanced})
+ * @param residual        ConvLSTM only: the network predicts each lead's change from the last input frame, which is
+ *                        added back (as the CNN-LSTM always does), instead of the field itself
+ * @param postprocess     what is done to every forecast of the variant, a key of {@link PostProcessing}
+ *                        ({@code none}, {@code probability-matching})
  */
 public record ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
                         int batchSize, double learningRate, long seed, LearningRateSchedule lrSchedule, int patience,
-                        double minDelta, int checkpointEvery, boolean peephole, int patch, String loss) implements Serializable {
+                        double minDelta, int checkpointEvery, boolean peephole, int patch, String loss,
+                        boolean residual, String postprocess) implements Serializable {
 
     public ModelSpec {
         if (lrSchedule == null) {
@@ -37,6 +42,10 @@ public record ModelSpec(String name, String type, List<Integer> hidden, int kern
         if (loss == null) {
             loss = NowcastLoss.MSE.key();
         }
+        if (postprocess == null) {
+            postprocess = PostProcessing.NONE;
+        }
+        PostProcessing.of(postprocess);
         if (patience < 0 || !(minDelta >= 0) || checkpointEvery < 0) {
             throw new IllegalArgumentException("model '" + name + "' needs patience >= 0, min_delta >= 0 and"
                     + " checkpoint_every >= 0, got " + patience + ", " + minDelta + ", " + checkpointEvery);
@@ -50,6 +59,14 @@ public record ModelSpec(String name, String type, List<Integer> hidden, int kern
     public ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
                      int batchSize, double learningRate, long seed) {
         this(name, type, hidden, kernel, filters, epochs, batchSize, learningRate, seed, LearningRateSchedule.CONSTANT,
-                0, 0, 1, false, 1, NowcastLoss.MSE.key());
+                0, 0, 1, false, 1, NowcastLoss.MSE.key(), false, PostProcessing.NONE);
+    }
+
+    /** A variant whose ConvLSTM predicts the field itself, its forecasts not post-processed. */
+    public ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
+                     int batchSize, double learningRate, long seed, LearningRateSchedule lrSchedule, int patience,
+                     double minDelta, int checkpointEvery, boolean peephole, int patch, String loss) {
+        this(name, type, hidden, kernel, filters, epochs, batchSize, learningRate, seed, lrSchedule, patience,
+                minDelta, checkpointEvery, peephole, patch, loss, false, PostProcessing.NONE);
     }
 }

@@ -31,20 +31,22 @@ class ConvLstmGradientTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
-                Arguments.of("cell", new WindowShape(1, 1, 1, 5, 5), List.of(3), false, 1, "mse"),
-                Arguments.of("cell, peephole", new WindowShape(1, 1, 1, 5, 5), List.of(3), true, 1, "mse"),
-                Arguments.of("stack, peephole", new WindowShape(2, 2, 2, 4, 4), List.of(3, 2), true, 1, "mse"),
-                Arguments.of("stack, patch 2", new WindowShape(2, 2, 2, 4, 6), List.of(3, 2), false, 2, "mse"),
-                Arguments.of("mae", new WindowShape(2, 2, 1, 4, 4), List.of(2), false, 1, "mae"),
-                Arguments.of("balanced", new WindowShape(2, 2, 1, 4, 4), List.of(2), true, 2, "balanced"));
+                Arguments.of("cell", new WindowShape(1, 1, 1, 5, 5), List.of(3), false, 1, "mse", false),
+                Arguments.of("cell, peephole", new WindowShape(1, 1, 1, 5, 5), List.of(3), true, 1, "mse", false),
+                Arguments.of("stack, peephole", new WindowShape(2, 2, 2, 4, 4), List.of(3, 2), true, 1, "mse", false),
+                Arguments.of("stack, patch 2", new WindowShape(2, 2, 2, 4, 6), List.of(3, 2), false, 2, "mse", false),
+                Arguments.of("mae", new WindowShape(2, 2, 1, 4, 4), List.of(2), false, 1, "mae", false),
+                Arguments.of("balanced", new WindowShape(2, 2, 1, 4, 4), List.of(2), true, 2, "balanced", false),
+                Arguments.of("residual, patch 2", new WindowShape(2, 2, 2, 4, 4), List.of(2), false, 2, "mse", true));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void analyticGradientMatchesCentralDifferencesAndADoubledOneWouldNot(String name, WindowShape shape,
-            List<Integer> hidden, boolean peephole, int patch, String loss) {
+            List<Integer> hidden, boolean peephole, int patch, String loss, boolean residual) {
         ConvLstmNowcaster model = ConvLstmNowcaster.create(new ModelSpec("grad", ConvLstmNowcaster.TYPE, hidden, 3,
-                List.of(), 1, 2, 1e-3, 42, LearningRateSchedule.CONSTANT, 0, 0, 1, peephole, patch, loss), shape, DataType.DOUBLE);
+                List.of(), 1, 2, 1e-3, 42, LearningRateSchedule.CONSTANT, 0, 0, 1, peephole, patch, loss, residual,
+                PostProcessing.NONE), shape, DataType.DOUBLE);
         DataSet batch = batch(shape, loss);
         ConvLstmNetwork network = model.network;
         // Random peepholes: at their initial zeros a wrong peephole gradient would still be checked, but the

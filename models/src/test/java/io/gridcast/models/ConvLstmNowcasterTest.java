@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class ConvLstmNowcasterTest {
 
@@ -53,6 +54,26 @@ class ConvLstmNowcasterTest {
         // Training compares patched leads with patched labels: the same MSE only if unpatching inverts patching.
         double mse = predicted.squaredDistance(batch.getLabels()) / predicted.length();
         assertThat(model.fitBatch(batch)).isCloseTo(mse, withinPercentage(1e-3));
+    }
+
+    @Test
+    void aResidualModelAddsItsOutputToTheLastInputFrame(@TempDir Path dir) {
+        ModelSpec direct = spec(false, 2, "mse");
+        ModelSpec residual = new ModelSpec(direct.name(), direct.type(), direct.hidden(), direct.kernel(),
+                direct.filters(), direct.epochs(), direct.batchSize(), direct.learningRate(), direct.seed(),
+                direct.lrSchedule(), 0, 0, 1, false, 2, "mse", true, PostProcessing.NONE);
+        INDArray inputs = MovingBlobs.iterator(SHAPE, 4, 4, 3).next().getFeatures();
+        // The same seed gives the same weights: the two differ by the newest frame of channel 0 at every lead.
+        INDArray change = ConvLstmNowcaster.create(residual, SHAPE).predict(inputs)
+                .sub(ConvLstmNowcaster.create(direct, SHAPE).predict(inputs));
+        INDArray last = inputs.get(NDArrayIndex.all(), NDArrayIndex.point(SHAPE.in() - 1), NDArrayIndex.point(0));
+        for (int lead = 0; lead < SHAPE.out(); lead++) {
+            assertThat(change.get(NDArrayIndex.all(), NDArrayIndex.point(lead)).equalsWithEps(last, 1e-5)).isTrue();
+        }
+        // The formulation is saved with the weights.
+        ConvLstmNowcaster model = ConvLstmNowcaster.create(residual, SHAPE);
+        model.save(dir);
+        assertThat(ConvLstmNowcaster.load(dir).predict(inputs)).isEqualTo(model.predict(inputs));
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.gridcast.models.LearningRateSchedule;
 import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
 import io.gridcast.models.NowcastLoss;
+import io.gridcast.models.PostProcessing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,7 +113,7 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     public record ModelEntry(String name, String type, List<Integer> hidden, Integer kernel, List<Integer> filters,
                              Integer epochs, Integer batchSize, Double learningRate, Long seed, LrSchedule lrSchedule,
                              Integer patience, Double minDelta, Integer checkpointEvery, Boolean peephole,
-                             Integer patch, String loss) {
+                             Integer patch, String loss, Boolean residual, String postprocess) {
     }
 
     /** {@code type}: constant, cosine or plateau; see {@link LearningRateSchedule}. */
@@ -249,6 +250,14 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
             }
             if (m.patch() != null && m.patch() < 1) {
                 throw new ConfigException(key + ".patch", "a patch size >= 1, got " + m.patch());
+            }
+            if (m.residual() != null && !m.type().equals(ConvLstmNowcaster.TYPE)) {
+                throw new ConfigException(key + ".residual", "no residual key for type '" + m.type() + "' (only "
+                        + ConvLstmNowcaster.TYPE + " has the choice; cnnlstm always predicts the change)");
+            }
+            if (m.postprocess() != null && !PostProcessing.METHODS.contains(m.postprocess())) {
+                throw new ConfigException(key + ".postprocess", "one of " + PostProcessing.METHODS + ", got '"
+                        + m.postprocess() + "'");
             }
         }
         if (forecast != null && forecast.model() != null) {
@@ -545,7 +554,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                     orElse(m.learningRate(), 1e-3), orElse(m.seed(), 42L),
                     m.lrSchedule() == null ? LearningRateSchedule.CONSTANT : schedule(m.lrSchedule()),
                     orElse(m.patience(), 0), orElse(m.minDelta(), 0.0), orElse(m.checkpointEvery(), 1),
-                    orElse(m.peephole(), false), orElse(m.patch(), 1), orElse(m.loss(), NowcastLoss.MSE.key())));
+                    orElse(m.peephole(), false), orElse(m.patch(), 1), orElse(m.loss(), NowcastLoss.MSE.key()),
+                    orElse(m.residual(), false), orElse(m.postprocess(), PostProcessing.NONE)));
         }
         return specs;
     }

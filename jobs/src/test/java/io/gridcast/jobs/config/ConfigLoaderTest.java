@@ -137,6 +137,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void residualAndPostprocessAreReadAndChecked() throws IOException {
+        String convlstm = "    type: convlstm       # Shi et al. 2015 encoder-forecaster\n";
+        Path matched = demoWith(convlstm, convlstm + "    postprocess: probability-matching\n");
+        var spec = ConfigLoader.load(matched).modelSpecs().get(2);
+        assertThat(spec.residual()).as("demo.yml's convlstm").isTrue();
+        assertThat(spec.postprocess()).isEqualTo("probability-matching");
+        assertThat(ConfigLoader.load(DEMO).modelSpecs().get(2).postprocess()).isEqualTo("none");
+
+        Path unknown = demoWith(convlstm, convlstm + "    postprocess: sharpen\n");
+        assertThatThrownBy(() -> ConfigLoader.load(unknown)).hasMessageContaining(unknown + ": models[2].postprocess:"
+                + " expected one of [none, probability-matching], got 'sharpen'");
+        Path cnnlstm = demoWith("    type: cnnlstm", "    type: cnnlstm\n    residual: false");
+        assertThatThrownBy(() -> ConfigLoader.load(cnnlstm)).hasMessageContaining(
+                "models[3].residual: expected no residual key for type 'cnnlstm'");
+    }
+
+    @Test
     void anUnknownScheduleOrForecastModelNamesItsKey() throws IOException {
         Path schedule = demoWith("type: cosine,", "type: cyclic,");
         assertThatThrownBy(() -> ConfigLoader.load(schedule)).hasMessageContaining(
