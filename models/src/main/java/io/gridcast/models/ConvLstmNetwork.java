@@ -6,6 +6,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -645,29 +647,47 @@ final class ConvLstmNetwork {
         /** Rows of {@code a} (width {@code aWidth}) and {@code b} side by side, for {@code rows} rows: this. */
         Values interleave(Values a, int aWidth, Values b, int bWidth, int rows) {
             int width = aWidth + bWidth;
-            for (int r = 0; r < rows; r++) {
-                if (aWidth > 0) {
-                    System.arraycopy(a.array(), r * aWidth, array(), r * width, aWidth);
+            inParts(rows, width, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    if (aWidth > 0) {
+                        System.arraycopy(a.array(), r * aWidth, array(), r * width, aWidth);
+                    }
+                    System.arraycopy(b.array(), r * bWidth, array(), r * width + aWidth, bWidth);
                 }
-                System.arraycopy(b.array(), r * bWidth, array(), r * width + aWidth, bWidth);
-            }
+            });
             return this;
         }
 
         /** Columns {@code first} until {@code first} + this array's width of the rows of {@code source}. */
         void copyColumns(Values source, int sourceWidth, int first, int rows) {
             int width = length() / rows;
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(source.array(), r * sourceWidth + first, array(), r * width, width);
-            }
+            inParts(rows, sourceWidth, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    System.arraycopy(source.array(), r * sourceWidth + first, array(), r * width, width);
+                }
+            });
         }
 
         /** Adds columns {@code first} until {@code first} + this array's width of the rows of {@code source}. */
         void addColumns(Values source, int sourceWidth, int first, int rows) {
             int width = length() / rows;
-            for (int r = 0; r < rows; r++) {
-                addRun(source, r * sourceWidth + first, r * width, width);
-            }
+            inParts(rows, sourceWidth, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    addRun(source, r * sourceWidth + first, r * width, width);
+                }
+            });
+        }
+
+        /** Rows [0, rows) in parallel parts of at least ~256K elements: copies of the size of a step's gates. */
+        static void inParts(int rows, int rowLength, Part part) {
+            int parts = (int) Math.max(1, Math.min(16, (long) rows * rowLength >> 18));
+            IntStream.range(0, parts).parallel().forEach(i -> part.run((int) ((long) rows * i / parts),
+                    (int) ((long) rows * (i + 1) / parts)));
+        }
+
+        interface Part {
+            /** Rows {@code from} until {@code to}. */
+            void run(int from, int to);
         }
 
         private ByteBuffer nativeBytes(INDArray a) {
@@ -698,13 +718,15 @@ final class ConvLstmNetwork {
 
         @Override
         Values read(ByteBuffer bytes) {
-            bytes.asFloatBuffer().get(0, v);
+            FloatBuffer buffer = bytes.asFloatBuffer();
+            inParts(v.length, 1, (from, to) -> buffer.get(from, v, from, to - from));
             return this;
         }
 
         @Override
         void write(ByteBuffer bytes) {
-            bytes.asFloatBuffer().put(0, v);
+            FloatBuffer buffer = bytes.asFloatBuffer();
+            inParts(v.length, 1, (from, to) -> buffer.put(from, v, from, to - from));
         }
 
         @Override
@@ -728,6 +750,10 @@ final class ConvLstmNetwork {
             float[] cs = of(c);
             float[] tc = of(tanhC);
             float[] hs = of(h);
+            if (p == null) {
+                lstmForward(q0, q1, hid, cp, cs, tc, hs);
+                return;
+            }
             for (int q = q0, pixel = pixel0; q < q1; q++, pixel++) {
                 int gi = q * 4 * hid;
                 int row = q * hid;
@@ -758,6 +784,45 @@ final class ConvLstmNetwork {
                     float t = tanh(cs[row + ch]);
                     tc[row + ch] = t;
                     hs[row + ch] = g[gi + 3 * hid + ch] * t;
+                }
+            }
+        }
+
+        /**
+         * {@link #lstmForward} without peepholes, in loops the JIT (of Java 17) vectorises: those over one array, or
+         * over several at the same index, here the range's whole gate rows and states; loops mixing arrays at
+         * different offsets (a cell's gate rows and its state row) it runs element by element, so they do no tanh.
+         * The g gate is tanh(x) = 2 sigmoid(2x) - 1, so that one sigmoid loop covers all four gates. Twice as fast
+         * as a cell's short rows at a time.
+         */
+        private void lstmForward(int q0, int q1, int hid, float[] cp, float[] cs, float[] tc, float[] hs) {
+            float[] g = v;
+            for (int q = q0; q < q1; q++) {
+                for (int k = q * 4 * hid + 2 * hid; k < q * 4 * hid + 3 * hid; k++) {
+                    g[k] *= 2;
+                }
+            }
+            for (int k = q0 * 4 * hid; k < q1 * 4 * hid; k++) {
+                g[k] = 0.5f + 0.5f * tanh(0.5f * g[k]);
+            }
+            for (int q = q0; q < q1; q++) {
+                int gi = q * 4 * hid;
+                for (int k = gi + 2 * hid; k < gi + 3 * hid; k++) {
+                    g[k] = 2 * g[k] - 1;
+                }
+                int row = q * hid;
+                for (int ch = 0; ch < hid; ch++) {
+                    cs[row + ch] = g[gi + hid + ch] * cp[row + ch] + g[gi + ch] * g[gi + 2 * hid + ch];
+                }
+            }
+            for (int k = q0 * hid; k < q1 * hid; k++) {
+                tc[k] = tanh(cs[k]);
+            }
+            for (int q = q0; q < q1; q++) {
+                int gi = q * 4 * hid;
+                int row = q * hid;
+                for (int ch = 0; ch < hid; ch++) {
+                    hs[row + ch] = g[gi + 3 * hid + ch] * tc[row + ch];
                 }
             }
         }
@@ -829,13 +894,15 @@ final class ConvLstmNetwork {
 
         @Override
         Values read(ByteBuffer bytes) {
-            bytes.asDoubleBuffer().get(0, v);
+            DoubleBuffer buffer = bytes.asDoubleBuffer();
+            inParts(v.length, 1, (from, to) -> buffer.get(from, v, from, to - from));
             return this;
         }
 
         @Override
         void write(ByteBuffer bytes) {
-            bytes.asDoubleBuffer().put(0, v);
+            DoubleBuffer buffer = bytes.asDoubleBuffer();
+            inParts(v.length, 1, (from, to) -> buffer.put(from, v, from, to - from));
         }
 
         @Override
