@@ -6,6 +6,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,23 +18,32 @@ import java.util.stream.IntStream;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * The ConvLSTM encoder–forecaster with a hand-written forward and backward pass: each gate convolution is one
- * im2col + GEMM over the concatenated input and hidden state, the gate arithmetic is fused Java loops over the
- * hidden channels (in parallel) on Java arrays, and Adam updates one flat parameter vector. A SameDiff graph of the
- * same network spent most of a training step in per-op overhead (and a {@code split} copy of every gate tensor), and
- * one native ND4J op per gate term cost as much as the GEMMs; here the GEMMs are most of the cost. Every per-step
- * array is a buffer reused by the next pass of the same batch size, so a training step allocates no large arrays.
+ * libnd4j conv2d over the concatenated input and hidden state (oneDNN's direct convolution in float), the gate
+ * arithmetic is fused Java loops on Java arrays (cells in parallel), and Adam updates one flat parameter vector. In
+ * the backward pass the input gradient is a convolution too (with the flipped weights) and the weight gradient one
+ * GEMM over the step's im2col columns. A SameDiff graph of the same network spent most of a training step in per-op
+ * overhead (and a {@code split} copy of every gate tensor), one native ND4J op per gate term cost as much as the
+ * convolutions, and im2col + GEMM for every convolution ran at half of oneDNN's rate here; now the convolutions and
+ * GEMMs are most of the cost. Every per-step array is a buffer reused by the next pass of the same batch size, so a
+ * training step allocates no large arrays.
  *
- * <p>Activations are kept channel-major, {@code [channels, batch * height * width]}, so that the four gates of a
- * convolution's output {@code [4 * hidden, cells]} are contiguous row blocks (i, f, g, o) and every element-wise loop
- * works on dense memory. Grids here are already space-to-depth patched (see {@link ConvLstmNowcaster}).
+ * <p>Activations are kept cell-major, {@code [batch, height, width, channels]}, the layout in which oneDNN convolves
+ * without converting: a cell's four gates are one row (i, f, g, o) of the convolution's output. libnd4j's conv2d_bp
+ * (oneDNN's backward kernels, after layout conversions) took about twice as long as that convolution plus the GEMM.
+ * Grids here are already space-to-depth patched (see {@link ConvLstmNowcaster}).
  */
 final class ConvLstmNetwork {
+
+    /** libnd4j conv2d arguments: activations [batch, height, width, channels], weights [out, in, kH, kW]. */
+    private static final int NHWC = 1;
+    private static final int OIYX = 1;
 
     private final DataType dtype;
     private final int kernel;
@@ -171,24 +182,26 @@ final class ConvLstmNetwork {
             heap.clear();
             pooledCells = cells;
         }
-        INDArray[] h = new INDArray[layers];
+        Values[] h = new Values[layers];
         Values[] c = new Values[layers];
         for (int l = 0; l < layers; l++) {
             // Never written: the zero initial states.
-            h[l] = buffer("zero", encoder[l].hid, cells);
-            c[l] = values("zero", encoder[l].hid * cells);
+            h[l] = values("zero", encoder[l].hid * cells);
+            c[l] = h[l];
         }
         Step[][] enc = new Step[frames.length][];
         for (int t = 0; t < frames.length; t++) {
-            enc[t] = unroll(encoder, "e" + slot(t, keep), frames[t], h, c, batch);
+            INDArray cellMajor = frames[t].transpose().dup('c');
+            Values x = values("frame", cellMajor.length()).read(cellMajor);
+            enc[t] = unroll(encoder, "e" + slot(t, keep), x, h, c, batch, false);
         }
         Step[][] fc = new Step[out][];
         INDArray[] leads = new INDArray[out];
         for (int t = 0; t < out; t++) {
-            fc[t] = unroll(forecaster, "f" + slot(t, keep), null, h, c, batch);
+            fc[t] = unroll(forecaster, "f" + slot(t, keep), null, h, c, batch, true);
             leads[t] = buffer("lead" + t, headB.size(0), cells);
             for (int l = 0; l < layers; l++) {
-                Nd4j.gemm(headW[l], h[l], leads[t], false, false, 1.0, l == 0 ? 0.0 : 1.0);
+                Nd4j.gemm(headW[l], fc[t][l].hOut, leads[t], false, true, 1.0, l == 0 ? 0.0 : 1.0);
             }
             leads[t].addiColumnVector(headB);
         }
@@ -200,11 +213,12 @@ final class ConvLstmNetwork {
         return keep ? t : t % 2;
     }
 
-    private Step[] unroll(Cell[] stack, String slot, INDArray input, INDArray[] h, Values[] c, int batch) {
+    private Step[] unroll(Cell[] stack, String slot, Values input, Values[] h, Values[] c, int batch,
+                         boolean toHead) {
         Step[] steps = new Step[stack.length];
-        INDArray x = input;
+        Values x = input;
         for (int l = 0; l < stack.length; l++) {
-            Step step = stack[l].forward(slot + "." + l + ".", x, h[l], c[l], batch);
+            Step step = stack[l].forward(slot + "." + l + ".", x, h[l], c[l], batch, toHead);
             h[l] = step.h;
             c[l] = step.c;
             x = step.h;
@@ -219,6 +233,9 @@ final class ConvLstmNetwork {
      */
     void backward(Pass pass, INDArray[] leadGradients) {
         gradients.assign(0);
+        for (Cell cell : concat(encoder, forecaster)) {
+            cell.flipWeights();
+        }
         int layers = encoder.length;
         long cells = leadGradients[0].size(1);
         Values[] dh = new Values[layers];
@@ -228,12 +245,12 @@ final class ConvLstmNetwork {
             INDArray dLead = leadGradients[t];
             headBGrad.addi(dLead.sum(true, 1));
             for (int l = 0; l < layers; l++) {
-                Step step = pass.forecaster[t][l];
-                Nd4j.gemm(dLead, step.h, headWGrad[l], false, true, 1.0, 1.0);
-                INDArray fromHead = buffer("headDh", step.h.size(0), cells);
-                Nd4j.gemm(headW[l], dLead, fromHead, true, false, 1.0, 0.0);
+                INDArray h = pass.forecaster[t][l].hOut;
+                Nd4j.gemm(dLead, h, headWGrad[l], false, false, 1.0, 1.0);
+                INDArray fromHead = buffer("headDh", cells, h.size(1));
+                Nd4j.gemm(dLead, headW[l], fromHead, true, false, 1.0, 0.0);
                 if (dh[l] == null) {
-                    dh[l] = values("dh" + l + "." + parity, step.h.length()).read(fromHead);
+                    dh[l] = values("dh" + l + "." + parity, h.length()).read(fromHead);
                 } else {
                     dh[l].add(fromHead);
                 }
@@ -266,8 +283,11 @@ final class ConvLstmNetwork {
     /** The pre-activation gates [4 hid, cells] of encoder layer {@code layer} for input x and state h. */
     INDArray encoderGates(int layer, INDArray x, INDArray h, int batch) {
         Cell cell = encoder[layer];
-        INDArray gates = Nd4j.gemm(cell.w, cell.columns(x, h, batch), false, false);
-        return gates.addiColumnVector(cell.b);
+        INDArray input = Nd4j.concat(1, x.transpose(), h.transpose()).dup('c')
+                .reshape(batch, height, width, cell.in + cell.hid);
+        INDArray gates = Nd4j.create(dtype, batch, height, width, 4L * cell.hid);
+        Nd4j.exec(cell.convolution("conv2d", new INDArray[]{input, cell.w4, cell.b1}, gates));
+        return gates.reshape(x.size(1), 4L * cell.hid).transpose();
     }
 
     /** Encoder layer {@code layer}'s convolution weights [4 hid, (in + hid) k k]. */
@@ -291,10 +311,12 @@ final class ConvLstmNetwork {
     }
 
     /**
-     * The kept values of one cell step; {@code gates} holds the activated i, f, g, o. Only the fused loops read the
-     * gates and cell states, so they live on the Java heap, where those loops run fastest.
+     * The kept values of one cell step: its convolution's input {@code xh} {@code [batch, height, width, in + hid]}
+     * (x and h_{t-1}), the activated gates i, f, g, o, the states, and h for the head ({@code hOut}, forecaster
+     * steps only). Only the fused loops read the gates and states, so they live on the Java heap, where those loops
+     * run fastest.
      */
-    record Step(INDArray x, INDArray hPrev, Values cPrev, Values gates, Values c, Values tanhC, INDArray h) {
+    record Step(INDArray xh, Values cPrev, Values gates, Values c, Values tanhC, Values h, INDArray hOut) {
     }
 
     /** One ConvLSTM layer: a single convolution over [input, hidden] giving the four gates, then the LSTM update. */
@@ -304,6 +326,18 @@ final class ConvLstmNetwork {
         /** [4 hid, (in + hid) k k]: rows are gates i, f, g, o; columns channel-major then kernel row, column. */
         final INDArray w;
         final INDArray wGrad;
+        /** {@link #w} as libnd4j's conv2d weights [out, in, kH, kW] (its weight format 1), and the bias as a vector. */
+        final INDArray w4;
+        final INDArray b1;
+        /** The weight gradient as [4 hid, in + hid, k²]. */
+        final INDArray wGrad3;
+        /**
+         * The weights flipped in space with input and output swapped, [in + hid, 4 hid, kH, kW]: the convolution of
+         * the gate gradients with these is the gradient with respect to the input; {@code flippedHidden} is the
+         * hidden state's rows of it.
+         */
+        final INDArray flipped;
+        final INDArray flippedHidden;
         final INDArray b;
         final INDArray bGrad;
         /** Peephole weights [3, hid, height * width] for i, f (on c_{t-1}) and o (on c_t), or null. */
@@ -315,9 +349,14 @@ final class ConvLstmNetwork {
             this.hid = hid;
             w = layout.view(params);
             wGrad = layout.view(gradients);
+            w4 = layout.view(params, 4L * hid, in + hid, kernel, kernel);
+            wGrad3 = layout.view(gradients, 4L * hid, in + hid, (long) kernel * kernel);
+            flipped = Nd4j.create(dtype, in + hid, 4L * hid, kernel, kernel);
+            flippedHidden = flipped.get(interval(in, in + hid), all(), all(), all());
             layout.next++;
             b = layout.view(params);
             bGrad = layout.view(gradients);
+            b1 = layout.view(params, 4L * hid);
             layout.next++;
             if (peephole) {
                 peep = layout.view(params);
@@ -329,56 +368,55 @@ final class ConvLstmNetwork {
             }
         }
 
+        /**
+         * libnd4j's conv2d (or conv2d_bp) with "same" zero padding on cell-major {@code [batch, height, width,
+         * channels]} arrays: oneDNN runs it in float, with no layout conversion of the activations in this format.
+         */
+        DynamicCustomOp convolution(String op, INDArray[] inputs, INDArray... outputs) {
+            int r = kernel / 2;
+            return DynamicCustomOp.builder(op).addInputs(inputs).addOutputs(outputs)
+                    .addIntegerArguments(kernel, kernel, 1, 1, r, r, 1, 1, 0, NHWC, OIYX).build();
+        }
+
         /** {@code prefix} names this step's buffers: reused by the same step of the next pass. */
-        Step forward(String prefix, INDArray x, INDArray hPrev, Values cPrev, int batch) {
-            long cells = (long) batch * height * width;
-            INDArray cols = columns(x, hPrev, batch);
-            INDArray preActivation = buffer("gates", 4L * hid, cells);
-            Nd4j.gemm(w, cols, preActivation, false, false, 1.0, 0.0);
+        Step forward(String prefix, Values x, Values hPrev, Values cPrev, int batch, boolean toHead) {
+            int n = batch * height * width;
+            Values input = values("xh", (long) n * (in + hid)).interleave(x, in, hPrev, hid, n);
+            INDArray xh = input.write(buffer(prefix + "xh", batch, height, width, in + hid));
+            INDArray preActivation = buffer("gates", batch, height, width, 4L * hid);
+            Nd4j.exec(convolution("conv2d", new INDArray[]{xh, w4, b1}, preActivation));
             Values gate = values(prefix + "gates", preActivation.length()).read(preActivation);
-            Values c = values(prefix + "c", hid * cells);
-            Values tanhC = values(prefix + "tanhC", hid * cells);
-            Values h = values("h", hid * cells);
-            Values cp = cPrev;
-            double[] bias = b.toDoubleVector();
-            double[] peeps = peephole ? peep.reshape(-1).toDoubleVector() : null;
-            int n = (int) cells;
+            Values c = values(prefix + "c", (long) hid * n);
+            Values tanhC = values(prefix + "tanhC", (long) hid * n);
+            Values h = values(prefix + "h", (long) hid * n);
+            Values peeps = peepholesByCell();
             int plane = height * width;
-            // Per hidden channel (channels in parallel), a few passes over its four gate rows instead of one native
-            // op per term: the gate arithmetic was as costly as the convolutions.
-            IntStream.range(0, hid).parallel().forEach(ch -> {
-                int gi = ch * n;
-                int gf = (hid + ch) * n;
-                int gg = (2 * hid + ch) * n;
-                int go = (3 * hid + ch) * n;
-                int row = ch * n;
-                if (peeps != null) {
-                    for (int q = 0, at = 0; q < n; q++, at = at + 1 == plane ? 0 : at + 1) {
-                        gate.set(gi + q, gate.get(gi + q) + peeps[ch * plane + at] * cp.get(row + q));
-                        gate.set(gf + q, gate.get(gf + q) + peeps[(hid + ch) * plane + at] * cp.get(row + q));
+            forEachCell(batch, (q0, q1, pixel0) -> gate.lstmForward(q0, q1, pixel0, hid, plane, peeps, cPrev, c,
+                    tanhC, h));
+            INDArray hOut = toHead ? h.write(buffer(prefix + "hOut", n, hid)) : null;
+            return new Step(xh, cPrev, gate, c, tanhC, h, hOut);
+        }
+
+        /** Sets {@link #flipped} from the current weights. */
+        void flipWeights() {
+            int k2 = kernel * kernel;
+            int channels = in + hid;
+            double[] from = w.dup().reshape(-1).toDoubleVector();
+            double[] to = new double[from.length];
+            for (int co = 0; co < 4 * hid; co++) {
+                for (int ci = 0; ci < channels; ci++) {
+                    for (int j = 0; j < k2; j++) {
+                        to[(ci * 4 * hid + co) * k2 + k2 - 1 - j] = from[(co * channels + ci) * k2 + j];
                     }
                 }
-                // The activations alone, in loops the JIT vectorises; the rest is cheap arithmetic.
-                gate.activate(gi, n, bias[ch], true);
-                gate.activate(gf, n, bias[hid + ch], true);
-                gate.activate(gg, n, bias[2 * hid + ch], false);
-                for (int q = 0; q < n; q++) {
-                    c.set(row + q, gate.get(gf + q) * cp.get(row + q) + gate.get(gi + q) * gate.get(gg + q));
-                }
-                if (peeps != null) {
-                    for (int q = 0, at = 0; q < n; q++, at = at + 1 == plane ? 0 : at + 1) {
-                        gate.set(go + q, gate.get(go + q) + peeps[(2 * hid + ch) * plane + at] * c.get(row + q));
-                    }
-                }
-                gate.activate(go, n, bias[3 * hid + ch], true);
-                tanhC.tanhOf(c, row, n);
-                for (int q = 0; q < n; q++) {
-                    h.set(row + q, gate.get(go + q) * tanhC.get(row + q));
-                }
-            });
-            INDArray hOut = buffer(prefix + "h", hid, cells);
-            h.write(hOut);
-            return new Step(x, hPrev, cPrev, gate, c, tanhC, hOut);
+            }
+            flipped.assign(Nd4j.createFromArray(to).castTo(dtype).reshape(flipped.shape()));
+        }
+
+        /** The peephole weights as [3, height * width, hid] (a cell's channels side by side), or null. */
+        private Values peepholesByCell() {
+            return peephole ? values("peeps", peep.length()).read(peep.reshape('c', 3, hid, (long) height * width)
+                    .permute(0, 2, 1).dup('c')) : null;
         }
 
         /**
@@ -389,115 +427,112 @@ final class ConvLstmNetwork {
          * @param dh gradient with respect to this step's h; {@code dc} with respect to its c (null: none)
          */
         void backward(Step s, Values dh, Values dc, int batch, Values dxSum, Values dhPrev, Values dcPrev) {
-            int n = (int) s.h.size(1);
             int plane = height * width;
-            double[] peeps = peephole ? peep.reshape(-1).toDoubleVector() : null;
-            double[] peepSums = peephole ? new double[peeps.length] : null;
-            double[] biasSums = new double[4 * hid];
+            long length = s.c.length();
+            Values peeps = peepholesByCell();
+            Values peepSums = peephole ? Values.allocate(dtype, peeps.length()) : null;
             Values gate = s.gates;
-            Values dGate = values("dGates", s.gates.length());
-            Values dhv = dh;
-            Values dcv = dc;
-            Values cp = s.cPrev;
-            Values c = s.c;
-            Values tanhC = s.tanhC;
-            Values dcp = dcPrev;
-            IntStream.range(0, hid).parallel().forEach(ch -> {
-                int gi = ch * n;
-                int gf = (hid + ch) * n;
-                int gg = (2 * hid + ch) * n;
-                int go = (3 * hid + ch) * n;
-                int row = ch * n;
-                double sumI = 0;
-                double sumF = 0;
-                double sumG = 0;
-                double sumO = 0;
-                int at = -1;
-                for (int q = 0; q < n; q++) {
-                    double i = gate.get(gi + q);
-                    double f = gate.get(gf + q);
-                    double g = gate.get(gg + q);
-                    double o = gate.get(go + q);
-                    double tq = tanhC.get(row + q);
-                    double d = dhv.get(row + q);
-                    double cPrevQ = cp.get(row + q);
-                    // o = sigmoid(.): d pre-activation = dh tanh(c) o (1 - o); dc += dh o (1 - tanh(c)^2)
-                    double dO = d * tq * o * (1 - o);
-                    double dcTotal = d * o * (1 - tq * tq) + (dcv == null ? 0 : dcv.get(row + q));
-                    // q % plane without a division per element
-                    at = at + 1 == plane ? 0 : at + 1;
-                    if (peeps != null) {
-                        dcTotal += peeps[(2 * hid + ch) * plane + at] * dO;
-                        peepSums[(2 * hid + ch) * plane + at] += dO * c.get(row + q);
-                    }
-                    double di = dcTotal * g * i * (1 - i);
-                    double df = dcTotal * cPrevQ * f * (1 - f);
-                    double dg = dcTotal * i * (1 - g * g);
-                    if (dcp != null) {
-                        double dcPrevQ = dcTotal * f;
-                        if (peeps != null) {
-                            dcPrevQ += peeps[ch * plane + at] * di + peeps[(hid + ch) * plane + at] * df;
-                        }
-                        dcp.set(row + q, dcPrevQ);
-                    }
-                    if (peeps != null) {
-                        peepSums[ch * plane + at] += di * cPrevQ;
-                        peepSums[(hid + ch) * plane + at] += df * cPrevQ;
-                    }
-                    dGate.set(gi + q, di);
-                    dGate.set(gf + q, df);
-                    dGate.set(gg + q, dg);
-                    dGate.set(go + q, dO);
-                    sumI += di;
-                    sumF += df;
-                    sumG += dg;
-                    sumO += dO;
-                }
-                biasSums[ch] = sumI;
-                biasSums[hid + ch] = sumF;
-                biasSums[2 * hid + ch] = sumG;
-                biasSums[3 * hid + ch] = sumO;
-            });
-            bGrad.addi(Nd4j.createFromArray(biasSums).castTo(dtype).reshape(bGrad.shape()));
+            Values dGate = values("dGates", gate.length());
+            // The first step back has no gradient through c; the last (t = 0) needs none for c_{t-1}.
+            Values dcIn = dc == null ? values("zero", length) : dc;
+            Values dcOut = dcPrev == null ? values("dcUnused", length) : dcPrev;
+            // Chunks of pixels, each over every batch member: a pixel's peephole sums have one writer.
+            forEachCell(batch, (q0, q1, pixel0) -> gate.lstmBackward(q0, q1, pixel0, hid, plane, peeps, s.cPrev,
+                    s.c, s.tanhC, dh, dcIn, dGate, dcOut, peepSums));
             if (peephole) {
-                peepGrad.addi(Nd4j.createFromArray(peepSums).castTo(dtype).reshape(peepGrad.shape()));
+                peepGrad.addi(peepSums.write(Nd4j.create(dtype, 3, plane, hid)).permute(0, 2, 1)
+                        .reshape(peepGrad.shape()));
             }
-            INDArray dGates = buffer("dGates", 4L * hid, n);
-            dGate.write(dGates);
-            INDArray cols = columns(s.x, s.hPrev, batch);
-            Nd4j.gemm(dGates, cols, wGrad, false, true, 1.0, 1.0);
+            int n = batch * plane;
+            INDArray dGates = dGate.write(buffer("dGates", batch, height, width, 4L * hid));
+            INDArray dGateRows = dGates.reshape(n, 4L * hid);
+            INDArray ones = buffer("ones", 1, n);
+            if (ones.getDouble(0) == 0) {
+                ones.assign(1);
+            }
+            INDArray dB = buffer("dB", 1, 4L * hid);
+            Nd4j.gemm(ones, dGateRows, dB, false, false, 1.0, 0.0);
+            bGrad.addi(dB.reshape(bGrad.shape()));
+            // The weight gradient as one GEMM over the step's columns, [4 hid, k² (in + hid)] with the kernel offset
+            // before the channel; added to the weights' [channel, kernel offset] order.
+            INDArray cols = imageToColumns(s.xh, batch);
+            INDArray dW = buffer("dW", 4L * hid, cols.size(1));
+            Nd4j.gemm(dGateRows, cols, dW, true, false, 1.0, 0.0);
+            wGrad3.addi(dW.reshape(4L * hid, (long) kernel * kernel, in + hid).permute(0, 2, 1));
             if (dxSum == null && dhPrev == null) {
                 return;
             }
-            INDArray dCols = buffer("d", cols.shape());
-            Nd4j.gemm(w, dGates, dCols, true, false, 1.0, 0.0);
-            if (dxSum != null) {
-                columnsToImage(dCols, dxSum, in, 0);
-            }
-            if (dhPrev != null) {
-                dhPrev.fill(0);
-                columnsToImage(dCols, dhPrev, hid, in);
+            // The input gradient is the convolution of the gate gradients with the flipped, transposed weights;
+            // with no input gradient wanted, only the hidden state's part of it.
+            boolean hiddenOnly = dxSum == null;
+            INDArray dInput = buffer("dxh", batch, height, width, hiddenOnly ? hid : in + hid);
+            Nd4j.exec(convolution("conv2d", new INDArray[]{dGates, hiddenOnly ? flippedHidden : flipped}, dInput));
+            if (hiddenOnly) {
+                dhPrev.read(dInput);
+            } else {
+                Values dxh = values("dxh", dInput.length()).read(dInput);
+                dxSum.addColumns(dxh, in + hid, 0, n);
+                if (dhPrev != null) {
+                    dhPrev.copyColumns(dxh, in + hid, in, n);
+                }
             }
         }
+    }
 
-        /** im2col of [x, hPrev] into a reused buffer [(in + hid) k k, cells]. */
-        private INDArray columns(INDArray x, INDArray hPrev, int batch) {
-            long rows = (long) (in + hid) * kernel * kernel;
-            INDArray cols = buffer("c", new long[]{rows, hPrev.size(1)});
-            imageToColumns(cols, x, 0);
-            imageToColumns(cols, hPrev, in);
-            zeroPadding(cols, 0, rows);
-            return cols;
-        }
+    /**
+     * im2col of a cell-major image {@code [batch, height, width, channels]}: {@code [cells, k² channels]}, each cell's
+     * row its neighbours' channel rows, kernel row by kernel column, zero where a neighbour is outside the grid. Each
+     * neighbour's row is one memory copy on the native buffers (grid rows in parallel); the padding cells are never
+     * written, so the zeros of a new buffer stay.
+     */
+    private INDArray imageToColumns(INDArray image, int batch) {
+        int channels = (int) image.size(3);
+        int k2 = kernel * kernel;
+        int r = kernel / 2;
+        INDArray cols = buffer("cols", (long) batch * height * width, (long) k2 * channels);
+        int bytes = image.dataType().width();
+        int run = channels * bytes;
+        ByteBuffer colBytes = cols.data().asNio();
+        ByteBuffer imageBytes = image.data().asNio();
+        IntStream.range(0, batch * height).parallel().forEach(row -> {
+            int y = row % height;
+            for (int j = 0; j < k2; j++) {
+                int yy = y + j / kernel - r;
+                if (yy < 0 || yy >= height) {
+                    continue;
+                }
+                int dx = j % kernel - r;
+                for (int x = Math.max(0, -dx); x < Math.min(width, width - dx); x++) {
+                    int q = row * width + x;
+                    int source = (row - y + yy) * width + x + dx;
+                    colBytes.put((q * k2 + j) * run, imageBytes, source * run, run);
+                }
+            }
+        });
+        return cols;
+    }
+
+    /** The cells of a batch, {@code [batch, height, width]} flattened, a range of pixels at a time (in parallel). */
+    private interface CellRange {
+        /** Cells q0 until q1 of one batch member, the first at pixel {@code pixel0} of its grid. */
+        void run(int q0, int q1, int pixel0);
+    }
+
+    private void forEachCell(int batch, CellRange range) {
+        int plane = height * width;
+        int chunk = 256;
+        IntStream.range(0, (plane + chunk - 1) / chunk).parallel().forEach(k -> {
+            int p0 = k * chunk;
+            int p1 = Math.min(plane, p0 + chunk);
+            for (int b = 0; b < batch; b++) {
+                range.run(b * plane + p0, b * plane + p1, p0);
+            }
+        });
     }
 
     /** A scratch array reused by every step of this shape. */
-    private INDArray buffer(String use, long[] shape) {
-        return buffers.computeIfAbsent(use + shape[0] + "x" + shape[1], k -> Nd4j.zeros(dtype, shape));
-    }
-
-    private INDArray buffer(String use, long rows, long columns) {
-        return buffer(use, new long[]{rows, columns});
+    private INDArray buffer(String use, long... shape) {
+        return buffers.computeIfAbsent(use + Arrays.toString(shape), k -> Nd4j.zeros(dtype, shape));
     }
 
     /** A Java array reused by every step, like {@link #buffer}; starts as zeros. */
@@ -507,13 +542,14 @@ final class ConvLstmNetwork {
 
     /**
      * tanh as Eigen's rational approximation for float (a 13/6 odd rational function on [-7.9, 7.9], clamped
-     * outside): within 4e-7 of tanh everywhere, i.e. float precision, and in a loop the JIT vectorises ~10x faster
-     * than through Math.exp (20 ns here), which made the gate activations the costliest part of a step. The
-     * backward pass's derivatives (1 - t², s (1 - s)) are the exact functions' and agree with this one's to the same
-     * order, well inside the gradient checks.
+     * outside): within 1e-6 of tanh everywhere, i.e. float precision, and in a loop the JIT vectorises ~10x faster
+     * than through Math.exp (20 ns here), which made the gate activations the costliest part of a step. The clamp is
+     * written with Math.abs, which the JIT vectorises (Math.min and max it did not, here). The backward pass's
+     * derivatives (1 - t², s (1 - s)) are the exact functions' and agree with this one's to the same order, well
+     * inside the gradient checks.
      */
     static float tanh(float x) {
-        float y = Math.max(-7.90531110763549805f, Math.min(7.90531110763549805f, x));
+        float y = 0.5f * (Math.abs(x + TANH_CLAMP) - Math.abs(x - TANH_CLAMP));
         float y2 = y * y;
         float p = -2.76076847742355e-16f;
         p = p * y2 + 2.00018790482477e-13f;
@@ -529,9 +565,11 @@ final class ConvLstmNetwork {
         return y * p / q;
     }
 
+    private static final float TANH_CLAMP = 7.90531110763549805f;
+
     /** {@link #tanh(float)} in double, for the gradient checks. */
     static double tanh(double x) {
-        double y = Math.max(-7.90531110763549805, Math.min(7.90531110763549805, x));
+        double y = 0.5 * (Math.abs(x + TANH_CLAMP) - Math.abs(x - TANH_CLAMP));
         double y2 = y * y;
         double p = -2.76076847742355e-16;
         p = p * y2 + 2.00018790482477e-13;
@@ -549,31 +587,43 @@ final class ConvLstmNetwork {
 
     /**
      * A Java array of the network's data type, for the fused loops (plain array loops run several times faster
-     * than element access to native memory). Only the float class is loaded in float32 training, so the calls
-     * inline.
+     * than element access to native memory). The LSTM update is written twice, in float for training and in double
+     * for the gradient checks: the same arithmetic through one double-valued accessor ran ~3x slower in float.
      */
     abstract static class Values {
         abstract int length();
 
-        abstract double get(int i);
+        /** The Java array itself, for {@link System#arraycopy}. */
+        abstract Object array();
 
-        abstract void set(int i, double v);
-
-        abstract void fill(double v);
-
-        /** Copies {@link #length()} elements from element {@code from} of native memory. */
-        abstract Values read(ByteBuffer bytes, long from);
+        /** Copies {@link #length()} elements from native memory. */
+        abstract Values read(ByteBuffer bytes);
 
         abstract void write(ByteBuffer bytes);
 
         /** this[at + i] += source[from + i] for i < length. */
         abstract void addRun(Values source, int from, int at, int length);
 
-        /** this[from + i] = sigmoid (or tanh) of (this[from + i] + bias), sigmoid(x) = (1 + tanh(x / 2)) / 2. */
-        abstract void activate(int from, int length, double bias, boolean sigmoid);
+        /**
+         * The LSTM update of cells {@code q0} until {@code q1}, the first at pixel {@code pixel0} of its grid: this
+         * holds each cell's pre-activation gates, a row of i, f, g, o ({@code hid} each), and receives the activated
+         * ones; the states are rows of {@code hid} per cell.
+         *
+         * @param peeps the peephole weights as [3, plane, hid] (i and f on c_{t-1}, o on c_t), or null
+         */
+        abstract void lstmForward(int q0, int q1, int pixel0, int hid, int plane, Values peeps, Values cPrev,
+                                  Values c, Values tanhC, Values h);
 
-        /** this[from + i] = tanh(source[from + i]) for i < length. */
-        abstract void tanhOf(Values source, int from, int length);
+        /**
+         * The backward of {@link #lstmForward} on the same cells, this holding the activated gates: writes the
+         * pre-activation gate gradients to {@code dGates} and the gradient with respect to c_{t-1} to
+         * {@code dcPrev}, and adds the peephole weights' gradients to {@code peepSums} (when peeps is not null).
+         *
+         * @param dh the gradient with respect to h; {@code dc} with respect to c, besides through h
+         */
+        abstract void lstmBackward(int q0, int q1, int pixel0, int hid, int plane, Values peeps, Values cPrev,
+                                   Values c, Values tanhC, Values dh, Values dc, Values dGates, Values dcPrev,
+                                   Values peepSums);
 
         static Values allocate(DataType dtype, int length) {
             return dtype == DataType.FLOAT ? new Floats(length) : new Doubles(length);
@@ -581,15 +631,63 @@ final class ConvLstmNetwork {
 
         /** Copies a dense array of its own (not a view) of this length. */
         Values read(INDArray a) {
-            return read(nativeBytes(a), 0);
+            return read(nativeBytes(a));
         }
 
-        void write(INDArray a) {
+        /** Copies this into {@code a}, a dense array of its own of this length, and returns it. */
+        INDArray write(INDArray a) {
             write(nativeBytes(a));
+            return a;
         }
 
         void add(INDArray a) {
             addRun(allocate(a.dataType(), length()).read(a), 0, 0, length());
+        }
+
+        /** Rows of {@code a} (width {@code aWidth}) and {@code b} side by side, for {@code rows} rows: this. */
+        Values interleave(Values a, int aWidth, Values b, int bWidth, int rows) {
+            int width = aWidth + bWidth;
+            inParts(rows, width, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    if (aWidth > 0) {
+                        System.arraycopy(a.array(), r * aWidth, array(), r * width, aWidth);
+                    }
+                    System.arraycopy(b.array(), r * bWidth, array(), r * width + aWidth, bWidth);
+                }
+            });
+            return this;
+        }
+
+        /** Columns {@code first} until {@code first} + this array's width of the rows of {@code source}. */
+        void copyColumns(Values source, int sourceWidth, int first, int rows) {
+            int width = length() / rows;
+            inParts(rows, sourceWidth, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    System.arraycopy(source.array(), r * sourceWidth + first, array(), r * width, width);
+                }
+            });
+        }
+
+        /** Adds columns {@code first} until {@code first} + this array's width of the rows of {@code source}. */
+        void addColumns(Values source, int sourceWidth, int first, int rows) {
+            int width = length() / rows;
+            inParts(rows, sourceWidth, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    addRun(source, r * sourceWidth + first, r * width, width);
+                }
+            });
+        }
+
+        /** Rows [0, rows) in parallel parts of at least ~256K elements: copies of the size of a step's gates. */
+        static void inParts(int rows, int rowLength, Part part) {
+            int parts = (int) Math.max(1, Math.min(16, (long) rows * rowLength >> 18));
+            IntStream.range(0, parts).parallel().forEach(i -> part.run((int) ((long) rows * i / parts),
+                    (int) ((long) rows * (i + 1) / parts)));
+        }
+
+        interface Part {
+            /** Rows {@code from} until {@code to}. */
+            void run(int from, int to);
         }
 
         private ByteBuffer nativeBytes(INDArray a) {
@@ -614,29 +712,21 @@ final class ConvLstmNetwork {
         }
 
         @Override
-        double get(int i) {
-            return v[i];
+        Object array() {
+            return v;
         }
 
         @Override
-        void set(int i, double value) {
-            v[i] = (float) value;
-        }
-
-        @Override
-        void fill(double value) {
-            Arrays.fill(v, (float) value);
-        }
-
-        @Override
-        Values read(ByteBuffer bytes, long from) {
-            bytes.asFloatBuffer().get(Math.toIntExact(from), v);
+        Values read(ByteBuffer bytes) {
+            FloatBuffer buffer = bytes.asFloatBuffer();
+            inParts(v.length, 1, (from, to) -> buffer.get(from, v, from, to - from));
             return this;
         }
 
         @Override
         void write(ByteBuffer bytes) {
-            bytes.asFloatBuffer().put(0, v);
+            FloatBuffer buffer = bytes.asFloatBuffer();
+            inParts(v.length, 1, (from, to) -> buffer.put(from, v, from, to - from));
         }
 
         @Override
@@ -647,25 +737,140 @@ final class ConvLstmNetwork {
             }
         }
 
+        private static float[] of(Values values) {
+            return values == null ? null : ((Floats) values).v;
+        }
+
         @Override
-        void activate(int from, int length, double bias, boolean sigmoid) {
-            float b = (float) bias;
-            if (sigmoid) {
-                for (int i = from; i < from + length; i++) {
-                    v[i] = 0.5f + 0.5f * tanh(0.5f * (v[i] + b));
+        void lstmForward(int q0, int q1, int pixel0, int hid, int plane, Values peeps, Values cPrev, Values c,
+                         Values tanhC, Values h) {
+            float[] g = v;
+            float[] p = of(peeps);
+            float[] cp = of(cPrev);
+            float[] cs = of(c);
+            float[] tc = of(tanhC);
+            float[] hs = of(h);
+            if (p == null) {
+                lstmForward(q0, q1, hid, cp, cs, tc, hs);
+                return;
+            }
+            for (int q = q0, pixel = pixel0; q < q1; q++, pixel++) {
+                int gi = q * 4 * hid;
+                int row = q * hid;
+                if (p != null) {
+                    for (int ch = 0; ch < hid; ch++) {
+                        g[gi + ch] += p[pixel * hid + ch] * cp[row + ch];
+                        g[gi + hid + ch] += p[(plane + pixel) * hid + ch] * cp[row + ch];
+                    }
                 }
-            } else {
-                for (int i = from; i < from + length; i++) {
-                    v[i] = tanh(v[i] + b);
+                for (int k = gi; k < gi + 2 * hid; k++) {
+                    g[k] = 0.5f + 0.5f * tanh(0.5f * g[k]);
+                }
+                for (int k = gi + 2 * hid; k < gi + 3 * hid; k++) {
+                    g[k] = tanh(g[k]);
+                }
+                for (int ch = 0; ch < hid; ch++) {
+                    cs[row + ch] = g[gi + hid + ch] * cp[row + ch] + g[gi + ch] * g[gi + 2 * hid + ch];
+                }
+                if (p != null) {
+                    for (int ch = 0; ch < hid; ch++) {
+                        g[gi + 3 * hid + ch] += p[(2 * plane + pixel) * hid + ch] * cs[row + ch];
+                    }
+                }
+                for (int k = gi + 3 * hid; k < gi + 4 * hid; k++) {
+                    g[k] = 0.5f + 0.5f * tanh(0.5f * g[k]);
+                }
+                for (int ch = 0; ch < hid; ch++) {
+                    float t = tanh(cs[row + ch]);
+                    tc[row + ch] = t;
+                    hs[row + ch] = g[gi + 3 * hid + ch] * t;
+                }
+            }
+        }
+
+        /**
+         * {@link #lstmForward} without peepholes, in loops the JIT (of Java 17) vectorises: those over one array, or
+         * over several at the same index, here the range's whole gate rows and states; loops mixing arrays at
+         * different offsets (a cell's gate rows and its state row) it runs element by element, so they do no tanh.
+         * The g gate is tanh(x) = 2 sigmoid(2x) - 1, so that one sigmoid loop covers all four gates. Twice as fast
+         * as a cell's short rows at a time.
+         */
+        private void lstmForward(int q0, int q1, int hid, float[] cp, float[] cs, float[] tc, float[] hs) {
+            float[] g = v;
+            for (int q = q0; q < q1; q++) {
+                for (int k = q * 4 * hid + 2 * hid; k < q * 4 * hid + 3 * hid; k++) {
+                    g[k] *= 2;
+                }
+            }
+            for (int k = q0 * 4 * hid; k < q1 * 4 * hid; k++) {
+                g[k] = 0.5f + 0.5f * tanh(0.5f * g[k]);
+            }
+            for (int q = q0; q < q1; q++) {
+                int gi = q * 4 * hid;
+                for (int k = gi + 2 * hid; k < gi + 3 * hid; k++) {
+                    g[k] = 2 * g[k] - 1;
+                }
+                int row = q * hid;
+                for (int ch = 0; ch < hid; ch++) {
+                    cs[row + ch] = g[gi + hid + ch] * cp[row + ch] + g[gi + ch] * g[gi + 2 * hid + ch];
+                }
+            }
+            for (int k = q0 * hid; k < q1 * hid; k++) {
+                tc[k] = tanh(cs[k]);
+            }
+            for (int q = q0; q < q1; q++) {
+                int gi = q * 4 * hid;
+                int row = q * hid;
+                for (int ch = 0; ch < hid; ch++) {
+                    hs[row + ch] = g[gi + 3 * hid + ch] * tc[row + ch];
                 }
             }
         }
 
         @Override
-        void tanhOf(Values source, int from, int length) {
-            float[] s = ((Floats) source).v;
-            for (int i = from; i < from + length; i++) {
-                v[i] = tanh(s[i]);
+        void lstmBackward(int q0, int q1, int pixel0, int hid, int plane, Values peeps, Values cPrev, Values c,
+                          Values tanhC, Values dh, Values dc, Values dGates, Values dcPrev, Values peepSums) {
+            float[] g = v;
+            float[] p = of(peeps);
+            float[] ps = of(peepSums);
+            float[] cp = of(cPrev);
+            float[] cs = of(c);
+            float[] tc = of(tanhC);
+            float[] dhs = of(dh);
+            float[] dcs = of(dc);
+            float[] dg = of(dGates);
+            float[] dcp = of(dcPrev);
+            for (int q = q0, pixel = pixel0; q < q1; q++, pixel++) {
+                int gi = q * 4 * hid;
+                int row = q * hid;
+                for (int ch = 0; ch < hid; ch++) {
+                    float i = g[gi + ch];
+                    float f = g[gi + hid + ch];
+                    float gg = g[gi + 2 * hid + ch];
+                    float o = g[gi + 3 * hid + ch];
+                    float t = tc[row + ch];
+                    float d = dhs[row + ch];
+                    float cPrevQ = cp[row + ch];
+                    // o = sigmoid(.): d pre-activation = dh tanh(c) o (1 - o); dc += dh o (1 - tanh(c)^2)
+                    float dO = d * t * o * (1 - o);
+                    float dcTotal = d * o * (1 - t * t) + dcs[row + ch];
+                    if (p != null) {
+                        dcTotal += p[(2 * plane + pixel) * hid + ch] * dO;
+                        ps[(2 * plane + pixel) * hid + ch] += dO * cs[row + ch];
+                    }
+                    float di = dcTotal * gg * i * (1 - i);
+                    float df = dcTotal * cPrevQ * f * (1 - f);
+                    dcp[row + ch] = dcTotal * f;
+                    if (p != null) {
+                        dcp[row + ch] += p[pixel * hid + ch] * di + p[(plane + pixel) * hid + ch] * df;
+                        ps[pixel * hid + ch] += di * cPrevQ;
+                        ps[(plane + pixel) * hid + ch] += df * cPrevQ;
+                    }
+                    dg[gi + ch] = di;
+                    dg[gi + hid + ch] = df;
+                    dg[gi + 2 * hid + ch] = dcTotal * i * (1 - gg * gg);
+                    dg[gi + 3 * hid + ch] = dO;
+                }
             }
         }
     }
@@ -683,29 +888,21 @@ final class ConvLstmNetwork {
         }
 
         @Override
-        double get(int i) {
-            return v[i];
+        Object array() {
+            return v;
         }
 
         @Override
-        void set(int i, double value) {
-            v[i] = value;
-        }
-
-        @Override
-        void fill(double value) {
-            Arrays.fill(v, value);
-        }
-
-        @Override
-        Values read(ByteBuffer bytes, long from) {
-            bytes.asDoubleBuffer().get(Math.toIntExact(from), v);
+        Values read(ByteBuffer bytes) {
+            DoubleBuffer buffer = bytes.asDoubleBuffer();
+            inParts(v.length, 1, (from, to) -> buffer.get(from, v, from, to - from));
             return this;
         }
 
         @Override
         void write(ByteBuffer bytes) {
-            bytes.asDoubleBuffer().put(0, v);
+            DoubleBuffer buffer = bytes.asDoubleBuffer();
+            inParts(v.length, 1, (from, to) -> buffer.put(from, v, from, to - from));
         }
 
         @Override
@@ -716,115 +913,96 @@ final class ConvLstmNetwork {
             }
         }
 
-        @Override
-        void activate(int from, int length, double bias, boolean sigmoid) {
-            for (int i = from; i < from + length; i++) {
-                v[i] = sigmoid ? 0.5 + 0.5 * tanh(0.5 * (v[i] + bias)) : tanh(v[i] + bias);
-            }
+        private static double[] of(Values values) {
+            return values == null ? null : ((Doubles) values).v;
         }
 
         @Override
-        void tanhOf(Values source, int from, int length) {
-            double[] s = ((Doubles) source).v;
-            for (int i = from; i < from + length; i++) {
-                v[i] = tanh(s[i]);
-            }
-        }
-    }
-
-    /**
-     * im2col for the channel block of an image {@code [channels, batch * height * width]} starting at row block
-     * {@code firstChannel} of the columns, with zero "same" padding. A kernel offset (dy, dx) shifts a whole
-     * flattened channel by one constant, so each (channel, offset) is one contiguous memory copy, done directly on
-     * the native buffers (ND4J's strided views, and even one ND4J op per copy, cost more than the GEMM); the cells
-     * this lets wrap across rows and batch members are exactly the padding cells, zeroed by {@link #zeroPadding}.
-     */
-    private void imageToColumns(INDArray cols, INDArray image, int firstChannel) {
-        if (image == null || image.size(0) == 0) {
-            return;
-        }
-        long channels = image.size(0);
-        long n = image.size(1);
-        int k2 = kernel * kernel;
-        int r = kernel / 2;
-        int bytes = cols.dataType().width();
-        ByteBuffer colBytes = cols.data().asNio().order(ByteOrder.nativeOrder());
-        ByteBuffer imageBytes = image.data().asNio().order(ByteOrder.nativeOrder());
-        for (long c = 0; c < channels; c++) {
-            for (int j = 0; j < k2; j++) {
-                long shift = (long) (j / kernel - r) * width + (j % kernel - r);
-                long p0 = Math.max(0, -shift);
-                long p1 = Math.min(n, n - shift);
-                long col = cols.offset() + ((firstChannel + c) * k2 + j) * n + p0;
-                long img = image.offset() + c * n + p0 + shift;
-                colBytes.put((int) (col * bytes), imageBytes, (int) (img * bytes), (int) ((p1 - p0) * bytes));
-            }
-        }
-    }
-
-    /**
-     * col2im, the adjoint of {@link #imageToColumns}: adds the columns' rows of {@code channels} channels from
-     * channel {@code firstChannel} back into {@code image} {@code [channels, batch * height * width]}, skipping the
-     * padding cells. Each column row is copied once to the Java heap, where the shifted sums run as plain loops;
-     * channels in parallel, each writing only its own image row.
-     */
-    private void columnsToImage(INDArray cols, Values image, int channels, int firstChannel) {
-        int n = (int) cols.size(1);
-        int k2 = kernel * kernel;
-        int r = kernel / 2;
-        int plane = height * width;
-        ByteBuffer colBytes = cols.data().asNio().order(ByteOrder.nativeOrder());
-        IntStream.range(0, channels).parallel().forEach(c -> {
-            Values row = Values.allocate(dtype, n);
-            for (int j = 0; j < k2; j++) {
-                int oy = j / kernel - r;
-                int ox = j % kernel - r;
-                row.read(colBytes, ((long) (firstChannel + c) * k2 + j) * n);
-                int x0 = Math.max(0, -ox);
-                int x1 = Math.min(width, width - ox);
-                for (int b = 0; b < n / plane; b++) {
-                    for (int y = Math.max(0, -oy); y < Math.min(height, height - oy); y++) {
-                        int from = b * plane + y * width + x0;
-                        image.addRun(row, from, c * n + from + oy * width + ox, x1 - x0);
+        void lstmForward(int q0, int q1, int pixel0, int hid, int plane, Values peeps, Values cPrev, Values c,
+                         Values tanhC, Values h) {
+            double[] g = v;
+            double[] p = of(peeps);
+            double[] cp = of(cPrev);
+            double[] cs = of(c);
+            double[] tc = of(tanhC);
+            double[] hs = of(h);
+            for (int q = q0, pixel = pixel0; q < q1; q++, pixel++) {
+                int gi = q * 4 * hid;
+                int row = q * hid;
+                if (p != null) {
+                    for (int ch = 0; ch < hid; ch++) {
+                        g[gi + ch] += p[pixel * hid + ch] * cp[row + ch];
+                        g[gi + hid + ch] += p[(plane + pixel) * hid + ch] * cp[row + ch];
                     }
                 }
-            }
-        });
-    }
-
-    /** Zeroes every cell of the columns that reads the padding (outside the grid) for its kernel offset. */
-    private void zeroPadding(INDArray cols, long firstRow, long rows) {
-        ByteBuffer bytes = cols.data().asNio();
-        int elementBytes = cols.dataType().width();
-        long n = cols.size(1);
-        long plane = (long) height * this.width;
-        int r = kernel / 2;
-        for (long row = firstRow; row < firstRow + rows; row++) {
-            int j = (int) (row % ((long) kernel * kernel));
-            int oy = j / kernel - r;
-            int ox = j % kernel - r;
-            long base = cols.offset() + row * n;
-            for (long b = 0; b < n / plane; b++) {
-                for (int y = 0; y < height; y++) {
-                    long start = base + b * plane + (long) y * this.width;
-                    if (y + oy < 0 || y + oy >= height) {
-                        zero(bytes, elementBytes, start, start + this.width);
-                    } else if (ox < 0) {
-                        zero(bytes, elementBytes, start, start - ox);
-                    } else if (ox > 0) {
-                        zero(bytes, elementBytes, start + this.width - ox, start + this.width);
+                for (int k = gi; k < gi + 2 * hid; k++) {
+                    g[k] = 0.5 + 0.5 * tanh(0.5 * g[k]);
+                }
+                for (int k = gi + 2 * hid; k < gi + 3 * hid; k++) {
+                    g[k] = tanh(g[k]);
+                }
+                for (int ch = 0; ch < hid; ch++) {
+                    cs[row + ch] = g[gi + hid + ch] * cp[row + ch] + g[gi + ch] * g[gi + 2 * hid + ch];
+                }
+                if (p != null) {
+                    for (int ch = 0; ch < hid; ch++) {
+                        g[gi + 3 * hid + ch] += p[(2 * plane + pixel) * hid + ch] * cs[row + ch];
                     }
+                }
+                for (int k = gi + 3 * hid; k < gi + 4 * hid; k++) {
+                    g[k] = 0.5 + 0.5 * tanh(0.5 * g[k]);
+                }
+                for (int ch = 0; ch < hid; ch++) {
+                    double t = tanh(cs[row + ch]);
+                    tc[row + ch] = t;
+                    hs[row + ch] = g[gi + 3 * hid + ch] * t;
                 }
             }
         }
-    }
 
-    private static void zero(ByteBuffer bytes, int elementBytes, long from, long to) {
-        for (long i = from; i < to; i++) {
-            if (elementBytes == 4) {
-                bytes.putInt((int) (i * 4), 0);
-            } else {
-                bytes.putLong((int) (i * 8), 0L);
+        @Override
+        void lstmBackward(int q0, int q1, int pixel0, int hid, int plane, Values peeps, Values cPrev, Values c,
+                          Values tanhC, Values dh, Values dc, Values dGates, Values dcPrev, Values peepSums) {
+            double[] g = v;
+            double[] p = of(peeps);
+            double[] ps = of(peepSums);
+            double[] cp = of(cPrev);
+            double[] cs = of(c);
+            double[] tc = of(tanhC);
+            double[] dhs = of(dh);
+            double[] dcs = of(dc);
+            double[] dg = of(dGates);
+            double[] dcp = of(dcPrev);
+            for (int q = q0, pixel = pixel0; q < q1; q++, pixel++) {
+                int gi = q * 4 * hid;
+                int row = q * hid;
+                for (int ch = 0; ch < hid; ch++) {
+                    double i = g[gi + ch];
+                    double f = g[gi + hid + ch];
+                    double gg = g[gi + 2 * hid + ch];
+                    double o = g[gi + 3 * hid + ch];
+                    double t = tc[row + ch];
+                    double d = dhs[row + ch];
+                    double cPrevQ = cp[row + ch];
+                    double dO = d * t * o * (1 - o);
+                    double dcTotal = d * o * (1 - t * t) + dcs[row + ch];
+                    if (p != null) {
+                        dcTotal += p[(2 * plane + pixel) * hid + ch] * dO;
+                        ps[(2 * plane + pixel) * hid + ch] += dO * cs[row + ch];
+                    }
+                    double di = dcTotal * gg * i * (1 - i);
+                    double df = dcTotal * cPrevQ * f * (1 - f);
+                    dcp[row + ch] = dcTotal * f;
+                    if (p != null) {
+                        dcp[row + ch] += p[pixel * hid + ch] * di + p[(plane + pixel) * hid + ch] * df;
+                        ps[pixel * hid + ch] += di * cPrevQ;
+                        ps[(plane + pixel) * hid + ch] += df * cPrevQ;
+                    }
+                    dg[gi + ch] = di;
+                    dg[gi + hid + ch] = df;
+                    dg[gi + 2 * hid + ch] = dcTotal * i * (1 - gg * gg);
+                    dg[gi + 3 * hid + ch] = dO;
+                }
             }
         }
     }
@@ -856,7 +1034,11 @@ final class ConvLstmNetwork {
         }
 
         INDArray view(INDArray flat) {
-            long[] shape = shapes.get(next);
+            return view(flat, shapes.get(next));
+        }
+
+        /** The current array in another shape of the same length. */
+        INDArray view(INDArray flat, long... shape) {
             long offset = offsets.get(next);
             long n = next + 1 < offsets.size() ? offsets.get(next + 1) - offset : total - offset;
             return flat.get(point(0), interval(offset, offset + n)).reshape('c', shape);

@@ -1,6 +1,7 @@
 package io.gridcast.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.util.List;
 import java.util.Random;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -84,6 +86,34 @@ class ConvLstmGradientTest {
         assertThat(maxRel).isLessThan(1e-3);
         // A gradient off by a factor 2 (the SameDiffLayer bug) has relative error 1/3 on every element.
         assertThat(minRelDoubled).isGreaterThan(0.3);
+    }
+
+    /**
+     * The gradient checks run in double, on libnd4j's own convolutions and the double loops; training runs in float,
+     * on oneDNN's convolutions and the float loops (with a faster path without peepholes): both must give the same
+     * loss and gradient, to float precision.
+     */
+    @ParameterizedTest(name = "peephole {0}")
+    @ValueSource(booleans = {false, true})
+    void floatTrainingComputesTheDoublePrecisionGradient(boolean peephole) {
+        WindowShape shape = new WindowShape(2, 2, 2, 6, 6);
+        ModelSpec spec = new ModelSpec("float", ConvLstmNowcaster.TYPE, List.of(4, 3), 3, List.of(), 1, 2, 1e-3, 42,
+                LearningRateSchedule.CONSTANT, 0, 0, 1, peephole, 1, "mse");
+        ConvLstmNowcaster inDouble = ConvLstmNowcaster.create(spec, shape, DataType.DOUBLE);
+        ConvLstmNowcaster inFloat = ConvLstmNowcaster.create(spec, shape, DataType.FLOAT);
+        Random rng = new Random(5);
+        for (long i = 0; i < inDouble.network.params.length(); i++) {
+            inDouble.network.params.putScalar(0, i, inDouble.network.params.getDouble(0, i) + 0.1 * rng.nextGaussian());
+        }
+        inFloat.network.params.assign(inDouble.network.params.castTo(DataType.FLOAT));
+        DataSet batch = batch(shape, "mse");
+        double lossInDouble = inDouble.lossAndGradients(batch, new double[1]);
+        double lossInFloat = inFloat.lossAndGradients(batch, new double[1]);
+        assertThat(lossInFloat).isCloseTo(lossInDouble, withinPercentage(1e-3));
+        INDArray expected = inDouble.network.gradients;
+        double largest = expected.amaxNumber().doubleValue();
+        double error = inFloat.network.gradients.castTo(DataType.DOUBLE).sub(expected).amaxNumber().doubleValue();
+        assertThat(error).isLessThan(1e-4 * largest);
     }
 
     /** The gradient checks test the backward pass against the forward one; this tests the forward convolution. */
