@@ -283,11 +283,14 @@ final class ConvLstmNetwork {
     /** The pre-activation gates [4 hid, cells] of encoder layer {@code layer} for input x and state h. */
     INDArray encoderGates(int layer, INDArray x, INDArray h, int batch) {
         Cell cell = encoder[layer];
-        INDArray input = Nd4j.concat(1, x.transpose(), h.transpose()).dup('c')
-                .reshape(batch, height, width, cell.in + cell.hid);
-        INDArray gates = Nd4j.create(dtype, batch, height, width, 4L * cell.hid);
-        Nd4j.exec(cell.convolution("conv2d", new INDArray[]{input, cell.w4, cell.b1}, gates));
-        return gates.reshape(x.size(1), 4L * cell.hid).transpose();
+        INDArray xh = cell.stateInput("test.", cellMajor(x), cellMajor(h), batch);
+        return cell.gates(xh, batch).reshape(x.size(1), 4L * cell.hid).transpose().dup();
+    }
+
+    /** {@code [channels, cells]} as the cell-major Java array the fused loops use. */
+    private Values cellMajor(INDArray channelMajor) {
+        INDArray cells = channelMajor.transpose().dup('c');
+        return Values.allocate(dtype, Math.toIntExact(cells.length())).read(cells);
     }
 
     /** Encoder layer {@code layer}'s convolution weights [4 hid, (in + hid) k k]. */
@@ -381,10 +384,8 @@ final class ConvLstmNetwork {
         /** {@code prefix} names this step's buffers: reused by the same step of the next pass. */
         Step forward(String prefix, Values x, Values hPrev, Values cPrev, int batch, boolean toHead) {
             int n = batch * height * width;
-            Values input = values("xh", (long) n * (in + hid)).interleave(x, in, hPrev, hid, n);
-            INDArray xh = input.write(buffer(prefix + "xh", batch, height, width, in + hid));
-            INDArray preActivation = buffer("gates", batch, height, width, 4L * hid);
-            Nd4j.exec(convolution("conv2d", new INDArray[]{xh, w4, b1}, preActivation));
+            INDArray xh = stateInput(prefix, x, hPrev, batch);
+            INDArray preActivation = gates(xh, batch);
             Values gate = values(prefix + "gates", preActivation.length()).read(preActivation);
             Values c = values(prefix + "c", (long) hid * n);
             Values tanhC = values(prefix + "tanhC", (long) hid * n);
@@ -395,6 +396,20 @@ final class ConvLstmNetwork {
                     tanhC, h));
             INDArray hOut = toHead ? h.write(buffer(prefix + "hOut", n, hid)) : null;
             return new Step(xh, cPrev, gate, c, tanhC, h, hOut);
+        }
+
+        /** The convolution's input {@code [batch, height, width, in + hid]}: each cell's x and h_{t-1} side by side. */
+        INDArray stateInput(String prefix, Values x, Values hPrev, int batch) {
+            int n = batch * height * width;
+            Values input = values("xh", (long) n * (in + hid)).interleave(x, in, hPrev, hid, n);
+            return input.write(buffer(prefix + "xh", batch, height, width, in + hid));
+        }
+
+        /** The pre-activation gates {@code [batch, height, width, 4 hid]} of a {@link #stateInput}; a reused buffer. */
+        INDArray gates(INDArray xh, int batch) {
+            INDArray preActivation = buffer("gates", batch, height, width, 4L * hid);
+            Nd4j.exec(convolution("conv2d", new INDArray[]{xh, w4, b1}, preActivation));
+            return preActivation;
         }
 
         /** Sets {@link #flipped} from the current weights. */
