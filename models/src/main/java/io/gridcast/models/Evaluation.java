@@ -14,8 +14,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * Verifies a model variant on the held-out test windows, in physical units: each forecast lead against the
- * observed frame, missing observations left out. The forecasts of a few chosen cases are kept for map panels.
+ * Verifies a model variant on held-out windows (the test block; the validation block when settings are being
+ * chosen), in physical units: each forecast lead against the observed frame, missing observations left out. The
+ * forecasts of a few chosen cases are kept for map panels.
  */
 public final class Evaluation {
 
@@ -31,18 +32,18 @@ public final class Evaluation {
     public record Result(List<LeadScores> leads, Map<Integer, List<float[]>> forecasts) {
     }
 
-    public static Result verify(RegionFeatures features, ModelMetadata metadata, Nowcaster model,
-                                List<Double> thresholds, List<Integer> fssScales, List<Integer> keptCases) {
-        WindowPlan.Split test = features.plan().test();
-        try (WindowIterator windows = features.iterator(test, BATCH, null, metadata.channels())) {
-            return verify(features, metadata, model, windows, thresholds, fssScales, keptCases);
+    /** @param split the block verified on: {@code features.plan().test()}, or its validation block */
+    public static Result verify(RegionFeatures features, WindowPlan.Split split, ModelMetadata metadata,
+                                Nowcaster model, List<Double> thresholds, List<Integer> fssScales,
+                                List<Integer> keptCases) {
+        try (WindowIterator windows = features.iterator(split, BATCH, null, metadata.channels())) {
+            return verify(features, split, metadata, model, windows, thresholds, fssScales, keptCases);
         }
     }
 
-    private static Result verify(RegionFeatures features, ModelMetadata metadata, Nowcaster model,
-                                 WindowIterator windows, List<Double> thresholds, List<Integer> fssScales,
-                                 List<Integer> keptCases) {
-        WindowPlan.Split test = features.plan().test();
+    private static Result verify(RegionFeatures features, WindowPlan.Split split, ModelMetadata metadata,
+                                 Nowcaster model, WindowIterator windows, List<Double> thresholds,
+                                 List<Integer> fssScales, List<Integer> keptCases) {
         List<LeadScores> leads = new ArrayList<>();
         for (int k = 0; k < metadata.out(); k++) {
             leads.add(new LeadScores(thresholds, fssScales, features.shape().height(), features.shape().width()));
@@ -53,7 +54,7 @@ public final class Evaluation {
             DataSet batch = windows.next();
             INDArray predicted = model.predict(batch.getFeatures());
             for (int b = 0; b < predicted.size(0); b++, window++) {
-                int start = test.starts().get(window);
+                int start = split.starts().get(window);
                 for (int k = 0; k < metadata.out(); k++) {
                     float[] forecast = Forecasting.physical(predicted, b, k, metadata);
                     leads.get(k).add(forecast, features.frames().frame(start + metadata.in() + k));
@@ -68,11 +69,13 @@ public final class Evaluation {
     }
 
     /**
-     * The {@code count} test windows (by first frame index) with the most observed amount over their forecast
-     * frames, wettest first: the cases worth a map. Only observations decide, so every variant shows the same cases.
+     * The {@code count} windows of {@code split} (by first frame index) with the most observed amount over their
+     * forecast frames, wettest first: the cases worth a map. Only observations decide, so every variant shows the
+     * same cases.
      */
-    public static List<Integer> wettestCases(RegionFeatures features, int in, int out, int count) {
-        List<Integer> starts = features.plan().test().starts();
+    public static List<Integer> wettestCases(RegionFeatures features, WindowPlan.Split split, int in, int out,
+                                             int count) {
+        List<Integer> starts = split.starts();
         double[] amount = new double[starts.size()];
         for (int w = 0; w < starts.size(); w++) {
             for (int k = 0; k < out; k++) {

@@ -189,6 +189,6 @@ public final class ModelRegistry {
         Nowcaster model = ModelVariants.isTrainable(type) ? ModelVariants.load(type, dir)
                 : ModelVariants.baseline(type, new WindowShape(metadata.in(), metadata.out(), metadata.channels().size(),
                         metadata.grid().ny(), metadata.grid().nx()));
-        return PostProcessing.of(metadata.spec().postprocess()).apply(model);
+        return PostProcessing.of(metadata.spec().postprocess(), metadata.target()).apply(model);
     }
 }

@@ -28,7 +28,7 @@ import java.util.List;
  * @param residual        ConvLSTM only: the network predicts each lead's change from the last input frame, which is
  *                        added back (as the CNN-LSTM always does), instead of the field itself
  * @param postprocess     what is done to every forecast of the variant, a key of {@link PostProcessing}
- *                        ({@code none}, {@code probability-matching})
+ *                        ({@code none}, {@code probability-matching}, {@code probability-matching-mean})
  */
 public record ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
                         int batchSize, double learningRate, long seed, LearningRateSchedule lrSchedule, int patience,
@@ -45,7 +45,7 @@ public record ModelSpec(String name, String type, List<Integer> hidden, int kern
         if (postprocess == null) {
             postprocess = PostProcessing.NONE;
         }
-        PostProcessing.of(postprocess);
+        PostProcessing.check(postprocess);
         if (patience < 0 || !(minDelta >= 0) || checkpointEvery < 0) {
             throw new IllegalArgumentException("model '" + name + "' needs patience >= 0, min_delta >= 0 and"
                     + " checkpoint_every >= 0, got " + patience + ", " + minDelta + ", " + checkpointEvery);

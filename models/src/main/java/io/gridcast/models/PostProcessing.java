@@ -1,5 +1,6 @@
 package io.gridcast.models;
 
+import io.gridcast.features.ChannelTransform;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -12,18 +13,32 @@ public final class PostProcessing {
 
     public static final String NONE = "none";
     public static final String PROBABILITY_MATCHING = "probability-matching";
-    public static final List<String> METHODS = List.of(NONE, PROBABILITY_MATCHING);
+    public static final String PROBABILITY_MATCHING_MEAN = "probability-matching-mean";
+    public static final List<String> METHODS = List.of(NONE, PROBABILITY_MATCHING, PROBABILITY_MATCHING_MEAN);
 
     private PostProcessing() {
     }
 
-    /** The method called {@code name}: an error naming the known ones if there is none. */
-    public static UnaryOperator<Nowcaster> of(String name) {
+    /**
+     * The method called {@code name}: an error naming the known ones if there is none.
+     *
+     * @param target the forecast variable's transform from physical to model units (a method that works on
+     *               physical amounts, such as keeping the model's mean, needs it)
+     */
+    public static UnaryOperator<Nowcaster> of(String name, ChannelTransform target) {
         return switch (name == null ? NONE : name) {
             case NONE -> model -> model;
-            case PROBABILITY_MATCHING -> ProbabilityMatching::new;
+            case PROBABILITY_MATCHING -> model -> new ProbabilityMatching(model, null);
+            case PROBABILITY_MATCHING_MEAN -> model -> new ProbabilityMatching(model, target);
             default -> throw new IllegalArgumentException("unknown postprocess '" + name + "'; expected one of "
                     + METHODS);
         };
+    }
+
+    /** Checks that {@code name} is a known method: an error naming the known ones if not. */
+    static void check(String name) {
+        if (name != null && !METHODS.contains(name)) {
+            throw new IllegalArgumentException("unknown postprocess '" + name + "'; expected one of " + METHODS);
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
 
+import io.gridcast.features.ChannelTransform;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,13 +17,21 @@ import org.nd4j.linalg.factory.Nd4j;
  * places; matched, it keeps where the model puts the rain and gets the observed distribution of intensities back.
  * Ranks are the same in model units as in physical ones (every transform is monotone), so matching happens on the
  * model's output. Cells missing (NaN) in the observed frame or the forecast are left as they are and left out.
+ *
+ * <p>Given the target's transform, each matched lead is then scaled, in physical units, to the model's own mean
+ * amount over the grid (pysteps' nowcasts keep a mean the same way): the last frame gives the shape of the
+ * distribution, the model how much rain there is. Where rain decays, a matched forecast alone keeps the last
+ * frame's amount and rain area; scaled, its area shrinks with the model's amount.
  */
 final class ProbabilityMatching implements Nowcaster {
 
     private final Nowcaster model;
+    private final ChannelTransform keepMean;
 
-    ProbabilityMatching(Nowcaster model) {
+    /** @param keepMean the target's transform, to scale each lead to the model's mean amount; null not to */
+    ProbabilityMatching(Nowcaster model, ChannelTransform keepMean) {
         this.model = model;
+        this.keepMean = keepMean;
     }
 
     @Override
@@ -45,10 +54,42 @@ final class ProbabilityMatching implements Nowcaster {
             int last = ((b * in + in - 1) * channels) * cells;
             double[] target = Arrays.copyOfRange(observed, last, last + cells);
             for (int k = 0; k < leads; k++) {
-                match(values, (b * leads + k) * cells, cells, target);
+                int from = (b * leads + k) * cells;
+                double modelMean = keepMean == null ? 0 : physicalMean(values, from, cells);
+                match(values, from, cells, target);
+                if (keepMean != null) {
+                    scaleToMean(values, from, cells, modelMean);
+                }
             }
         }
         return Nd4j.create(values, shape, DataType.DOUBLE).castTo(forecast.dataType());
+    }
+
+    /** The mean physical amount of the valid cells of {@code values[from, from + cells)} in model units. */
+    private double physicalMean(double[] values, int from, int cells) {
+        double sum = 0;
+        int valid = 0;
+        for (int i = from; i < from + cells; i++) {
+            if (!Double.isNaN(values[i])) {
+                sum += keepMean.inverse((float) values[i]);
+                valid++;
+            }
+        }
+        return valid == 0 ? 0 : sum / valid;
+    }
+
+    /** Scales the physical amounts of {@code values[from, from + cells)} so that their mean is {@code mean}. */
+    private void scaleToMean(double[] values, int from, int cells, double mean) {
+        double matched = physicalMean(values, from, cells);
+        if (!(matched > 0)) {
+            return;
+        }
+        double factor = mean / matched;
+        for (int i = from; i < from + cells; i++) {
+            if (!Double.isNaN(values[i])) {
+                values[i] = keepMean.forward((float) (keepMean.inverse((float) values[i]) * factor));
+            }
+        }
     }
 
     /**

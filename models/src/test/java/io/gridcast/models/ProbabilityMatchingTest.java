@@ -3,6 +3,8 @@ package io.gridcast.models;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gridcast.features.ChannelTransform;
+import io.gridcast.features.Statistics;
 import io.gridcast.features.WindowShape;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -39,7 +41,7 @@ class ProbabilityMatchingTest {
                 return new PersistenceNowcaster(shape).predict(x).mul(0.3).add(0.2);
             }
         };
-        INDArray matched = PostProcessing.of(PostProcessing.PROBABILITY_MATCHING).apply(damped).predict(inputs);
+        INDArray matched = PostProcessing.of(PostProcessing.PROBABILITY_MATCHING, null).apply(damped).predict(inputs);
         INDArray persistence = new PersistenceNowcaster(shape).predict(inputs);
         assertThat(matched.dataType()).isEqualTo(DataType.FLOAT);
         assertThat(matched.equalsWithEps(persistence, 1e-6)).isTrue();
@@ -48,10 +50,42 @@ class ProbabilityMatchingTest {
     }
 
     @Test
+    void keepingTheModelsMeanScalesTheMatchedAmounts() {
+        WindowShape shape = new WindowShape(2, 1, 1, 4, 4);
+        // Model units are (amount - 1) / 2; the model forecasts the last frame's pattern at half its amount (a
+        // decay), so matching alone gives the last frame back and keeping the mean halves it again.
+        ChannelTransform target = new ChannelTransform("standardise", 0, new Statistics(100, 1, 2, 0, 5, 0, 1, 4));
+        INDArray amounts = Nd4j.rand(DataType.FLOAT, 3, 2, 1, 4, 4).muli(4);
+        INDArray inputs = amounts.sub(1).divi(2);
+        Nowcaster halving = new Nowcaster() {
+            @Override
+            public String type() {
+                return "halving";
+            }
+
+            @Override
+            public INDArray predict(INDArray x) {
+                INDArray last = new PersistenceNowcaster(shape).predict(x).mul(2).addi(1);
+                return last.muli(0.5).subi(1).divi(2);
+            }
+        };
+
+        INDArray kept = PostProcessing.of(PostProcessing.PROBABILITY_MATCHING_MEAN, target).apply(halving)
+                .predict(inputs);
+        INDArray matched = PostProcessing.of(PostProcessing.PROBABILITY_MATCHING, target).apply(halving)
+                .predict(inputs);
+
+        INDArray persistence = new PersistenceNowcaster(shape).predict(inputs);
+        assertThat(matched.equalsWithEps(persistence, 1e-5)).as("matching alone: the last frame").isTrue();
+        INDArray halfAmounts = persistence.mul(2).addi(1).muli(0.5).subi(1).divi(2);
+        assertThat(kept.equalsWithEps(halfAmounts, 1e-5)).as("the last frame at the model's mean: half").isTrue();
+    }
+
+    @Test
     void unknownMethodsAreNamed() {
-        assertThat(PostProcessing.of(PostProcessing.NONE).apply(new PersistenceNowcaster(
+        assertThat(PostProcessing.of(PostProcessing.NONE, null).apply(new PersistenceNowcaster(
                 new WindowShape(1, 1, 1, 2, 2))).type()).isEqualTo("persistence");
-        assertThatThrownBy(() -> PostProcessing.of("smooth"))
-                .hasMessage("unknown postprocess 'smooth'; expected one of [none, probability-matching]");
+        assertThatThrownBy(() -> PostProcessing.of("smooth", null)).hasMessage("unknown postprocess 'smooth';"
+                + " expected one of [none, probability-matching, probability-matching-mean]");
     }
 }

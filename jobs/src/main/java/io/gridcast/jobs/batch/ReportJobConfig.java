@@ -4,6 +4,7 @@ import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.jobs.config.GridcastConfig;
 import io.gridcast.jobs.ops.RunLocks;
 import io.gridcast.features.RegionFeatures;
+import io.gridcast.features.WindowPlan;
 import io.gridcast.jobs.report.MapCase;
 import io.gridcast.jobs.report.Report;
 import io.gridcast.models.Evaluation;
@@ -30,9 +31,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The {@code report} job: every region x variant verified on the held-out test windows, written as
- * {@code reports/<run>/metrics.csv}, {@code metrics.json} and {@code index.html} with maps of each region's
- * wettest test cases.
+ * The {@code report} job: every region x variant verified on the held-out test windows (or the validation windows,
+ * {@code report.split}), written as {@code reports/<run>/metrics.csv}, {@code metrics.json} and {@code index.html}
+ * with maps of each region's wettest verified cases.
  */
 @Configuration
 public class ReportJobConfig {
@@ -55,29 +56,32 @@ public class ReportJobConfig {
                 for (int k = 1; k <= metadata.out(); k++) {
                     leadMinutes.add(metadata.stepSeconds() * k / 60);
                 }
+                WindowPlan.Split split = "validation".equals(config.reportSplit()) ? features.plan().validation()
+                        : features.plan().test();
                 List<MapCase> regionCases = cases.computeIfAbsent(metadata.region(), region ->
-                        observedCases(features, metadata, leadMinutes, config.mapCases()));
+                        observedCases(features, split, metadata, leadMinutes, config.mapCases()));
                 List<Integer> starts = regionCases.stream().map(MapCase::start).toList();
-                Evaluation.Result result = Evaluation.verify(features, metadata, model, thresholds, fssScales, starts);
+                Evaluation.Result result = Evaluation.verify(features, split, metadata, model, thresholds, fssScales,
+                        starts);
                 rows.addAll(Metrics.rows(metadata.region(), metadata.variant(), leadMinutes, result.leads()));
                 regionCases.forEach(c -> c.forecasts().put(metadata.variant(), result.forecasts().get(c.start())));
                 models.add(metadata);
             });
-            Path dir = Report.write(settings.reportDir(), settings, catalog.description(), models, rows,
-                    cases.values().stream().flatMap(List::stream).toList());
+            Path dir = Report.write(settings.reportDir(), settings, config.reportSplit(), catalog.description(), models,
+                    rows, cases.values().stream().flatMap(List::stream).toList());
             log.info("report: {} scores of {} models written to {}", rows.size(), models.size(), dir);
             contribution.incrementWriteCount(rows.size());
             return RepeatStatus.FINISHED;
         }, tx).build();
     }
 
-    /** The region's wettest test cases with their observed frames; each variant adds its forecasts. */
-    private static List<MapCase> observedCases(RegionFeatures features, ModelMetadata metadata, List<Long> leadMinutes,
-                                               int count) {
+    /** The region's wettest verified cases with their observed frames; each variant adds its forecasts. */
+    private static List<MapCase> observedCases(RegionFeatures features, WindowPlan.Split split, ModelMetadata metadata,
+                                               List<Long> leadMinutes, int count) {
         List<Double> y = Arrays.stream(metadata.grid().y().values()).boxed().toList();
         boolean southFirst = y.size() > 1 && y.get(0) < y.get(y.size() - 1);
         List<MapCase> cases = new ArrayList<>();
-        for (int start : Evaluation.wettestCases(features, metadata.in(), metadata.out(), count)) {
+        for (int start : Evaluation.wettestCases(features, split, metadata.in(), metadata.out(), count)) {
             List<float[]> observed = new ArrayList<>();
             for (int k = 0; k < metadata.out(); k++) {
                 observed.add(features.frames().frame(start + metadata.in() + k));

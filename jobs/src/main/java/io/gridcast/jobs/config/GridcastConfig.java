@@ -39,6 +39,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
 
     /** The jobs a schedule can run. */
     static final List<String> JOBS = List.of("ingest", "train", "forecast", "report", "cycle");
+    /** What {@code report.split} may name: the first is the default. */
+    static final List<String> REPORT_SPLITS = List.of("test", "validation");
 
     /**
      * {@code gridcast schedule}: run {@code job} at every slot of {@code cron} (UTC). Spring's six fields
@@ -74,8 +76,12 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                            Quantity rainThreshold) {
     }
 
-    /** {@code map_cases}: how many test cases per region the report draws as maps (the wettest ones). */
-    public record Report(Integer mapCases) {
+    /**
+     * {@code map_cases}: how many verified cases per region the report draws as maps (the wettest ones);
+     * {@code split}: the block verified, {@code test} (default) or {@code validation} (to choose settings on
+     * scores of the validation block without looking at the test block's).
+     */
+    public record Report(Integer mapCases, String split) {
     }
 
     public record Box(Double xMin, Double xMax, Double yMin, Double yMax) {
@@ -192,6 +198,9 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
         }
         if (report != null && report.mapCases() != null && report.mapCases() < 0) {
             throw new ConfigException("report.map_cases", "0 or more cases, got " + report.mapCases());
+        }
+        if (report != null && report.split() != null && !REPORT_SPLITS.contains(report.split())) {
+            throw new ConfigException("report.split", "one of " + REPORT_SPLITS + ", got '" + report.split() + "'");
         }
         require(windows.in(), "windows.in");
         require(windows.out(), "windows.out");
@@ -544,6 +553,11 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     /** Test cases per region drawn as maps in the report; 2 unless configured. */
     public int mapCases() {
         return report == null || report.mapCases() == null ? 2 : report.mapCases();
+    }
+
+    /** The block the report verifies: {@code test} unless configured. */
+    public String reportSplit() {
+        return report == null || report.split() == null ? REPORT_SPLITS.get(0) : report.split();
     }
 
     public List<ModelSpec> modelSpecs() {

@@ -40,14 +40,16 @@ public final class Report {
     private Report() {
     }
 
-    public static Path write(Path dir, RunSettings settings, FrameCatalog.Description data, List<ModelMetadata> models,
-                             List<MetricRow> rows, List<MapCase> cases) {
+    /** @param split the block verified: {@code test}, or {@code validation} while settings are chosen */
+    public static Path write(Path dir, RunSettings settings, String split, FrameCatalog.Description data,
+                             List<ModelMetadata> models, List<MetricRow> rows, List<MapCase> cases) {
         Path staging = AtomicFiles.stagingFor(dir);
         try {
             Files.createDirectories(staging);
             MetricsFiles.writeCsv(staging.resolve("metrics.csv"), rows);
             MetricsFiles.writeJson(staging.resolve("metrics.json"), rows);
-            Files.writeString(staging.resolve("index.html"), html(settings, data, models, rows, cases), StandardCharsets.UTF_8);
+            Files.writeString(staging.resolve("index.html"), html(settings, split, data, models, rows, cases),
+                    StandardCharsets.UTF_8);
             AtomicFiles.replaceDirectory(staging, dir);
             return dir;
         } catch (IOException e) {
@@ -55,7 +57,7 @@ public final class Report {
         }
     }
 
-    static String html(RunSettings settings, FrameCatalog.Description data, List<ModelMetadata> models,
+    static String html(RunSettings settings, String split, FrameCatalog.Description data, List<ModelMetadata> models,
                        List<MetricRow> rows, List<MapCase> cases) {
         MetricTable table = new MetricTable(rows);
         String units = data.units();
@@ -63,7 +65,8 @@ public final class Report {
         h.append("<h1>gridcast verification report</h1><p class=meta>Run <b>").append(esc(settings.run()))
                 .append("</b>, written ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(". Variable <b>")
                 .append(esc(data.variable())).append("</b> (").append(esc(units)).append(") from <code>")
-                .append(esc(data.inputDir())).append("</code>. Scores over every held-out test window, in physical units. ")
+                .append(esc(data.inputDir())).append("</code>. Scores over every held-out ").append(esc(split))
+                .append(" window, in physical units. ")
                 .append("Every score is also in <a href=\"metrics.csv\">metrics.csv</a> and <a href=\"metrics.json\">metrics.json</a>.</p>");
         h.append(Html.INTEGRITY_CHECK);
         h.append("<p>Regions: ");

@@ -42,6 +42,7 @@ class ConfigLoaderTest {
         assertThat(config.thresholds("rain_rate")).containsExactly(0.5, 2.0, 10.0);
         assertThat(config.fssScales("rain_rate")).containsExactly(1, 5, 9);
         assertThat(config.mapCases()).isEqualTo(2);
+        assertThat(config.reportSplit()).as("verified on the test block unless told").isEqualTo("test");
         assertThat(config.fssScales("snow_depth")).as("an unconfigured variable").isEmpty();
         assertThat(config.units("rain_rate")).isEqualTo("mm h-1");
         assertThat(config.units("precipitation")).isEqualTo("kg m-2");
@@ -147,7 +148,7 @@ class ConfigLoaderTest {
 
         Path unknown = demoWith(convlstm, convlstm + "    postprocess: sharpen\n");
         assertThatThrownBy(() -> ConfigLoader.load(unknown)).hasMessageContaining(unknown + ": models[2].postprocess:"
-                + " expected one of [none, probability-matching], got 'sharpen'");
+                + " expected one of [none, probability-matching, probability-matching-mean], got 'sharpen'");
         Path cnnlstm = demoWith("    type: cnnlstm", "    type: cnnlstm\n    residual: false");
         assertThatThrownBy(() -> ConfigLoader.load(cnnlstm)).hasMessageContaining(
                 "models[3].residual: expected no residual key for type 'cnnlstm'");
@@ -216,6 +217,16 @@ class ConfigLoaderTest {
 
         assertThatThrownBy(() -> ConfigLoader.load(file))
                 .hasMessage(file + ": report.map_cases: expected 0 or more cases, got -1");
+    }
+
+    @Test
+    void theReportVerifiesTheValidationBlockWhenTold() throws IOException {
+        Path validation = demoWith("map_cases: 2", "map_cases: 2\n  split: validation");
+        assertThat(ConfigLoader.load(validation).reportSplit()).isEqualTo("validation");
+
+        Path file = demoWith("map_cases: 2", "map_cases: 2\n  split: training");
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessage(file + ": report.split: expected one of [test, validation], got 'training'");
     }
 
     @Test
