@@ -77,12 +77,12 @@ public final class Report {
             h.append("<h2 id=\"region-").append(esc(region)).append("\">Region ").append(esc(region)).append("</h2>");
             h.append(modelTable(models, region));
             h.append(charts(table, region, units));
-            cases.stream().filter(c -> c.region().equals(region)).forEach(c -> h.append(maps(c, units)));
+            cases.stream().filter(c -> c.region().equals(region)).forEach(c -> h.append(maps(c, split, units)));
             h.append("<details><summary>Every score of region ").append(esc(region)).append(" as a table</summary>");
             table.scores(region).forEach(score -> h.append(scoreTable(table, region, score, units)));
             h.append("</details>");
         }
-        h.append(definitions());
+        h.append(definitions(split));
         h.append("</body></html>\n");
         return h.toString();
     }
@@ -208,7 +208,7 @@ public final class Report {
         };
     }
 
-    private static String maps(MapCase c, String units) {
+    private static String maps(MapCase c, String split, String units) {
         int n = c.leadMinutes().size();
         List<Integer> shown = n <= MAP_LEADS ? IntStream.range(0, n).boxed().toList()
                 : IntStream.range(0, MAP_LEADS).mapToObj(i -> i * (n - 1) / (MAP_LEADS - 1)).toList();
@@ -220,7 +220,7 @@ public final class Report {
             }
         }
         double scaleMax = FieldMaps.niceMax(max);
-        StringBuilder h = new StringBuilder("<h3>Maps: test case from ").append(c.reference())
+        StringBuilder h = new StringBuilder("<h3>Maps: ").append(esc(split)).append(" case from ").append(c.reference())
                 .append("</h3><p class=meta>Observed frames and each model's forecast made at ").append(c.reference())
                 .append(", north up, one colour scale; grey cells are missing.</p><table class=maps><tr><th></th>");
         shown.forEach(k -> h.append("<th>+").append(c.leadMinutes().get(k)).append(" min</th>"));
@@ -316,9 +316,9 @@ public final class Report {
         return t.append("</table>").toString();
     }
 
-    private static String definitions() {
+    private static String definitions(String split) {
         StringBuilder d = new StringBuilder("<h2 id=\"definitions\">Definitions</h2><p>Forecast f, observation o, over every "
-                + "cell of every test case; cells missing in either are left out. Scores over many cases are "
+                + "cell of every " + esc(split) + " case; cells missing in either are left out. Scores over many cases are "
                 + "computed from sums accumulated over all cases (exact), not averaged per case, except SSIM.</p><dl>");
         Metrics.CONTINUOUS.forEach(m -> d.append("<dt>").append(m.name()).append("</dt><dd>").append(esc(m.label()))
                 .append(", ").append(better(m.orientation())).append("</dd>"));
