@@ -145,8 +145,8 @@ public final class FrameCatalog {
                     .toList());
             Json.write(staging.resolve("description.json"), contents.description());
             Json.write(staging.resolve("summary.json"), summaryJson(contents));
-            // The manifest's two tables are written on a second thread beside the frames and quarantine tables:
-            // the catalog write is serial driver work between ingest's parallel reads, as long as one task's read.
+            // The manifest's two tables are written on a second thread beside the frames and quarantine tables: the
+            // catalog write is serial driver work after ingest's parallel reads, with the other cores idle.
             CompletableFuture<Void> manifest = CompletableFuture.runAsync(() -> {
                 try {
                     IngestManifest.write(staging, contents, contents.request());
