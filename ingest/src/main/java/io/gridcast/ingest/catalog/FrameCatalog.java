@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -143,12 +145,33 @@ public final class FrameCatalog {
                     .toList());
             Json.write(staging.resolve("description.json"), contents.description());
             Json.write(staging.resolve("summary.json"), summaryJson(contents));
-            IngestManifest.write(staging, contents, contents.request());
+            // The manifest's two tables are written on a second thread beside the frames and quarantine tables: the
+            // catalog write is serial driver work after ingest's parallel reads, with the other cores idle.
+            CompletableFuture<Void> manifest = CompletableFuture.runAsync(() -> {
+                try {
+                    IngestManifest.write(staging, contents, contents.request());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the ingest manifest in " + staging, e);
+                }
+            });
             ParquetTables.writePartitioned(staging.resolve("frames"), "date", FRAME_SCHEMA, frames);
             ParquetTables.write(staging.resolve("quarantine"), QUARANTINE_SCHEMA, quarantine);
+            join(manifest);
             AtomicFiles.replaceDirectory(staging, dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write frame catalog " + dir, e);
+        }
+    }
+
+    /** Waits for {@code task}, rethrowing its own failure rather than a CompletionException around it. */
+    private static void join(CompletableFuture<Void> task) {
+        try {
+            task.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         }
     }
 }

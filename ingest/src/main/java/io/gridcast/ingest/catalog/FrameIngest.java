@@ -10,9 +10,12 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -26,8 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -104,8 +107,20 @@ public final class FrameIngest {
         }
     }
 
-    /** One Spark partition's rows and the grids they refer to. */
+    /** One Spark partition's rows and the grids they refer to; the rows travel encoded ({@link FrameReadEncoding}). */
     record PartitionRead(List<FrameRead> rows, Map<String, Grid> grids) implements Serializable {
+
+        private Object writeReplace() {
+            return new EncodedPartitionRead(FrameReadEncoding.encode(rows), grids);
+        }
+    }
+
+    /** What Java serialization carries for a {@link PartitionRead}: one byte array of rows and the few grids. */
+    private record EncodedPartitionRead(byte[] rows, Map<String, Grid> grids) implements Serializable {
+
+        private Object readResolve() {
+            return new PartitionRead(FrameReadEncoding.decode(rows), grids);
+        }
     }
 
     /** A listed input file with what identifies its version. */
@@ -162,28 +177,39 @@ public final class FrameIngest {
         return summary;
     }
 
+    /**
+     * Every matching regular file under {@code dir} (links followed to their files, as before), sorted by path,
+     * with the size and modification time the walk already read: one {@code stat} a file on the driver, where
+     * asking again cost three more per file of serial work before any task starts.
+     */
     static List<InputFile> listFiles(Path dir, String pattern) {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("input folder " + dir + " does not exist or is not a folder");
         }
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-        try (Stream<Path> walk = Files.walk(dir)) {
-            List<Path> paths = walk.filter(Files::isRegularFile)
-                    .filter(p -> matcher.matches(p.getFileName()))
-                    .map(p -> p.toAbsolutePath().normalize())
-                    .sorted()
-                    .toList();
-            if (paths.isEmpty()) {
-                throw new IllegalArgumentException("no files matching '" + pattern + "' in input folder " + dir);
-            }
-            List<InputFile> files = new ArrayList<>(paths.size());
-            for (Path p : paths) {
-                files.add(new InputFile(p.toString(), Files.size(p), Files.getLastModifiedTime(p).toMillis()));
-            }
-            return files;
+        Map<Path, InputFile> found = new TreeMap<>();
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    if (matcher.matches(file.getFileName())) {
+                        BasicFileAttributes a = attributes.isSymbolicLink() && Files.isRegularFile(file)
+                                ? Files.readAttributes(file, BasicFileAttributes.class) : attributes;
+                        if (a.isRegularFile()) {
+                            Path p = file.toAbsolutePath().normalize();
+                            found.put(p, new InputFile(p.toString(), a.size(), a.lastModifiedTime().toMillis()));
+                        }
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list input folder " + dir, e);
         }
+        if (found.isEmpty()) {
+            throw new IllegalArgumentException("no files matching '" + pattern + "' in input folder " + dir);
+        }
+        return new ArrayList<>(found.values());
     }
 
     /**

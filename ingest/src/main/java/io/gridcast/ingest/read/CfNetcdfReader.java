@@ -63,7 +63,7 @@ public final class CfNetcdfReader implements FrameReader {
             "missing_value", "valid_min", "valid_max", "valid_range", "_Unsigned");
 
     /** Decoding tables by packing attributes, shared by the sources of one executor JVM (read-only arrays). */
-    private static final Map<String, float[]> DECODING_TABLES = new ConcurrentHashMap<>();
+    private static final Map<List<Object>, float[]> DECODING_TABLES = new ConcurrentHashMap<>();
 
     /** Only unpacking and missing values: our own coordinate analysis needs no CoordSystems pass. */
     private static final Set<NetcdfDataset.Enhance> ENHANCE = EnumSet.of(NetcdfDataset.Enhance.ScaleMissing);
@@ -219,17 +219,31 @@ public final class CfNetcdfReader implements FrameReader {
             if (stored != DataType.SHORT && stored != DataType.BYTE) {
                 return null;
             }
-            // Building a table costs as much as decoding a frame, and an archive packs every file alike.
-            StringBuilder key = new StringBuilder(stored.toString());
+            // Building a table costs as much as decoding a frame, and an archive packs every file alike. The key
+            // holds the attributes' values: their CDL text (Attribute.toString) went through a Formatter per file.
+            List<Object> key = new ArrayList<>(PACKING_ATTRIBUTES.size() + 2);
+            key.add(stored);
+            key.add(testMissing);
             for (String name : PACKING_ATTRIBUTES) {
-                Attribute a = data.getOriginalVariable().findAttribute(name);
-                key.append('|').append(a == null ? "" : a.toString());
+                key.add(attributeValues(data.getOriginalVariable().findAttribute(name)));
             }
-            key.append('|').append(testMissing);
             if (DECODING_TABLES.size() > 64) {
                 DECODING_TABLES.clear();
             }
-            return DECODING_TABLES.computeIfAbsent(key.toString(), k -> newDecodingTable(stored));
+            return DECODING_TABLES.computeIfAbsent(key, k -> newDecodingTable(stored));
+        }
+
+        /** An attribute's type and values as comparable Java values; an absent attribute is an empty list. */
+        private static List<Object> attributeValues(Attribute a) {
+            if (a == null) {
+                return List.of();
+            }
+            List<Object> values = new ArrayList<>(a.getLength() + 1);
+            values.add(a.getDataType());
+            for (int i = 0; i < a.getLength(); i++) {
+                values.add(a.isString() ? a.getStringValue(i) : a.getNumericValue(i));
+            }
+            return values;
         }
 
         private float[] newDecodingTable(DataType stored) {

@@ -294,8 +294,9 @@ final class Bench {
             description = "Time the ingest of a folder on Spark: start Spark, ingest once to warm up, then time "
                     + "--runs full ingests (each into a fresh catalog, so nothing is reused) and print one JSON line "
                     + "with frames, the median seconds, frames_per_s and process CPU seconds of the timed runs (and the JIT "
-                    + "compiler's and garbage collector's seconds among them), JVM and Spark start-up seconds apart, and the "
-                    + "peak heap (logs go to standard error).")
+                    + "compiler's and garbage collector's seconds among them), on Linux the CPU seconds of Spark's task threads "
+                    + "(task_cpu_s) and of the JIT compiler's threads (jit_cpu_s), JVM and Spark start-up seconds apart, and "
+                    + "the peak heap (logs go to standard error).")
     static final class Ingest implements Callable<Integer> {
         @Option(names = "--input", required = true, paramLabel = "DIR", description = "archive folder")
         Path input;
@@ -354,7 +355,10 @@ final class Bench {
                     double[] cpuSeconds = new double[runs];
                     double[] jitSeconds = new double[runs];
                     double[] gcSeconds = new double[runs];
+                    double[] taskCpuSeconds = new double[runs];
+                    double[] compilerCpuSeconds = new double[runs];
                     for (int i = 0; i < runs; i++) {
+                        Map<String, Long> threads0 = ThreadCpu.byThread();
                         t0 = System.nanoTime();
                         long cpu0 = processCpuNanos();
                         long jit0 = jitMillis();
@@ -364,6 +368,9 @@ final class Bench {
                         cpuSeconds[i] = (processCpuNanos() - cpu0) / 1e9;
                         jitSeconds[i] = (jitMillis() - jit0) / 1e3;
                         gcSeconds[i] = (gcMillis() - gc0) / 1e3;
+                        Map<String, Long> threads1 = ThreadCpu.byThread();
+                        taskCpuSeconds[i] = ThreadCpu.since(threads0, threads1, ThreadCpu.TASKS) / 1e9;
+                        compilerCpuSeconds[i] = ThreadCpu.since(threads0, threads1, ThreadCpu.COMPILERS) / 1e9;
                         if (warm != null && s.frames() != warm.frames()) {
                             throw new IllegalStateException("run " + i + " read " + s.frames() + " frames, the first "
                                     + warm.frames());
@@ -387,6 +394,11 @@ final class Bench {
                     json.put("cpu_s", Train.round(Train.median(cpuSeconds)));
                     json.put("run_cpu_s", Arrays.stream(cpuSeconds).map(Train::round).boxed().toList());
                     json.put("jit_s", Train.round(Train.median(jitSeconds)));
+                    if (ThreadCpu.AVAILABLE) {
+                        json.put("task_cpu_s", Train.round(Train.median(taskCpuSeconds)));
+                        json.put("run_task_cpu_s", Arrays.stream(taskCpuSeconds).map(Train::round).boxed().toList());
+                        json.put("jit_cpu_s", Train.round(Train.median(compilerCpuSeconds)));
+                    }
                     json.put("gc_s", Train.round(Train.median(gcSeconds)));
                     json.put("warmup_s", Train.round(warmupSeconds));
                     json.put("jvm_start_s", Train.round(jvmStart));

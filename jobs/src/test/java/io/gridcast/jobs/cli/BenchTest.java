@@ -57,6 +57,9 @@ class BenchTest {
         assertThat(json.get("spark_start_s").asDouble()).isPositive();
         assertThat(json.get("jvm_start_s").asDouble()).isPositive();
         assertThat(json.get("cpu_s").asDouble()).isPositive();
+        // Linux (where the tests run): the task threads' own CPU, and the JIT compiler's beside them.
+        assertThat(json.get("task_cpu_s").asDouble()).isPositive().isLessThanOrEqualTo(json.get("cpu_s").asDouble());
+        assertThat(json.get("jit_cpu_s").asDouble()).isNotNegative();
         assertThat(json.get("peak_heap_mb").asLong()).isPositive();
     }
 
