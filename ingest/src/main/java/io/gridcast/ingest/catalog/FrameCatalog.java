@@ -154,8 +154,14 @@ public final class FrameCatalog {
                     throw new UncheckedIOException("cannot write the ingest manifest in " + staging, e);
                 }
             });
-            ParquetTables.writePartitioned(staging.resolve("frames"), "date", FRAME_SCHEMA, frames);
-            ParquetTables.write(staging.resolve("quarantine"), QUARANTINE_SCHEMA, quarantine);
+            try {
+                ParquetTables.writePartitioned(staging.resolve("frames"), "date", FRAME_SCHEMA, frames);
+                ParquetTables.write(staging.resolve("quarantine"), QUARANTINE_SCHEMA, quarantine);
+            } catch (RuntimeException e) {
+                // The staging folder is left for cleanup only once nothing writes into it any more.
+                manifest.exceptionally(ignored -> null).join();
+                throw e;
+            }
             join(manifest);
             AtomicFiles.replaceDirectory(staging, dir);
         } catch (IOException e) {
