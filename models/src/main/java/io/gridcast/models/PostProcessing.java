@@ -30,15 +30,18 @@ public final class PostProcessing {
             case NONE -> model -> model;
             case PROBABILITY_MATCHING -> model -> new ProbabilityMatching(model, null);
             case PROBABILITY_MATCHING_MEAN -> model -> new ProbabilityMatching(model, target);
-            default -> throw new IllegalArgumentException("unknown postprocess '" + name + "'; expected one of "
-                    + METHODS);
+            default -> throw unknown(name);
         };
     }
 
     /** Checks that {@code name} is a known method: an error naming the known ones if not. */
     static void check(String name) {
         if (name != null && !METHODS.contains(name)) {
-            throw new IllegalArgumentException("unknown postprocess '" + name + "'; expected one of " + METHODS);
+            throw unknown(name);
         }
+    }
+
+    private static IllegalArgumentException unknown(String name) {
+        return new IllegalArgumentException("unknown postprocess '" + name + "'; expected one of " + METHODS);
     }
 }

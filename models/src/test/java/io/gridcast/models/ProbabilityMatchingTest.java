@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gridcast.features.ChannelTransform;
 import io.gridcast.features.Statistics;
 import io.gridcast.features.WindowShape;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,17 +31,7 @@ class ProbabilityMatchingTest {
         WindowShape shape = new WindowShape(2, 2, 1, 4, 4);
         INDArray inputs = Nd4j.rand(DataType.FLOAT, 3, 2, 1, 4, 4);
         // Persistence damped towards the mean, as a least-squares model would: matching restores the last frame.
-        Nowcaster damped = new Nowcaster() {
-            @Override
-            public String type() {
-                return "damped";
-            }
-
-            @Override
-            public INDArray predict(INDArray x) {
-                return new PersistenceNowcaster(shape).predict(x).mul(0.3).add(0.2);
-            }
-        };
+        Nowcaster damped = model("damped", x -> new PersistenceNowcaster(shape).predict(x).mul(0.3).add(0.2));
         INDArray matched = PostProcessing.of(PostProcessing.PROBABILITY_MATCHING, null).apply(damped).predict(inputs);
         INDArray persistence = new PersistenceNowcaster(shape).predict(inputs);
         assertThat(matched.dataType()).isEqualTo(DataType.FLOAT);
@@ -57,18 +48,8 @@ class ProbabilityMatchingTest {
         ChannelTransform target = new ChannelTransform("standardise", 0, new Statistics(100, 1, 2, 0, 5, 0, 1, 4));
         INDArray amounts = Nd4j.rand(DataType.FLOAT, 3, 2, 1, 4, 4).muli(4);
         INDArray inputs = amounts.sub(1).divi(2);
-        Nowcaster halving = new Nowcaster() {
-            @Override
-            public String type() {
-                return "halving";
-            }
-
-            @Override
-            public INDArray predict(INDArray x) {
-                INDArray last = new PersistenceNowcaster(shape).predict(x).mul(2).addi(1);
-                return last.muli(0.5).subi(1).divi(2);
-            }
-        };
+        Nowcaster halving = model("halving",
+                x -> new PersistenceNowcaster(shape).predict(x).mul(2).addi(1).muli(0.5).subi(1).divi(2));
 
         INDArray kept = PostProcessing.of(PostProcessing.PROBABILITY_MATCHING_MEAN, target).apply(halving)
                 .predict(inputs);
@@ -87,5 +68,20 @@ class ProbabilityMatchingTest {
                 new WindowShape(1, 1, 1, 2, 2))).type()).isEqualTo("persistence");
         assertThatThrownBy(() -> PostProcessing.of("smooth", null)).hasMessage("unknown postprocess 'smooth';"
                 + " expected one of [none, probability-matching, probability-matching-mean]");
+    }
+
+    /** A model variant made of one function, to stand for what a trained network would forecast. */
+    private static Nowcaster model(String type, UnaryOperator<INDArray> predict) {
+        return new Nowcaster() {
+            @Override
+            public String type() {
+                return type;
+            }
+
+            @Override
+            public INDArray predict(INDArray x) {
+                return predict.apply(x);
+            }
+        };
     }
 }
