@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -295,8 +296,10 @@ final class Bench {
                     + "--runs full ingests (each into a fresh catalog, so nothing is reused) and print one JSON line "
                     + "with frames, the median seconds, frames_per_s and process CPU seconds of the timed runs (and the JIT "
                     + "compiler's and garbage collector's seconds among them), on Linux the CPU seconds of Spark's task threads "
-                    + "(task_cpu_s) and of the JIT compiler's threads (jit_cpu_s), JVM and Spark start-up seconds apart, and "
-                    + "the peak heap (logs go to standard error).")
+                    + "(task_cpu_s), the seconds they waited for a free core (task_wait_s), the JIT compiler's threads' CPU "
+                    + "seconds (jit_cpu_s) and the seconds the hypervisor took the machine's cores (steal_s), JVM and Spark "
+                    + "start-up seconds apart, and the peak heap (logs go to standard error). With several masters, one "
+                    + "such line for each, then one comparing them.")
     static final class Ingest implements Callable<Integer> {
         @Option(names = "--input", required = true, paramLabel = "DIR", description = "archive folder")
         Path input;
@@ -311,11 +314,20 @@ final class Bench {
         @Option(names = "--pattern", defaultValue = "*.nc", description = "glob on file names (default: ${DEFAULT-VALUE})")
         String pattern;
 
-        @Option(names = "--master", defaultValue = "local[*]", description = "Spark master (default: ${DEFAULT-VALUE})")
-        String master;
+        @Option(names = "--master", defaultValue = "local[*]", split = ",", paramLabel = "MASTER",
+                description = "Spark master (default: ${DEFAULT-VALUE}); several, comma-separated (e.g. "
+                        + "local[1],local[2]), are compared in --rounds")
+        List<String> masters;
 
         @Option(names = "--runs", defaultValue = "3", description = "timed ingests after the warm-up (default: ${DEFAULT-VALUE})")
         int runs;
+
+        @Option(names = "--rounds", defaultValue = "1",
+                description = "with several masters: in each round every master in turn starts Spark, ingests once "
+                        + "untimed and then --runs times, so that they are compared at nearly the same moment on a "
+                        + "machine whose speed drifts; the last line gives each round's frames/s ratio to the first "
+                        + "master (default: ${DEFAULT-VALUE})")
+        int rounds;
 
         @Option(names = "--warmup", defaultValue = "1",
                 description = "untimed ingests first (default: ${DEFAULT-VALUE}; the JIT compiler keeps compiling "
@@ -328,9 +340,13 @@ final class Bench {
 
         @Override
         public Integer call() throws Exception {
-            if (runs < 1 || warmup < 0) {
-                throw new IllegalArgumentException("expected --runs >= 1 and --warmup >= 0, got " + runs + " and "
-                        + warmup);
+            if (runs < 1 || warmup < 0 || rounds < 1) {
+                throw new IllegalArgumentException("expected --runs >= 1, --warmup >= 0 and --rounds >= 1, got "
+                        + runs + ", " + warmup + " and " + rounds);
+            }
+            if (masters.isEmpty() || masters.size() != new HashSet<>(masters).size()) {
+                throw new IllegalArgumentException("--master: expected one or more different masters, got "
+                        + masters);
             }
             if (!Files.isDirectory(input)) {
                 throw new IllegalArgumentException("--input: folder " + input + " does not exist or is not a folder");
@@ -340,79 +356,166 @@ final class Bench {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                     .setLevel(ch.qos.logback.classic.Level.WARN);
             Path scratch = Files.createTempDirectory("gridcast-bench-ingest");
+            List<Runs> byMaster = masters.stream().map(m -> new Runs()).toList();
+            double[][] roundFramesPerSecond = new double[rounds][masters.size()];
+            SparkSession spark = null;
+            double warmupSeconds = 0;
+            int ingests = 0;
             try {
-                long t0 = System.nanoTime();
-                SparkSession spark = SparkSessions.create(master, Map.of());
-                double sparkStart = (System.nanoTime() - t0) / 1e9;
-                try {
-                    t0 = System.nanoTime();
-                    FrameIngest.Summary warm = null;
-                    for (int i = 0; i < warmup; i++) {
-                        warm = ingest(spark, scratch.resolve("warmup" + i));
-                    }
-                    double warmupSeconds = (System.nanoTime() - t0) / 1e9;
-                    double[] seconds = new double[runs];
-                    double[] cpuSeconds = new double[runs];
-                    double[] jitSeconds = new double[runs];
-                    double[] gcSeconds = new double[runs];
-                    double[] taskCpuSeconds = new double[runs];
-                    double[] compilerCpuSeconds = new double[runs];
-                    for (int i = 0; i < runs; i++) {
-                        Map<String, Long> threads0 = ThreadCpu.byThread();
-                        t0 = System.nanoTime();
-                        long cpu0 = processCpuNanos();
-                        long jit0 = jitMillis();
-                        long gc0 = gcMillis();
-                        FrameIngest.Summary s = ingest(spark, scratch.resolve("run" + i));
-                        seconds[i] = (System.nanoTime() - t0) / 1e9;
-                        cpuSeconds[i] = (processCpuNanos() - cpu0) / 1e9;
-                        jitSeconds[i] = (jitMillis() - jit0) / 1e3;
-                        gcSeconds[i] = (gcMillis() - gc0) / 1e3;
-                        Map<String, Long> threads1 = ThreadCpu.byThread();
-                        taskCpuSeconds[i] = ThreadCpu.since(threads0, threads1, ThreadCpu.TASKS) / 1e9;
-                        compilerCpuSeconds[i] = ThreadCpu.since(threads0, threads1, ThreadCpu.COMPILERS) / 1e9;
-                        if (warm != null && s.frames() != warm.frames()) {
-                            throw new IllegalStateException("run " + i + " read " + s.frames() + " frames, the first "
-                                    + warm.frames());
+                for (int round = 0; round < rounds; round++) {
+                    for (int m = 0; m < masters.size(); m++) {
+                        Runs timed = byMaster.get(m);
+                        if (spark == null || masters.size() > 1) {
+                            if (spark != null) {
+                                spark.stop();
+                            }
+                            long t0 = System.nanoTime();
+                            spark = SparkSessions.create(masters.get(m), Map.of());
+                            if (round == 0) {
+                                timed.sparkStart = (System.nanoTime() - t0) / 1e9;
+                                timed.cores = spark.sparkContext().defaultParallelism();
+                            }
+                            t0 = System.nanoTime();
+                            // After the first warm-up, one untimed ingest on each new session: its first job
+                            // starts the executor's threads.
+                            for (int i = 0; i < (round == 0 && m == 0 ? warmup : 1); i++) {
+                                timed.check(ingest(spark, scratch.resolve("untimed" + ingests++)));
+                            }
+                            if (round == 0 && m == 0) {
+                                warmupSeconds = (System.nanoTime() - t0) / 1e9;
+                            }
                         }
-                        warm = s;
+                        double[] seconds = new double[runs];
+                        for (int i = 0; i < runs; i++) {
+                            Path catalog = scratch.resolve("run" + ingests++);
+                            SparkSession session = spark;
+                            seconds[i] = timed.time(() -> ingest(session, catalog));
+                        }
+                        roundFramesPerSecond[round][m] = timed.last.frames() / Train.median(seconds);
                     }
-                    double median = Train.median(seconds);
-                    Map<String, Object> json = new LinkedHashMap<>();
-                    json.put("bench", "ingest");
-                    json.put("input", input.toString());
-                    json.put("variable", variable);
-                    json.put("reader", reader);
-                    json.put("master", master);
-                    json.put("cores", spark.sparkContext().defaultParallelism());
-                    json.put("files", warm.files());
-                    json.put("quarantined_files", warm.quarantinedFiles());
-                    json.put("frames", warm.frames());
-                    json.put("seconds", Train.round(median));
-                    json.put("frames_per_s", Train.round(warm.frames() / median));
-                    json.put("run_s", Arrays.stream(seconds).map(Train::round).boxed().toList());
-                    json.put("cpu_s", Train.round(Train.median(cpuSeconds)));
-                    json.put("run_cpu_s", Arrays.stream(cpuSeconds).map(Train::round).boxed().toList());
-                    json.put("jit_s", Train.round(Train.median(jitSeconds)));
-                    if (ThreadCpu.AVAILABLE) {
-                        json.put("task_cpu_s", Train.round(Train.median(taskCpuSeconds)));
-                        json.put("run_task_cpu_s", Arrays.stream(taskCpuSeconds).map(Train::round).boxed().toList());
-                        json.put("jit_cpu_s", Train.round(Train.median(compilerCpuSeconds)));
-                    }
-                    json.put("gc_s", Train.round(Train.median(gcSeconds)));
+                }
+                for (int m = 0; m < masters.size(); m++) {
+                    Map<String, Object> json = byMaster.get(m).json(masters.get(m));
                     json.put("warmup_s", Train.round(warmupSeconds));
                     json.put("jvm_start_s", Train.round(jvmStart));
-                    json.put("spark_start_s", Train.round(sparkStart));
                     json.put("peak_heap_mb", Math.round(peakHeapBytes() / 1048576.0));
                     json.put("max_heap_mb", Math.round(Runtime.getRuntime().maxMemory() / 1048576.0));
                     spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
-                } finally {
-                    spark.stop();
+                }
+                if (masters.size() > 1) {
+                    spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(
+                            comparison(roundFramesPerSecond)));
                 }
             } finally {
+                if (spark != null) {
+                    spark.stop();
+                }
                 AtomicFiles.deleteTree(scratch);
             }
             return 0;
+        }
+
+        /** Each round's frames/s per master, and each master's ratio to the first (per round, and their median). */
+        private Map<String, Object> comparison(double[][] roundFramesPerSecond) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("bench", "ingest-comparison");
+            json.put("masters", masters);
+            json.put("rounds", rounds);
+            json.put("round_frames_per_s", Arrays.stream(roundFramesPerSecond)
+                    .map(r -> Arrays.stream(r).map(Train::round).boxed().toList()).toList());
+            List<List<Double>> ratios = Arrays.stream(roundFramesPerSecond)
+                    .map(r -> Arrays.stream(r).map(f -> Train.round(f / r[0])).boxed().toList()).toList();
+            json.put("round_ratio", ratios);
+            json.put("median_ratio", java.util.stream.IntStream.range(0, masters.size())
+                    .mapToObj(m -> Train.round(Train.median(ratios.stream().mapToDouble(r -> r.get(m)).toArray())))
+                    .toList());
+            return json;
+        }
+
+        /** The timed runs of one master, and what each cost. */
+        private final class Runs {
+            final List<Double> seconds = new ArrayList<>();
+            final List<Double> cpu = new ArrayList<>();
+            final List<Double> jit = new ArrayList<>();
+            final List<Double> gc = new ArrayList<>();
+            final List<Double> taskCpu = new ArrayList<>();
+            final List<Double> taskWait = new ArrayList<>();
+            final List<Double> compilerCpu = new ArrayList<>();
+            final List<Double> steal = new ArrayList<>();
+            double sparkStart;
+            int cores;
+            FrameIngest.Summary last;
+
+            /** Runs one ingest and records its seconds and costs. */
+            double time(java.util.function.Supplier<FrameIngest.Summary> ingest) {
+                Map<String, ThreadCpu.Times> threads0 = ThreadCpu.byThread();
+                double steal0 = ThreadCpu.stealSeconds();
+                long t0 = System.nanoTime();
+                long cpu0 = processCpuNanos();
+                long jit0 = jitMillis();
+                long gc0 = gcMillis();
+                FrameIngest.Summary s = ingest.get();
+                double wall = (System.nanoTime() - t0) / 1e9;
+                seconds.add(wall);
+                cpu.add((processCpuNanos() - cpu0) / 1e9);
+                jit.add((jitMillis() - jit0) / 1e3);
+                gc.add((gcMillis() - gc0) / 1e3);
+                steal.add(ThreadCpu.stealSeconds() - steal0);
+                Map<String, ThreadCpu.Times> threads1 = ThreadCpu.byThread();
+                taskCpu.add(ThreadCpu.since(threads0, threads1, ThreadCpu.TASKS) / 1e9);
+                taskWait.add(ThreadCpu.waitingSince(threads0, threads1, ThreadCpu.TASKS) / 1e9);
+                compilerCpu.add(ThreadCpu.since(threads0, threads1, ThreadCpu.COMPILERS) / 1e9);
+                check(s);
+                return wall;
+            }
+
+            /** Every ingest of the folder must read the same frames. */
+            void check(FrameIngest.Summary s) {
+                if (last != null && s.frames() != last.frames()) {
+                    throw new IllegalStateException("an ingest read " + s.frames() + " frames, an earlier one "
+                            + last.frames());
+                }
+                last = s;
+            }
+
+            Map<String, Object> json(String master) {
+                double median = median(seconds);
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("bench", "ingest");
+                json.put("input", input.toString());
+                json.put("variable", variable);
+                json.put("reader", reader);
+                json.put("master", master);
+                json.put("cores", cores);
+                json.put("files", last.files());
+                json.put("quarantined_files", last.quarantinedFiles());
+                json.put("frames", last.frames());
+                json.put("seconds", Train.round(median));
+                json.put("frames_per_s", Train.round(last.frames() / median));
+                json.put("run_s", rounded(seconds));
+                json.put("cpu_s", Train.round(median(cpu)));
+                json.put("run_cpu_s", rounded(cpu));
+                json.put("jit_s", Train.round(median(jit)));
+                if (ThreadCpu.AVAILABLE) {
+                    json.put("task_cpu_s", Train.round(median(taskCpu)));
+                    json.put("run_task_cpu_s", rounded(taskCpu));
+                    json.put("task_wait_s", Train.round(median(taskWait)));
+                    json.put("run_task_wait_s", rounded(taskWait));
+                    json.put("jit_cpu_s", Train.round(median(compilerCpu)));
+                    json.put("steal_s", Train.round(median(steal)));
+                }
+                json.put("gc_s", Train.round(median(gc)));
+                json.put("spark_start_s", Train.round(sparkStart));
+                return json;
+            }
+
+            private static double median(List<Double> values) {
+                return Train.median(values.stream().mapToDouble(Double::doubleValue).toArray());
+            }
+
+            private static List<Double> rounded(List<Double> values) {
+                return values.stream().map(Train::round).toList();
+            }
         }
 
         private FrameIngest.Summary ingest(SparkSession spark, Path catalog) {

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gridcast.ingest.synth.SyntheticArchive;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,8 +61,49 @@ class BenchTest {
         assertThat(json.get("cpu_s").asDouble()).isPositive();
         // Linux (where the tests run): the task threads' own CPU, and the JIT compiler's beside them.
         assertThat(json.get("task_cpu_s").asDouble()).isPositive().isLessThanOrEqualTo(json.get("cpu_s").asDouble());
+        assertThat(json.get("task_wait_s").asDouble()).isNotNegative();
         assertThat(json.get("jit_cpu_s").asDouble()).isNotNegative();
+        assertThat(json.get("steal_s").asDouble()).isNotNegative();
         assertThat(json.get("peak_heap_mb").asLong()).isPositive();
+    }
+
+    @Test
+    void ingestComparesMastersRoundByRound(@TempDir Path dir) throws Exception {
+        SyntheticArchive.Result archive = SyntheticArchive.write(dir, new SyntheticArchive.Spec(4, 16, 1,
+                SyntheticArchive.Spec.defaults().step(), SyntheticArchive.Spec.defaults().start()));
+
+        CycleEndToEndTest.Outcome run = gridcast("bench", "ingest", "--input", archive.framesDir().toString(),
+                "--variable", "rain_rate", "--master", "local[1],local[2]", "--rounds", "2", "--runs", "2",
+                "--warmup", "0");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : run.out().lines().toList()) {
+            lines.add(new ObjectMapper().readTree(line));
+        }
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0).get("master").asText()).isEqualTo("local[1]");
+        assertThat(lines.get(1).get("master").asText()).isEqualTo("local[2]");
+        assertThat(lines.get(1).get("cores").asInt()).isEqualTo(2);
+        // Two rounds of two timed runs each.
+        assertThat(lines.get(1).get("run_s")).hasSize(4);
+        JsonNode comparison = lines.get(2);
+        assertThat(comparison.get("bench").asText()).isEqualTo("ingest-comparison");
+        assertThat(comparison.get("round_ratio")).hasSize(2);
+        for (JsonNode round : comparison.get("round_ratio")) {
+            assertThat(round.get(0).asDouble()).isEqualTo(1.0);
+            assertThat(round.get(1).asDouble()).isPositive();
+        }
+        assertThat(comparison.get("median_ratio").get(1).asDouble()).isPositive();
+    }
+
+    @Test
+    void ingestNamesAMasterGivenTwice() {
+        CycleEndToEndTest.Outcome run = gridcast("bench", "ingest", "--input", ".", "--variable", "rain_rate",
+                "--master", "local[1],local[1]");
+
+        assertThat(run.status()).isEqualTo(Gridcast.BAD_INPUT);
+        assertThat(run.err()).contains("--master: expected one or more different masters, got [local[1], local[1]]");
     }
 
     @Test
