@@ -331,8 +331,9 @@ final class Bench {
 
         @Option(names = "--warmup", defaultValue = "1",
                 description = "untimed ingests first (default: ${DEFAULT-VALUE}; the JIT compiler keeps compiling "
-                        + "what ingest does once per file or catalog row for about 9,000 files, so about 60 on the "
-                        + "BOM day's 144 files and 5 on 2,000; jit_s shows what it still compiles in a timed run)")
+                        + "Spark's and Parquet's once-per-run code for hundreds of runs, so steady state takes about "
+                        + "300 on the BOM day's 144 files and 50 on 2,000; jit_cpu_s shows what it still compiles in a "
+                        + "timed run)")
         int warmup;
 
         @CommandLine.Spec
