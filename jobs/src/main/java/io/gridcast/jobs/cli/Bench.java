@@ -34,6 +34,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -339,6 +341,9 @@ final class Bench {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        /** What the first ingest read, on whichever master: every later one must read the same. */
+        private FrameIngest.Summary firstIngest;
+
         @Override
         public Integer call() throws Exception {
             if (runs < 1 || warmup < 0 || rounds < 1) {
@@ -427,7 +432,7 @@ final class Bench {
             List<List<Double>> ratios = Arrays.stream(roundFramesPerSecond)
                     .map(r -> Arrays.stream(r).map(f -> Train.round(f / r[0])).boxed().toList()).toList();
             json.put("round_ratio", ratios);
-            json.put("median_ratio", java.util.stream.IntStream.range(0, masters.size())
+            json.put("median_ratio", IntStream.range(0, masters.size())
                     .mapToObj(m -> Train.round(Train.median(ratios.stream().mapToDouble(r -> r.get(m)).toArray())))
                     .toList());
             return json;
@@ -448,7 +453,7 @@ final class Bench {
             FrameIngest.Summary last;
 
             /** Runs one ingest and records its seconds and costs. */
-            double time(java.util.function.Supplier<FrameIngest.Summary> ingest) {
+            double time(Supplier<FrameIngest.Summary> ingest) {
                 Map<String, ThreadCpu.Times> threads0 = ThreadCpu.byThread();
                 double steal0 = ThreadCpu.stealSeconds();
                 long t0 = System.nanoTime();
@@ -470,12 +475,13 @@ final class Bench {
                 return wall;
             }
 
-            /** Every ingest of the folder must read the same frames. */
+            /** Every ingest of the folder, on every master, must read the same frames. */
             void check(FrameIngest.Summary s) {
-                if (last != null && s.frames() != last.frames()) {
-                    throw new IllegalStateException("an ingest read " + s.frames() + " frames, an earlier one "
-                            + last.frames());
+                if (firstIngest != null && s.frames() != firstIngest.frames()) {
+                    throw new IllegalStateException("an ingest read " + s.frames() + " frames, the first one "
+                            + firstIngest.frames());
                 }
+                firstIngest = firstIngest == null ? s : firstIngest;
                 last = s;
             }
 
