@@ -39,6 +39,7 @@ import java.util.stream.IntStream;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -50,8 +51,96 @@ import picocli.CommandLine.Option;
 /** {@code gridcast bench}: benchmarks of one stage alone, without Spring: model training steps, or ingest on Spark. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time one stage alone (no Spring) and print one JSON line: model training steps, or ingest.",
-        subcommands = {Bench.Train.class, Bench.Features.class, Bench.Ingest.class, CommandLine.HelpCommand.class})
+        subcommands = {Bench.Train.class, Bench.Kernels.class, Bench.Features.class, Bench.Ingest.class,
+                CommandLine.HelpCommand.class})
 final class Bench {
+
+    @Command(name = "kernels", mixinStandardHelpOptions = true,
+            description = "Time, alone, the two float kernels a ConvLSTM training step is made of: libnd4j's conv2d on "
+                    + "[batch, size, size, in] activations (the gate convolution and the input gradient) and ND4J's "
+                    + "GEMM of the weight gradient's shape ([out x cells] times [cells x kernel² in]); print one JSON "
+                    + "line with each one's median milliseconds and GFLOP/s: the ceiling a training step can reach on "
+                    + "this machine. bench/conv_torch.py times PyTorch's on the same shapes.")
+    static final class Kernels implements Callable<Integer> {
+        @Option(names = "--batch", defaultValue = "4", description = "images (default: ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--size", defaultValue = "64", description = "grid cells per side (default: ${DEFAULT-VALUE})")
+        int size;
+
+        @Option(names = "--in", defaultValue = "64",
+                description = "input channels: a ConvLSTM layer's input and hidden state (default: ${DEFAULT-VALUE})")
+        int in;
+
+        @Option(names = "--out", defaultValue = "128",
+                description = "output channels: four gates of the hidden channels (default: ${DEFAULT-VALUE})")
+        int out;
+
+        @Option(names = "--kernel", defaultValue = "3", description = "kernel size, odd (default: ${DEFAULT-VALUE})")
+        int kernel;
+
+        @Option(names = "--reps", defaultValue = "20", description = "timed calls of each (default: ${DEFAULT-VALUE})")
+        int reps;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (batch < 1 || size < 1 || in < 1 || out < 1 || kernel < 1 || kernel % 2 == 0 || reps < 1) {
+                throw new IllegalArgumentException("expected --batch, --size, --in, --out and --reps >= 1 and an odd "
+                        + "--kernel, got " + batch + ", " + size + ", " + in + ", " + out + ", " + reps + " and "
+                        + kernel);
+            }
+            Nd4j.getRandom().setSeed(42);
+            long cells = (long) batch * size * size;
+            long taps = (long) kernel * kernel * in;
+            INDArray x = Nd4j.rand(DataType.FLOAT, batch, size, size, in);
+            INDArray w = Nd4j.rand(DataType.FLOAT, out, in, kernel, kernel).subi(0.5);
+            INDArray b = Nd4j.rand(DataType.FLOAT, out);
+            INDArray y = Nd4j.zeros(DataType.FLOAT, batch, size, size, out);
+            int r = kernel / 2;
+            // ConvLstmNetwork's arguments: stride 1, "same" zero padding, NHWC activations, OIYX weights.
+            DynamicCustomOp conv = DynamicCustomOp.builder("conv2d").addInputs(x, w, b).addOutputs(y)
+                    .addIntegerArguments(kernel, kernel, 1, 1, r, r, 1, 1, 0, 1, 1).build();
+            double convMs = medianMillis(() -> Nd4j.exec(conv));
+            INDArray gateGradients = Nd4j.rand(DataType.FLOAT, cells, out);
+            INDArray columns = Nd4j.rand(DataType.FLOAT, cells, taps);
+            INDArray weightGradient = Nd4j.zeros(DataType.FLOAT, out, taps);
+            double gemmMs = medianMillis(() -> Nd4j.gemm(gateGradients, columns, weightGradient, true, false, 1.0,
+                    0.0));
+            double flops = 2.0 * cells * taps * out;
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("bench", "kernels");
+            json.put("batch", batch);
+            json.put("size", size);
+            json.put("in", in);
+            json.put("out", out);
+            json.put("kernel", kernel);
+            json.put("gflop", Train.round(flops / 1e9));
+            json.put("conv2d_ms", Train.round(convMs));
+            json.put("conv2d_gflops", Train.round(flops / convMs / 1e6));
+            json.put("gemm_ms", Train.round(gemmMs));
+            json.put("gemm_gflops", Train.round(flops / gemmMs / 1e6));
+            json.putAll(Train.backend());
+            spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
+            return 0;
+        }
+
+        /** Median milliseconds of --reps calls, after as many untimed ones. */
+        private double medianMillis(Runnable kernelCall) {
+            for (int i = 0; i < reps; i++) {
+                kernelCall.run();
+            }
+            double[] ms = new double[reps];
+            for (int i = 0; i < reps; i++) {
+                long t0 = System.nanoTime();
+                kernelCall.run();
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            return Train.median(ms);
+        }
+    }
 
     @Command(name = "features", mixinStandardHelpOptions = true,
             description = "Write a synthetic archive of --frames frames, ingest it on Spark, then time the features"
@@ -254,8 +343,6 @@ final class Bench {
                 forwardSeconds[i] = (System.nanoTime() - start) / 1e9;
             }
             double median = median(stepSeconds);
-            Map<String, Object> environment = Nd4j.getExecutioner().getEnvironmentInformation().entrySet().stream()
-                    .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey().toString(), e.getValue()), Map::putAll);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("bench", "train");
             json.put("model", model);
@@ -274,7 +361,16 @@ final class Bench {
             json.put("median_forward_s", round(median(forwardSeconds)));
             json.put("step_s", Arrays.stream(stepSeconds).map(Train::round).boxed().toList());
             json.put("params", nowcaster.parameters());
+            json.putAll(backend());
+            return json;
+        }
+
+        /** ND4J's backend (BLAS vendor, oneDNN or not) and its thread count: what the timings ran on. */
+        static Map<String, Object> backend() {
+            Map<String, Object> environment = Nd4j.getExecutioner().getEnvironmentInformation().entrySet().stream()
+                    .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey().toString(), e.getValue()), Map::putAll);
             boolean oneDnn = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo().contains("HAVE_ONEDNN");
+            Map<String, Object> json = new LinkedHashMap<>();
             json.put("nd4j_backend", Nd4j.getBackend().getClass().getSimpleName() + " "
                     + environment.getOrDefault("blas.vendor", "?") + (oneDnn ? "+oneDNN" : ""));
             json.put("threads", environment.get("omp.threads"));

@@ -41,6 +41,32 @@ class BenchTest {
     }
 
     @Test
+    void kernelsPrintsTheConvolutionAndGemmRates() throws Exception {
+        CycleEndToEndTest.Outcome run = gridcast("bench", "kernels", "--batch", "1", "--size", "8", "--in", "3",
+                "--out", "8", "--reps", "2");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("bench").asText()).isEqualTo("kernels");
+        double convMs = json.get("conv2d_ms").asDouble();
+        assertThat(convMs).isPositive();
+        // 2 flops x 64 cells x (9 x 3 taps) x 8 outputs per call.
+        assertThat(json.get("conv2d_gflops").asDouble()).isCloseTo(2.0 * 64 * 27 * 8 / convMs / 1e6,
+                withinPercentage(1));
+        assertThat(json.get("gemm_ms").asDouble()).isPositive();
+        assertThat(json.get("nd4j_backend").asText()).startsWith("CpuBackend");
+    }
+
+    @Test
+    void kernelsNeedsAnOddKernel() {
+        CycleEndToEndTest.Outcome run = gridcast("bench", "kernels", "--kernel", "4");
+
+        assertThat(run.status()).isEqualTo(Gridcast.BAD_INPUT);
+        assertThat(run.err()).contains("an odd --kernel, got 4, 64, 64, 128, 20 and 4");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
     void ingestPrintsOneJsonLineWithStartUpApart(@TempDir Path dir) throws Exception {
         SyntheticArchive.Result archive = SyntheticArchive.write(dir, new SyntheticArchive.Spec(4, 16, 1,
                 SyntheticArchive.Spec.defaults().step(), SyntheticArchive.Spec.defaults().start()));
