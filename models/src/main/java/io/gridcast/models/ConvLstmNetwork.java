@@ -497,8 +497,8 @@ final class ConvLstmNetwork {
     /**
      * im2col of a cell-major image {@code [batch, height, width, channels]}: {@code [cells, k² channels]}, each cell's
      * row its neighbours' channel rows, kernel row by kernel column, zero where a neighbour is outside the grid. Each
-     * neighbour's row is one memory copy on the native buffers (grid rows in parallel); the padding cells are never
-     * written, so the zeros of a new buffer stay.
+     * kernel row's neighbours are one memory copy on the native buffers (grid rows in parallel); the padding cells are
+     * never written, so the zeros of a new buffer stay.
      */
     private INDArray imageToColumns(INDArray image, int batch) {
         int channels = (int) image.size(3);
@@ -511,16 +511,20 @@ final class ConvLstmNetwork {
         ByteBuffer imageBytes = image.data().asNio();
         IntStream.range(0, batch * height).parallel().forEach(row -> {
             int y = row % height;
-            for (int j = 0; j < k2; j++) {
-                int yy = y + j / kernel - r;
+            for (int ky = 0; ky < kernel; ky++) {
+                int yy = y + ky - r;
                 if (yy < 0 || yy >= height) {
                     continue;
                 }
-                int dx = j % kernel - r;
-                for (int x = Math.max(0, -dx); x < Math.min(width, width - dx); x++) {
+                int sourceRow = (row - y + yy) * width;
+                for (int x = 0; x < width; x++) {
+                    // A kernel row's neighbours inside the grid are side by side in the image and in the cell's
+                    // row of columns: one copy each (three times fewer calls than one per neighbour).
+                    int dx0 = Math.max(-r, -x);
+                    int dx1 = Math.min(r, width - 1 - x);
                     int q = row * width + x;
-                    int source = (row - y + yy) * width + x + dx;
-                    colBytes.put((q * k2 + j) * run, imageBytes, source * run, run);
+                    colBytes.put((q * k2 + ky * kernel + dx0 + r) * run, imageBytes, (sourceRow + x + dx0) * run,
+                            (dx1 - dx0 + 1) * run);
                 }
             }
         });
