@@ -39,7 +39,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * (oneDNN's backward kernels, after layout conversions) took about twice as long as that convolution plus the GEMM.
  * Grids here are already space-to-depth patched (see {@link ConvLstmNowcaster}).
  */
-final class ConvLstmNetwork {
+public final class ConvLstmNetwork {
 
     /** libnd4j conv2d arguments: activations [batch, height, width, channels], weights [out, in, kH, kW]. */
     private static final int NHWC = 1;
@@ -135,6 +135,17 @@ final class ConvLstmNetwork {
     }
 
     /** Xavier (Glorot) normal weights, zero biases but forget-gate 1, zero peepholes; from {@code rng} alone. */
+    /**
+     * libnd4j's conv2d as every gate convolution here runs it: stride 1, "same" zero padding, cell-major {@code [batch,
+     * height, width, channels]} activations and {@code [out, in, k, k]} weights; oneDNN runs it in float with no layout
+     * conversion of the activations in this format. Public for {@code gridcast bench kernels}, which times it alone.
+     */
+    public static DynamicCustomOp gateConvolution(int kernel, INDArray[] inputs, INDArray... outputs) {
+        int r = kernel / 2;
+        return DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(outputs)
+                .addIntegerArguments(kernel, kernel, 1, 1, r, r, 1, 1, 0, NHWC, OIYX).build();
+    }
+
     private void initialise(Random rng, List<Integer> hidden, int outChannels) {
         for (Cell cell : concat(encoder, forecaster)) {
             long fanIn = (long) (cell.in + cell.hid) * kernel * kernel;
@@ -371,15 +382,6 @@ final class ConvLstmNetwork {
             }
         }
 
-        /**
-         * libnd4j's conv2d (or conv2d_bp) with "same" zero padding on cell-major {@code [batch, height, width,
-         * channels]} arrays: oneDNN runs it in float, with no layout conversion of the activations in this format.
-         */
-        DynamicCustomOp convolution(String op, INDArray[] inputs, INDArray... outputs) {
-            int r = kernel / 2;
-            return DynamicCustomOp.builder(op).addInputs(inputs).addOutputs(outputs)
-                    .addIntegerArguments(kernel, kernel, 1, 1, r, r, 1, 1, 0, NHWC, OIYX).build();
-        }
 
         /** {@code prefix} names this step's buffers: reused by the same step of the next pass. */
         Step forward(String prefix, Values x, Values hPrev, Values cPrev, int batch, boolean toHead) {
@@ -408,7 +410,7 @@ final class ConvLstmNetwork {
         /** The pre-activation gates {@code [batch, height, width, 4 hid]} of a {@link #stateInput}; a reused buffer. */
         INDArray gates(INDArray xh, int batch) {
             INDArray preActivation = buffer("gates", batch, height, width, 4L * hid);
-            Nd4j.exec(convolution("conv2d", new INDArray[]{xh, w4, b1}, preActivation));
+            Nd4j.exec(gateConvolution(kernel, new INDArray[]{xh, w4, b1}, preActivation));
             return preActivation;
         }
 
@@ -481,7 +483,7 @@ final class ConvLstmNetwork {
             // with no input gradient wanted, only the hidden state's part of it.
             boolean hiddenOnly = dxSum == null;
             INDArray dInput = buffer("dxh", batch, height, width, hiddenOnly ? hid : in + hid);
-            Nd4j.exec(convolution("conv2d", new INDArray[]{dGates, hiddenOnly ? flippedHidden : flipped}, dInput));
+            Nd4j.exec(gateConvolution(kernel, new INDArray[]{dGates, hiddenOnly ? flippedHidden : flipped}, dInput));
             if (hiddenOnly) {
                 dhPrev.read(dInput);
             } else {

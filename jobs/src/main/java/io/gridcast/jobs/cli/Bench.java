@@ -14,6 +14,7 @@ import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.ingest.catalog.FrameIngest;
 import io.gridcast.ingest.catalog.SparkSessions;
 import io.gridcast.ingest.synth.SyntheticArchive;
+import io.gridcast.models.ConvLstmNetwork;
 import io.gridcast.models.LearningRateSchedule;
 import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
@@ -99,10 +100,7 @@ final class Bench {
             INDArray w = Nd4j.rand(DataType.FLOAT, out, in, kernel, kernel).subi(0.5);
             INDArray b = Nd4j.rand(DataType.FLOAT, out);
             INDArray y = Nd4j.zeros(DataType.FLOAT, batch, size, size, out);
-            int r = kernel / 2;
-            // ConvLstmNetwork's arguments: stride 1, "same" zero padding, NHWC activations, OIYX weights.
-            DynamicCustomOp conv = DynamicCustomOp.builder("conv2d").addInputs(x, w, b).addOutputs(y)
-                    .addIntegerArguments(kernel, kernel, 1, 1, r, r, 1, 1, 0, 1, 1).build();
+            DynamicCustomOp conv = ConvLstmNetwork.gateConvolution(kernel, new INDArray[]{x, w, b}, y);
             double convMs = medianMillis(() -> Nd4j.exec(conv));
             INDArray gateGradients = Nd4j.rand(DataType.FLOAT, cells, out);
             INDArray columns = Nd4j.rand(DataType.FLOAT, cells, taps);
