@@ -134,7 +134,6 @@ public final class ConvLstmNetwork {
         initialise(new Random(seed), hidden, outChannels);
     }
 
-    /** Xavier (Glorot) normal weights, zero biases but forget-gate 1, zero peepholes; from {@code rng} alone. */
     /**
      * libnd4j's conv2d as every gate convolution here runs it: stride 1, "same" zero padding, cell-major {@code [batch,
      * height, width, channels]} activations and {@code [out, in, k, k]} weights; oneDNN runs it in float with no layout
@@ -146,6 +145,7 @@ public final class ConvLstmNetwork {
                 .addIntegerArguments(kernel, kernel, 1, 1, r, r, 1, 1, 0, NHWC, OIYX).build();
     }
 
+    /** Xavier (Glorot) normal weights, zero biases but forget-gate 1, zero peepholes; from {@code rng} alone. */
     private void initialise(Random rng, List<Integer> hidden, int outChannels) {
         for (Cell cell : concat(encoder, forecaster)) {
             long fanIn = (long) (cell.in + cell.hid) * kernel * kernel;
@@ -388,14 +388,19 @@ public final class ConvLstmNetwork {
             int n = batch * height * width;
             INDArray xh = stateInput(prefix, x, hPrev, batch);
             INDArray preActivation = gates(xh, batch);
-            Values gate = values(prefix + "gates", preActivation.length()).read(preActivation);
+            ByteBuffer preActivationBytes = Values.nativeBytes(preActivation, preActivation.length());
+            Values gate = values(prefix + "gates", preActivation.length());
             Values c = values(prefix + "c", (long) hid * n);
             Values tanhC = values(prefix + "tanhC", (long) hid * n);
             Values h = values(prefix + "h", (long) hid * n);
             Values peeps = peepholesByCell();
             int plane = height * width;
-            forEachCell(batch, (q0, q1, pixel0) -> gate.lstmForward(q0, q1, pixel0, hid, plane, peeps, cPrev, c,
-                    tanhC, h));
+            int row = 4 * hid;
+            forEachCell(batch, (q0, q1, pixel0) -> {
+                // Each range's gates are copied to the heap right before their update, which then finds them in cache.
+                gate.read(preActivationBytes, q0 * row, q1 * row);
+                gate.lstmForward(q0, q1, pixel0, hid, plane, peeps, cPrev, c, tanhC, h);
+            });
             INDArray hOut = toHead ? h.write(buffer(prefix + "hOut", n, hid)) : null;
             return new Step(xh, cPrev, gate, c, tanhC, h, hOut);
         }
@@ -450,18 +455,23 @@ public final class ConvLstmNetwork {
             Values peepSums = peephole ? Values.allocate(dtype, peeps.length()) : null;
             Values gate = s.gates;
             Values dGate = values("dGates", gate.length());
+            int n = batch * plane;
+            INDArray dGates = buffer("dGates", batch, height, width, 4L * hid);
+            ByteBuffer dGateBytes = Values.nativeBytes(dGates, dGate.length());
+            int row = 4 * hid;
             // The first step back has no gradient through c; the last (t = 0) needs none for c_{t-1}.
             Values dcIn = dc == null ? values("zero", length) : dc;
             Values dcOut = dcPrev == null ? values("dcUnused", length) : dcPrev;
             // Chunks of pixels, each over every batch member: a pixel's peephole sums have one writer.
-            forEachCell(batch, (q0, q1, pixel0) -> gate.lstmBackward(q0, q1, pixel0, hid, plane, peeps, s.cPrev,
-                    s.c, s.tanhC, dh, dcIn, dGate, dcOut, peepSums));
+            forEachCell(batch, (q0, q1, pixel0) -> {
+                gate.lstmBackward(q0, q1, pixel0, hid, plane, peeps, s.cPrev, s.c, s.tanhC, dh, dcIn, dGate, dcOut,
+                        peepSums);
+                dGate.write(dGateBytes, q0 * row, q1 * row);
+            });
             if (peephole) {
                 peepGrad.addi(peepSums.write(Nd4j.create(dtype, 3, plane, hid)).permute(0, 2, 1)
                         .reshape(peepGrad.shape()));
             }
-            int n = batch * plane;
-            INDArray dGates = dGate.write(buffer("dGates", batch, height, width, 4L * hid));
             INDArray dGateRows = dGates.reshape(n, 4L * hid);
             INDArray ones = buffer("ones", 1, n);
             if (ones.getDouble(0) == 0) {
@@ -617,10 +627,10 @@ public final class ConvLstmNetwork {
         /** The Java array itself, for {@link System#arraycopy}. */
         abstract Object array();
 
-        /** Copies {@link #length()} elements from native memory. */
-        abstract Values read(ByteBuffer bytes);
+        /** Copies elements {@code from} until {@code to} from native memory (the same elements of {@code bytes}). */
+        abstract void read(ByteBuffer bytes, int from, int to);
 
-        abstract void write(ByteBuffer bytes);
+        abstract void write(ByteBuffer bytes, int from, int to);
 
         /** this[at + i] += source[from + i] for i < length. */
         abstract void addRun(Values source, int from, int at, int length);
@@ -652,12 +662,15 @@ public final class ConvLstmNetwork {
 
         /** Copies a dense array of its own (not a view) of this length. */
         Values read(INDArray a) {
-            return read(nativeBytes(a));
+            ByteBuffer bytes = nativeBytes(a, length());
+            inParts(length(), 1, (from, to) -> read(bytes, from, to));
+            return this;
         }
 
         /** Copies this into {@code a}, a dense array of its own of this length, and returns it. */
         INDArray write(INDArray a) {
-            write(nativeBytes(a));
+            ByteBuffer bytes = nativeBytes(a, length());
+            inParts(length(), 1, (from, to) -> write(bytes, from, to));
             return a;
         }
 
@@ -711,10 +724,11 @@ public final class ConvLstmNetwork {
             void run(int from, int to);
         }
 
-        private ByteBuffer nativeBytes(INDArray a) {
-            if (a.offset() != 0 || a.ordering() != 'c' || a.isView() || a.length() != length()) {
-                throw new IllegalStateException("expected a dense array of its own of length " + length()
-                        + ", got " + a.shapeInfoToString());
+        /** The native memory of {@code a}, a dense array of its own (not a view) of {@code length} elements. */
+        static ByteBuffer nativeBytes(INDArray a, long length) {
+            if (a.offset() != 0 || a.ordering() != 'c' || a.isView() || a.length() != length) {
+                throw new IllegalStateException("expected a dense array of its own of length " + length + ", got "
+                        + a.shapeInfoToString());
             }
             return a.data().asNio().order(ByteOrder.nativeOrder());
         }
@@ -738,16 +752,13 @@ public final class ConvLstmNetwork {
         }
 
         @Override
-        Values read(ByteBuffer bytes) {
-            FloatBuffer buffer = bytes.asFloatBuffer();
-            inParts(v.length, 1, (from, to) -> buffer.get(from, v, from, to - from));
-            return this;
+        void read(ByteBuffer bytes, int from, int to) {
+            bytes.asFloatBuffer().get(from, v, from, to - from);
         }
 
         @Override
-        void write(ByteBuffer bytes) {
-            FloatBuffer buffer = bytes.asFloatBuffer();
-            inParts(v.length, 1, (from, to) -> buffer.put(from, v, from, to - from));
+        void write(ByteBuffer bytes, int from, int to) {
+            bytes.asFloatBuffer().put(from, v, from, to - from);
         }
 
         @Override
@@ -914,16 +925,13 @@ public final class ConvLstmNetwork {
         }
 
         @Override
-        Values read(ByteBuffer bytes) {
-            DoubleBuffer buffer = bytes.asDoubleBuffer();
-            inParts(v.length, 1, (from, to) -> buffer.get(from, v, from, to - from));
-            return this;
+        void read(ByteBuffer bytes, int from, int to) {
+            bytes.asDoubleBuffer().get(from, v, from, to - from);
         }
 
         @Override
-        void write(ByteBuffer bytes) {
-            DoubleBuffer buffer = bytes.asDoubleBuffer();
-            inParts(v.length, 1, (from, to) -> buffer.put(from, v, from, to - from));
+        void write(ByteBuffer bytes, int from, int to) {
+            bytes.asDoubleBuffer().put(from, v, from, to - from);
         }
 
         @Override
