@@ -263,7 +263,7 @@ public final class ConvLstmNetwork {
                 if (dh[l] == null) {
                     dh[l] = values("dh" + l + "." + parity, h.length()).read(fromHead);
                 } else {
-                    dh[l].add(fromHead);
+                    dh[l].addRun(values("headDh", h.length()).read(fromHead), 0, 0, dh[l].length());
                 }
             }
             parity = 1 - parity;
@@ -672,10 +672,6 @@ public final class ConvLstmNetwork {
             ByteBuffer bytes = nativeBytes(a, length());
             inParts(length(), 1, (from, to) -> write(bytes, from, to));
             return a;
-        }
-
-        void add(INDArray a) {
-            addRun(allocate(a.dataType(), length()).read(a), 0, 0, length());
         }
 
         /** Rows of {@code a} (width {@code aWidth}) and {@code b} side by side, for {@code rows} rows: this. */
