@@ -408,8 +408,8 @@ public final class ConvLstmNetwork {
         /** The convolution's input {@code [batch, height, width, in + hid]}: each cell's x and h_{t-1} side by side. */
         INDArray stateInput(String prefix, Values x, Values hPrev, int batch) {
             int n = batch * height * width;
-            Values input = values("xh", (long) n * (in + hid)).interleave(x, in, hPrev, hid, n);
-            return input.write(buffer(prefix + "xh", batch, height, width, in + hid));
+            return values("xh", (long) n * (in + hid)).interleave(x, in, hPrev, hid, n,
+                    buffer(prefix + "xh", batch, height, width, in + hid));
         }
 
         /** The pre-activation gates {@code [batch, height, width, 4 hid]} of a {@link #stateInput}; a reused buffer. */
@@ -497,11 +497,17 @@ public final class ConvLstmNetwork {
             if (hiddenOnly) {
                 dhPrev.read(dInput);
             } else {
-                Values dxh = values("dxh", dInput.length()).read(dInput);
-                dxSum.addColumns(dxh, in + hid, 0, n);
-                if (dhPrev != null) {
-                    dhPrev.copyColumns(dxh, in + hid, in, n);
-                }
+                Values dxh = values("dxh", dInput.length());
+                ByteBuffer dInputBytes = Values.nativeBytes(dInput, dxh.length());
+                int width = in + hid;
+                // A part of the rows at a time, each read from native memory right before it is used.
+                Values.inParts(n, width, (r0, r1) -> {
+                    dxh.read(dInputBytes, r0 * width, r1 * width);
+                    dxSum.addColumns(dxh, width, 0, in, r0, r1);
+                    if (dhPrev != null) {
+                        dhPrev.copyColumns(dxh, width, in, hid, r0, r1);
+                    }
+                });
             }
         }
     }
@@ -674,9 +680,13 @@ public final class ConvLstmNetwork {
             return a;
         }
 
-        /** Rows of {@code a} (width {@code aWidth}) and {@code b} side by side, for {@code rows} rows: this. */
-        Values interleave(Values a, int aWidth, Values b, int bWidth, int rows) {
+        /**
+         * Rows of {@code a} (width {@code aWidth}) and {@code b} side by side, for {@code rows} rows, into this and on
+         * to {@code into}, a dense array of its own of this length, which it returns.
+         */
+        INDArray interleave(Values a, int aWidth, Values b, int bWidth, int rows, INDArray into) {
             int width = aWidth + bWidth;
+            ByteBuffer bytes = nativeBytes(into, length());
             inParts(rows, width, (r0, r1) -> {
                 for (int r = r0; r < r1; r++) {
                     if (aWidth > 0) {
@@ -684,28 +694,24 @@ public final class ConvLstmNetwork {
                     }
                     System.arraycopy(b.array(), r * bWidth, array(), r * width + aWidth, bWidth);
                 }
+                // On to native memory while this part is in cache.
+                write(bytes, r0 * width, r1 * width);
             });
-            return this;
+            return into;
         }
 
-        /** Columns {@code first} until {@code first} + this array's width of the rows of {@code source}. */
-        void copyColumns(Values source, int sourceWidth, int first, int rows) {
-            int width = length() / rows;
-            inParts(rows, sourceWidth, (r0, r1) -> {
-                for (int r = r0; r < r1; r++) {
-                    System.arraycopy(source.array(), r * sourceWidth + first, array(), r * width, width);
-                }
-            });
+        /** Columns {@code first} until {@code first + width} of rows {@code r0} until {@code r1} of {@code source}. */
+        void copyColumns(Values source, int sourceWidth, int first, int width, int r0, int r1) {
+            for (int r = r0; r < r1; r++) {
+                System.arraycopy(source.array(), r * sourceWidth + first, array(), r * width, width);
+            }
         }
 
-        /** Adds columns {@code first} until {@code first} + this array's width of the rows of {@code source}. */
-        void addColumns(Values source, int sourceWidth, int first, int rows) {
-            int width = length() / rows;
-            inParts(rows, sourceWidth, (r0, r1) -> {
-                for (int r = r0; r < r1; r++) {
-                    addRun(source, r * sourceWidth + first, r * width, width);
-                }
-            });
+        /** Adds columns {@code first} until {@code first + width} of rows {@code r0} until {@code r1} of {@code source}. */
+        void addColumns(Values source, int sourceWidth, int first, int width, int r0, int r1) {
+            for (int r = r0; r < r1; r++) {
+                addRun(source, r * sourceWidth + first, r * width, width);
+            }
         }
 
         /** Rows [0, rows) in parallel parts of at least ~256K elements: copies of the size of a step's gates. */
