@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 
+import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.stream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -25,18 +27,19 @@ import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * The ConvLSTM encoder–forecaster with a hand-written forward and backward pass: each gate convolution is one
- * libnd4j conv2d over the concatenated input and hidden state (oneDNN's direct convolution in float), the gate
- * arithmetic is fused Java loops on Java arrays (cells in parallel), and Adam updates one flat parameter vector. In
- * the backward pass the input gradient is a convolution too (with the flipped weights) and the weight gradient one
- * GEMM over the step's im2col columns. A SameDiff graph of the same network spent most of a training step in per-op
- * overhead (and a {@code split} copy of every gate tensor), one native ND4J op per gate term cost as much as the
- * convolutions, and im2col + GEMM for every convolution ran at half of oneDNN's rate here; now the convolutions and
- * GEMMs are most of the cost. Every per-step array is a buffer reused by the next pass of the same batch size, so a
- * training step allocates no large arrays.
+ * convolution over the concatenated input and hidden state, the gate arithmetic is fused Java loops on Java arrays
+ * (cells in parallel), and Adam updates one flat parameter vector. In float (training) the convolutions are oneDNN's
+ * own primitives ({@link OneDnnGateConvolution}): forward, backward data for the input gradient and backward weights
+ * for the weight and bias gradients. In double (the gradient checks, which oneDNN does not run) they are libnd4j's
+ * conv2d, the input gradient a conv2d with the flipped weights and the weight gradient one GEMM over im2col columns;
+ * a test checks the float path's gradient against the double one's. A SameDiff graph of the same network spent most of
+ * a training step in per-op overhead (and a {@code split} copy of every gate tensor), and one native ND4J op per gate
+ * term cost as much as the convolutions; now the convolutions are most of the cost. Every per-step array is a buffer
+ * reused by the next pass of the same batch size, so a training step allocates no large arrays.
  *
  * <p>Activations are kept cell-major, {@code [batch, height, width, channels]}, the layout in which oneDNN convolves
  * without converting: a cell's four gates are one row (i, f, g, o) of the convolution's output. libnd4j's conv2d_bp
- * (oneDNN's backward kernels, after layout conversions) took about twice as long as that convolution plus the GEMM.
+ * (oneDNN's backward kernels, after layout conversions) took about twice as long as its conv2d plus a GEMM.
  * Grids here are already space-to-depth patched (see {@link ConvLstmNowcaster}).
  */
 public final class ConvLstmNetwork {
@@ -57,6 +60,9 @@ public final class ConvLstmNetwork {
     private final INDArray[] headWGrad;
     private final INDArray headB;
     private final INDArray headBGrad;
+    /** oneDNN's CPU engine and this network's stream, for the float convolutions; null in double precision. */
+    private final engine oneDnnEngine;
+    private final stream oneDnnStream;
     /** Every weight, as one row vector; the arrays above are views into it. */
     final INDArray params;
     final INDArray gradients;
@@ -110,6 +116,8 @@ public final class ConvLstmNetwork {
         updaterState = Nd4j.zeros(dtype, 1, adam.stateSize(layout.total));
         updater = adam.instantiate(updaterState, true);
 
+        oneDnnEngine = dtype == DataType.FLOAT ? new engine(engine.kind.cpu, 0) : null;
+        oneDnnStream = oneDnnEngine == null ? null : new stream(oneDnnEngine);
         encoder = new Cell[layers];
         forecaster = new Cell[layers];
         layout.next = 0;
@@ -135,11 +143,10 @@ public final class ConvLstmNetwork {
     }
 
     /**
-     * libnd4j's conv2d as every gate convolution here runs it: stride 1, "same" zero padding, cell-major {@code [batch,
-     * height, width, channels]} activations and {@code [out, in, k, k]} weights; oneDNN runs it in float with no layout
-     * conversion of the activations in this format. Public for {@code gridcast bench kernels}, which times it alone.
+     * libnd4j's conv2d as the double-precision gate convolutions run it (the gradient checks): stride 1, "same" zero
+     * padding, cell-major {@code [batch, height, width, channels]} activations and {@code [out, in, k, k]} weights.
      */
-    public static DynamicCustomOp gateConvolution(int kernel, INDArray[] inputs, INDArray... outputs) {
+    private static DynamicCustomOp gateConvolution(int kernel, INDArray[] inputs, INDArray... outputs) {
         int r = kernel / 2;
         return DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(outputs)
                 .addIntegerArguments(kernel, kernel, 1, 1, r, r, 1, 1, 0, NHWC, OIYX).build();
@@ -193,6 +200,9 @@ public final class ConvLstmNetwork {
             heap.clear();
             pooledCells = cells;
         }
+        for (Cell cell : concat(encoder, forecaster)) {
+            cell.loadForwardWeights(batch);
+        }
         Values[] h = new Values[layers];
         Values[] c = new Values[layers];
         for (int l = 0; l < layers; l++) {
@@ -245,7 +255,7 @@ public final class ConvLstmNetwork {
     void backward(Pass pass, INDArray[] leadGradients) {
         gradients.assign(0);
         for (Cell cell : concat(encoder, forecaster)) {
-            cell.flipWeights();
+            cell.loadBackwardWeights(pass.batch);
         }
         int layers = encoder.length;
         long cells = leadGradients[0].size(1);
@@ -294,6 +304,7 @@ public final class ConvLstmNetwork {
     /** The pre-activation gates [4 hid, cells] of encoder layer {@code layer} for input x and state h. */
     INDArray encoderGates(int layer, INDArray x, INDArray h, int batch) {
         Cell cell = encoder[layer];
+        cell.loadForwardWeights(batch);
         INDArray xh = cell.stateInput("test.", cellMajor(x), cellMajor(h), batch);
         return cell.gates(xh, batch).reshape(x.size(1), 4L * cell.hid).transpose().dup();
     }
@@ -354,6 +365,8 @@ public final class ConvLstmNetwork {
         final INDArray flippedHidden;
         final INDArray b;
         final INDArray bGrad;
+        /** The float convolutions through oneDNN itself; null in double precision (libnd4j's ops, for the checks). */
+        final OneDnnGateConvolution oneDnn;
         /** Peephole weights [3, hid, height * width] for i, f (on c_{t-1}) and o (on c_t), or null. */
         final INDArray peep;
         final INDArray peepGrad;
@@ -365,6 +378,8 @@ public final class ConvLstmNetwork {
             wGrad = layout.view(gradients);
             w4 = layout.view(params, 4L * hid, in + hid, kernel, kernel);
             wGrad3 = layout.view(gradients, 4L * hid, in + hid, (long) kernel * kernel);
+            oneDnn = oneDnnEngine == null ? null
+                    : new OneDnnGateConvolution(oneDnnEngine, oneDnnStream, in + hid, 4 * hid, kernel, height, width);
             flipped = Nd4j.create(dtype, in + hid, 4L * hid, kernel, kernel);
             flippedHidden = flipped.get(interval(in, in + hid), all(), all(), all());
             layout.next++;
@@ -415,12 +430,32 @@ public final class ConvLstmNetwork {
         /** The pre-activation gates {@code [batch, height, width, 4 hid]} of a {@link #stateInput}; a reused buffer. */
         INDArray gates(INDArray xh, int batch) {
             INDArray preActivation = buffer("gates", batch, height, width, 4L * hid);
-            Nd4j.exec(gateConvolution(kernel, new INDArray[]{xh, w4, b1}, preActivation));
+            if (oneDnn != null) {
+                oneDnn.forward(xh, b1, preActivation, batch);
+            } else {
+                Nd4j.exec(gateConvolution(kernel, new INDArray[]{xh, w4, b1}, preActivation));
+            }
             return preActivation;
         }
 
+        /** Readies the weights for this pass's forward convolutions. */
+        void loadForwardWeights(int batch) {
+            if (oneDnn != null) {
+                oneDnn.loadForwardWeights(w4, batch);
+            }
+        }
+
+        /** Readies the weights for the backward pass's input gradients. */
+        void loadBackwardWeights(int batch) {
+            if (oneDnn != null) {
+                oneDnn.loadBackwardWeights(w4, batch);
+            } else {
+                flipWeights();
+            }
+        }
+
         /** Sets {@link #flipped} from the current weights. */
-        void flipWeights() {
+        private void flipWeights() {
             int k2 = kernel * kernel;
             int channels = in + hid;
             double[] from = w.dup().reshape(-1).toDoubleVector();
@@ -472,28 +507,24 @@ public final class ConvLstmNetwork {
                 peepGrad.addi(peepSums.write(Nd4j.create(dtype, 3, plane, hid)).permute(0, 2, 1)
                         .reshape(peepGrad.shape()));
             }
-            INDArray dGateRows = dGates.reshape(n, 4L * hid);
-            INDArray ones = buffer("ones", 1, n);
-            if (ones.getDouble(0) == 0) {
-                ones.assign(1);
+            if (oneDnn != null) {
+                oneDnn.addWeightGradients(s.xh, dGates, wGrad3, bGrad, batch);
+            } else {
+                addWeightGradients(s.xh, dGates, batch);
             }
-            INDArray dB = buffer("dB", 1, 4L * hid);
-            Nd4j.gemm(ones, dGateRows, dB, false, false, 1.0, 0.0);
-            bGrad.addi(dB.reshape(bGrad.shape()));
-            // The weight gradient as one GEMM over the step's columns, [4 hid, k² (in + hid)] with the kernel offset
-            // before the channel; added to the weights' [channel, kernel offset] order.
-            INDArray cols = imageToColumns(s.xh, batch);
-            INDArray dW = buffer("dW", 4L * hid, cols.size(1));
-            Nd4j.gemm(dGateRows, cols, dW, true, false, 1.0, 0.0);
-            wGrad3.addi(dW.reshape(4L * hid, (long) kernel * kernel, in + hid).permute(0, 2, 1));
             if (dxSum == null && dhPrev == null) {
                 return;
             }
             // The input gradient is the convolution of the gate gradients with the flipped, transposed weights;
-            // with no input gradient wanted, only the hidden state's part of it.
-            boolean hiddenOnly = dxSum == null;
+            // libnd4j's, with no input gradient wanted, only the hidden state's part of it.
+            boolean hiddenOnly = dxSum == null && oneDnn == null;
             INDArray dInput = buffer("dxh", batch, height, width, hiddenOnly ? hid : in + hid);
-            Nd4j.exec(gateConvolution(kernel, new INDArray[]{dGates, hiddenOnly ? flippedHidden : flipped}, dInput));
+            if (oneDnn != null) {
+                oneDnn.backwardData(dGates, dInput, batch);
+            } else {
+                Nd4j.exec(gateConvolution(kernel, new INDArray[]{dGates, hiddenOnly ? flippedHidden : flipped},
+                        dInput));
+            }
             if (hiddenOnly) {
                 dhPrev.read(dInput);
             } else {
@@ -503,12 +534,34 @@ public final class ConvLstmNetwork {
                 // A part of the rows at a time, each read from native memory right before it is used.
                 Values.inParts(n, width, (r0, r1) -> {
                     dxh.read(dInputBytes, r0 * width, r1 * width);
-                    dxSum.addColumns(dxh, width, 0, in, r0, r1);
+                    if (dxSum != null) {
+                        dxSum.addColumns(dxh, width, 0, in, r0, r1);
+                    }
                     if (dhPrev != null) {
                         dhPrev.copyColumns(dxh, width, in, hid, r0, r1);
                     }
                 });
             }
+        }
+
+        /**
+         * libnd4j's route to the weight and bias gradients: the bias's as a GEMM with a row of ones, the weights' as
+         * one GEMM over the step's im2col columns, [4 hid, k² (in + hid)] with the kernel offset before the channel,
+         * added to the weights' [channel, kernel offset] order.
+         */
+        private void addWeightGradients(INDArray xh, INDArray dGates, int batch) {
+            INDArray dGateRows = dGates.reshape((long) batch * height * width, 4L * hid);
+            INDArray ones = buffer("ones", 1, dGateRows.size(0));
+            if (ones.getDouble(0) == 0) {
+                ones.assign(1);
+            }
+            INDArray dB = buffer("dB", 1, 4L * hid);
+            Nd4j.gemm(ones, dGateRows, dB, false, false, 1.0, 0.0);
+            bGrad.addi(dB.reshape(bGrad.shape()));
+            INDArray cols = imageToColumns(xh, batch);
+            INDArray dW = buffer("dW", 4L * hid, cols.size(1));
+            Nd4j.gemm(dGateRows, cols, dW, true, false, 1.0, 0.0);
+            wGrad3.addi(dW.reshape(4L * hid, (long) kernel * kernel, in + hid).permute(0, 2, 1));
         }
     }
 

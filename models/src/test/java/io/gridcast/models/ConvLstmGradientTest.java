@@ -119,15 +119,24 @@ class ConvLstmGradientTest {
     /** The gradient checks test the backward pass against the forward one; this tests the forward convolution. */
     @Test
     void gateConvolutionMatchesADirectZeroPaddedConvolution() {
+        assertGatesAreADirectZeroPaddedConvolution(DataType.DOUBLE, 1e-12);
+    }
+
+    /** The same in float, where oneDNN's own primitive convolves (libnd4j's conv2d in double). */
+    @Test
+    void floatGateConvolutionThroughOneDnnMatchesADirectZeroPaddedConvolution() {
+        assertGatesAreADirectZeroPaddedConvolution(DataType.FLOAT, 1e-5);
+    }
+
+    private static void assertGatesAreADirectZeroPaddedConvolution(DataType dtype, double tolerance) {
         int in = 2;
         int hid = 3;
         int size = 5;
         int batch = 2;
-        ConvLstmNetwork network = new ConvLstmNetwork(List.of(hid), 3, in, 1, size, size, false, 1e-3, 9,
-                DataType.DOUBLE);
+        ConvLstmNetwork network = new ConvLstmNetwork(List.of(hid), 3, in, 1, size, size, false, 1e-3, 9, dtype);
         Nd4j.getRandom().setSeed(11);
-        INDArray x = Nd4j.rand(DataType.DOUBLE, in, (long) batch * size * size);
-        INDArray h = Nd4j.rand(DataType.DOUBLE, hid, (long) batch * size * size);
+        INDArray x = Nd4j.rand(dtype, in, (long) batch * size * size);
+        INDArray h = Nd4j.rand(dtype, hid, (long) batch * size * size);
         INDArray gates = network.encoderGates(0, x, h, batch);
         INDArray w = network.encoderWeights(0);
         for (int g = 0; g < 4 * hid; g++) {
@@ -150,7 +159,7 @@ class ConvLstmGradientTest {
                             }
                         }
                         assertThat(gates.getDouble(g, ((long) b * size + y) * size + xx)).isCloseTo(sum,
-                                org.assertj.core.api.Assertions.within(1e-12));
+                                org.assertj.core.api.Assertions.within(tolerance));
                     }
                 }
             }

@@ -14,10 +14,10 @@ import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.ingest.catalog.FrameIngest;
 import io.gridcast.ingest.catalog.SparkSessions;
 import io.gridcast.ingest.synth.SyntheticArchive;
-import io.gridcast.models.ConvLstmNetwork;
 import io.gridcast.models.LearningRateSchedule;
 import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
+import io.gridcast.models.OneDnnGateConvolution;
 import io.gridcast.models.TrainableNowcaster;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -40,7 +40,6 @@ import java.util.stream.IntStream;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -57,11 +56,12 @@ import picocli.CommandLine.Option;
 final class Bench {
 
     @Command(name = "kernels", mixinStandardHelpOptions = true,
-            description = "Time, alone, the two float kernels a ConvLSTM training step is made of: libnd4j's conv2d on "
-                    + "[batch, size, size, in] activations (the gate convolution and the input gradient) and ND4J's "
-                    + "GEMM of the weight gradient's shape ([out x cells] times [cells x kernel² in]); print one JSON "
-                    + "line with each one's median milliseconds and GFLOP/s: the ceiling a training step can reach on "
-                    + "this machine. bench/conv_torch.py times PyTorch's on the same shapes.")
+            description = "Time, alone, the three float kernels a ConvLSTM training step is made of, oneDNN's "
+                    + "convolution primitives as training runs them on [batch, size, size, in] activations: forward "
+                    + "(the gate convolution), backward data (the input gradient) and backward weights (the weight and "
+                    + "bias gradients, added to the running sums); print one JSON line with each one's median "
+                    + "milliseconds and GFLOP/s: the ceiling a training step can reach on this machine. "
+                    + "bench/conv_torch.py times PyTorch's on the same shapes.")
     static final class Kernels implements Callable<Integer> {
         @Option(names = "--batch", defaultValue = "4", description = "images (default: ${DEFAULT-VALUE})")
         int batch;
@@ -94,20 +94,17 @@ final class Bench {
                         + kernel);
             }
             Nd4j.getRandom().setSeed(42);
-            long cells = (long) batch * size * size;
-            long taps = (long) kernel * kernel * in;
             INDArray x = Nd4j.rand(DataType.FLOAT, batch, size, size, in);
             INDArray w = Nd4j.rand(DataType.FLOAT, out, in, kernel, kernel).subi(0.5);
             INDArray b = Nd4j.rand(DataType.FLOAT, out);
             INDArray y = Nd4j.zeros(DataType.FLOAT, batch, size, size, out);
-            DynamicCustomOp conv = ConvLstmNetwork.gateConvolution(kernel, new INDArray[]{x, w, b}, y);
-            double convMs = medianMillis(() -> Nd4j.exec(conv));
-            INDArray gateGradients = Nd4j.rand(DataType.FLOAT, cells, out);
-            INDArray columns = Nd4j.rand(DataType.FLOAT, cells, taps);
-            INDArray weightGradient = Nd4j.zeros(DataType.FLOAT, out, taps);
-            double gemmMs = medianMillis(() -> Nd4j.gemm(gateGradients, columns, weightGradient, true, false, 1.0,
-                    0.0));
-            double flops = 2.0 * cells * taps * out;
+            INDArray dy = Nd4j.rand(DataType.FLOAT, batch, size, size, out);
+            INDArray dx = Nd4j.zeros(DataType.FLOAT, batch, size, size, in);
+            INDArray dw = Nd4j.zeros(DataType.FLOAT, out, in, kernel, kernel);
+            INDArray db = Nd4j.zeros(DataType.FLOAT, out);
+            OneDnnGateConvolution conv = OneDnnGateConvolution.standalone(in, out, kernel, size, size);
+            conv.loadForwardWeights(w, batch);
+            conv.loadBackwardWeights(w, batch);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("bench", "kernels");
             json.put("batch", batch);
@@ -115,11 +112,17 @@ final class Bench {
             json.put("in", in);
             json.put("out", out);
             json.put("kernel", kernel);
+            double flops = 2.0 * batch * size * size * kernel * kernel * in * out;
             json.put("gflop", Train.round(flops / 1e9));
-            json.put("conv2d_ms", Train.round(convMs));
-            json.put("conv2d_gflops", Train.round(flops / convMs / 1e6));
-            json.put("gemm_ms", Train.round(gemmMs));
-            json.put("gemm_gflops", Train.round(flops / gemmMs / 1e6));
+            Map<String, Runnable> kernels = new LinkedHashMap<>();
+            kernels.put("forward", () -> conv.forward(x, b, y, batch));
+            kernels.put("backward_data", () -> conv.backwardData(dy, dx, batch));
+            kernels.put("backward_weights", () -> conv.addWeightGradients(x, dy, dw, db, batch));
+            kernels.forEach((name, call) -> {
+                double ms = medianMillis(call);
+                json.put(name + "_ms", Train.round(ms));
+                json.put(name + "_gflops", Train.round(flops / ms / 1e6));
+            });
             json.putAll(Train.backend());
             spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
             return 0;
