@@ -359,7 +359,7 @@ public final class ConvLstmNetwork {
         /**
          * The weights flipped in space with input and output swapped, [in + hid, 4 hid, kH, kW]: the convolution of
          * the gate gradients with these is the gradient with respect to the input; {@code flippedHidden} is the
-         * hidden state's rows of it.
+         * hidden state's rows of it. libnd4j's route, in double precision only: null in float.
          */
         final INDArray flipped;
         final INDArray flippedHidden;
@@ -380,8 +380,8 @@ public final class ConvLstmNetwork {
             wGrad3 = layout.view(gradients, 4L * hid, in + hid, (long) kernel * kernel);
             oneDnn = oneDnnEngine == null ? null
                     : new OneDnnGateConvolution(oneDnnEngine, oneDnnStream, in + hid, 4 * hid, kernel, height, width);
-            flipped = Nd4j.create(dtype, in + hid, 4L * hid, kernel, kernel);
-            flippedHidden = flipped.get(interval(in, in + hid), all(), all(), all());
+            flipped = oneDnn != null ? null : Nd4j.create(dtype, in + hid, 4L * hid, kernel, kernel);
+            flippedHidden = flipped == null ? null : flipped.get(interval(in, in + hid), all(), all(), all());
             layout.next++;
             b = layout.view(params);
             bGrad = layout.view(gradients);

@@ -48,6 +48,8 @@ public final class OneDnnGateConvolution {
     private final long height;
     private final long width;
     private final Map<Integer, Primitives> byBatch = new HashMap<>();
+    /** A reorder's attribute that adds to its destination instead of overwriting it. */
+    private final primitive_attr addToDestination = new primitive_attr();
 
     /**
      * On its own engine and stream, for {@code gridcast bench kernels}, which times exactly what training runs.
@@ -68,6 +70,9 @@ public final class OneDnnGateConvolution {
         this.kernel = kernel;
         this.height = height;
         this.width = width;
+        post_ops sum = new post_ops();
+        sum.append_sum();
+        addToDestination.set_post_ops(sum);
     }
 
     /** The primitives of one batch size, with their own copies of the weights in the layouts they chose. */
@@ -175,16 +180,12 @@ public final class OneDnnGateConvolution {
             args.put(DNNL_ARG_DIFF_WEIGHTS, p.weightGradient);
             args.put(DNNL_ARG_DIFF_BIAS, p.biasGradient);
             p.backwardWeights.execute(queue, args);
-            // The primitive overwrites its outputs; a reorder with a sum post-op adds them to the gradients.
-            primitive_attr add = new primitive_attr();
-            post_ops sum = new post_ops();
-            sum.append_sum();
-            add.set_post_ops(sum);
+            // The primitive overwrites its outputs; reorders that add to their destination sum them into the gradients.
             memory w = wrap(new memory.desc(weightDims(), memory.data_type.f32, memory.format_tag.oihw),
                     weightGradient);
-            new reorder(p.weightGradient, w, add).execute(queue, p.weightGradient, w);
+            new reorder(p.weightGradient, w, addToDestination).execute(queue, p.weightGradient, w);
             memory b = wrap(biasDesc(), biasGradient);
-            new reorder(p.biasGradient, b, add).execute(queue, p.biasGradient, b);
+            new reorder(p.biasGradient, b, addToDestination).execute(queue, p.biasGradient, b);
             queue._wait();
         }
     }
