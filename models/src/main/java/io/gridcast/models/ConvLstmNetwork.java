@@ -6,8 +6,6 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -42,7 +40,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * (oneDNN's backward kernels, after layout conversions) took about twice as long as its conv2d plus a GEMM.
  * Grids here are already space-to-depth patched (see {@link ConvLstmNowcaster}).
  */
-public final class ConvLstmNetwork {
+final class ConvLstmNetwork {
 
     /** libnd4j conv2d arguments: activations [batch, height, width, channels], weights [out, in, kH, kW]. */
     private static final int NHWC = 1;

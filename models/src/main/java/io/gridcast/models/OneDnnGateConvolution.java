@@ -171,7 +171,7 @@ public final class OneDnnGateConvolution {
      * {@code [out, in, k, k]} and {@code biasGradient} {@code [out]} (each a dense range, views allowed).
      */
     public void addWeightGradients(INDArray input, INDArray outputGradient, INDArray weightGradient,
-                            INDArray biasGradient, int batch) {
+                                   INDArray biasGradient, int batch) {
         Primitives p = primitives(batch);
         try (PointerScope scope = new PointerScope()) {
             IntMemoryMap args = new IntMemoryMap();
