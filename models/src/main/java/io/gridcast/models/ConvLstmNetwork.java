@@ -35,9 +35,9 @@ import org.nd4j.linalg.learning.config.Adam;
  * term cost as much as the convolutions; now the convolutions are most of the cost. Every per-step array is a buffer
  * reused by the next pass of the same batch size, so a training step allocates no large arrays.
  *
- * <p>Activations are kept cell-major, {@code [batch, height, width, channels]}, the layout in which oneDNN convolves
- * without converting: a cell's four gates are one row (i, f, g, o) of the convolution's output. libnd4j's conv2d_bp
- * (oneDNN's backward kernels, after layout conversions) took about twice as long as its conv2d plus a GEMM.
+ * <p>Activations are kept cell-major, {@code [batch, height, width, channels]}: a cell's four gates are one row
+ * (i, f, g, o) of the convolution's output, and the fused loops run over whole rows. oneDNN's Winograd convolutions
+ * convert them to and from their blocked layout; its direct ones convolve them as they are.
  * Grids here are already space-to-depth patched (see {@link ConvLstmNowcaster}).
  */
 final class ConvLstmNetwork {
@@ -304,7 +304,8 @@ final class ConvLstmNetwork {
         Cell cell = encoder[layer];
         cell.loadForwardWeights(batch);
         INDArray xh = cell.stateInput("test.", cellMajor(x), cellMajor(h), batch);
-        return cell.gates(xh, batch).reshape(x.size(1), 4L * cell.hid).transpose().dup();
+        INDArray kept = cell.oneDnn == null ? xh : buffer("test.kept", cell.oneDnn.keptInputLength(batch));
+        return cell.gates(xh, kept, batch).reshape(x.size(1), 4L * cell.hid).transpose().dup();
     }
 
     /** {@code [channels, cells]} as the cell-major Java array the fused loops use. */
@@ -334,8 +335,8 @@ final class ConvLstmNetwork {
     }
 
     /**
-     * The kept values of one cell step: its convolution's input {@code xh} {@code [batch, height, width, in + hid]}
-     * (x and h_{t-1}), the activated gates i, f, g, o, the states, and h for the head ({@code hOut}, forecaster
+     * The kept values of one cell step: its convolution's input {@code xh} (x and h_{t-1}) as the convolution keeps
+     * it (in double {@code [batch, height, width, in + hid]}, in float oneDNN's layout), the activated gates i, f, g, o, the states, and h for the head ({@code hOut}, forecaster
      * steps only). Only the fused loops read the gates and states, so they live on the Java heap, where those loops
      * run fastest.
      */
@@ -377,7 +378,8 @@ final class ConvLstmNetwork {
             w4 = layout.view(params, 4L * hid, in + hid, kernel, kernel);
             wGrad3 = layout.view(gradients, 4L * hid, in + hid, (long) kernel * kernel);
             oneDnn = oneDnnEngine == null ? null
-                    : new OneDnnGateConvolution(oneDnnEngine, oneDnnStream, in + hid, 4 * hid, kernel, height, width);
+                    : new OneDnnGateConvolution(oneDnnEngine, oneDnnStream, in + hid, 4 * hid, kernel, height, width,
+                    true);
             flipped = oneDnn != null ? null : Nd4j.create(dtype, in + hid, 4L * hid, kernel, kernel);
             flippedHidden = flipped == null ? null : flipped.get(interval(in, in + hid), all(), all(), all());
             layout.next++;
@@ -399,8 +401,10 @@ final class ConvLstmNetwork {
         /** {@code prefix} names this step's buffers: reused by the same step of the next pass. */
         Step forward(String prefix, Values x, Values hPrev, Values cPrev, int batch, boolean toHead) {
             int n = batch * height * width;
-            INDArray xh = stateInput(prefix, x, hPrev, batch);
-            INDArray preActivation = gates(xh, batch);
+            // oneDNN keeps its own copy of the input for the backward pass; libnd4j's route keeps this one.
+            INDArray xh = stateInput(oneDnn == null ? prefix : "", x, hPrev, batch);
+            INDArray kept = oneDnn == null ? xh : buffer(prefix + "kept", oneDnn.keptInputLength(batch));
+            INDArray preActivation = gates(xh, kept, batch);
             ByteBuffer preActivationBytes = Values.nativeBytes(preActivation, preActivation.length());
             Values gate = values(prefix + "gates", preActivation.length());
             Values c = values(prefix + "c", (long) hid * n);
@@ -415,7 +419,7 @@ final class ConvLstmNetwork {
                 gate.lstmForward(q0, q1, pixel0, hid, plane, peeps, cPrev, c, tanhC, h);
             });
             INDArray hOut = toHead ? h.write(buffer(prefix + "hOut", n, hid)) : null;
-            return new Step(xh, cPrev, gate, c, tanhC, h, hOut);
+            return new Step(kept, cPrev, gate, c, tanhC, h, hOut);
         }
 
         /** The convolution's input {@code [batch, height, width, in + hid]}: each cell's x and h_{t-1} side by side. */
@@ -425,11 +429,14 @@ final class ConvLstmNetwork {
                     buffer(prefix + "xh", batch, height, width, in + hid));
         }
 
-        /** The pre-activation gates {@code [batch, height, width, 4 hid]} of a {@link #stateInput}; a reused buffer. */
-        INDArray gates(INDArray xh, int batch) {
+        /**
+         * The pre-activation gates {@code [batch, height, width, 4 hid]} of a {@link #stateInput}, a reused buffer; in
+         * float, keeps the input in {@code kept} for the backward pass.
+         */
+        INDArray gates(INDArray xh, INDArray kept, int batch) {
             INDArray preActivation = buffer("gates", batch, height, width, 4L * hid);
             if (oneDnn != null) {
-                oneDnn.forward(xh, b1, preActivation, batch);
+                oneDnn.forward(xh, b1, kept, preActivation, batch);
             } else {
                 Nd4j.exec(gateConvolution(kernel, new INDArray[]{xh, w4, b1}, preActivation));
             }
@@ -505,23 +512,22 @@ final class ConvLstmNetwork {
                 peepGrad.addi(peepSums.write(Nd4j.create(dtype, 3, plane, hid)).permute(0, 2, 1)
                         .reshape(peepGrad.shape()));
             }
+            boolean inputGradient = dxSum != null || dhPrev != null;
+            // libnd4j's input gradient, with no gradient wanted for the layer's input, is the hidden state's alone.
+            boolean hiddenOnly = dxSum == null && oneDnn == null;
+            INDArray dInput = inputGradient ? buffer("dxh", batch, height, width, hiddenOnly ? hid : in + hid) : null;
             if (oneDnn != null) {
-                oneDnn.addWeightGradients(s.xh, dGates, wGrad3, bGrad, batch);
+                oneDnn.backward(s.xh, dGates, dInput, wGrad3, bGrad, batch);
             } else {
                 addWeightGradients(s.xh, dGates, batch);
+                if (inputGradient) {
+                    // The convolution of the gate gradients with the flipped, transposed weights.
+                    Nd4j.exec(gateConvolution(kernel, new INDArray[]{dGates, hiddenOnly ? flippedHidden : flipped},
+                            dInput));
+                }
             }
-            if (dxSum == null && dhPrev == null) {
+            if (!inputGradient) {
                 return;
-            }
-            // The input gradient is the convolution of the gate gradients with the flipped, transposed weights;
-            // libnd4j's, with no input gradient wanted, only the hidden state's part of it.
-            boolean hiddenOnly = dxSum == null && oneDnn == null;
-            INDArray dInput = buffer("dxh", batch, height, width, hiddenOnly ? hid : in + hid);
-            if (oneDnn != null) {
-                oneDnn.backwardData(dGates, dInput, batch);
-            } else {
-                Nd4j.exec(gateConvolution(kernel, new INDArray[]{dGates, hiddenOnly ? flippedHidden : flipped},
-                        dInput));
             }
             if (hiddenOnly) {
                 dhPrev.read(dInput);

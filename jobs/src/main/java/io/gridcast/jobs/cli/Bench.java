@@ -56,12 +56,13 @@ import picocli.CommandLine.Option;
 final class Bench {
 
     @Command(name = "kernels", mixinStandardHelpOptions = true,
-            description = "Time, alone, the three float kernels a ConvLSTM training step is made of, oneDNN's "
-                    + "convolution primitives as training runs them on [batch, size, size, in] activations: forward "
-                    + "(the gate convolution), backward data (the input gradient) and backward weights (the weight and "
-                    + "bias gradients, added to the running sums); print one JSON line with each one's median "
-                    + "milliseconds and GFLOP/s: the ceiling a training step can reach on this machine. "
-                    + "bench/conv_torch.py times PyTorch's on the same shapes.")
+            description = "Time, alone, the float convolutions a ConvLSTM training step is made of, oneDNN's "
+                    + "primitives as training runs them on [batch, size, size, in] activations, layout conversions "
+                    + "included: forward (the gate convolution), backward_weights (the weight and bias gradients, "
+                    + "added to the running sums) and backward (those and the input gradient); print one JSON line "
+                    + "with each one's median milliseconds and GFLOP/s and oneDNN's implementations (Winograd's or "
+                    + "direct): the ceiling a training step can reach on this machine. bench/conv_torch.py times "
+                    + "PyTorch's on the same shapes.")
     static final class Kernels implements Callable<Integer> {
         @Option(names = "--batch", defaultValue = "4", description = "images (default: ${DEFAULT-VALUE})")
         int batch;
@@ -114,15 +115,18 @@ final class Bench {
             json.put("kernel", kernel);
             double flops = 2.0 * batch * size * size * kernel * kernel * in * out;
             json.put("gflop", Train.round(flops / 1e9));
+            INDArray kept = Nd4j.zeros(DataType.FLOAT, conv.keptInputLength(batch));
             Map<String, Runnable> kernels = new LinkedHashMap<>();
-            kernels.put("forward", () -> conv.forward(x, b, y, batch));
-            kernels.put("backward_data", () -> conv.backwardData(dy, dx, batch));
-            kernels.put("backward_weights", () -> conv.addWeightGradients(x, dy, dw, db, batch));
+            kernels.put("forward", () -> conv.forward(x, b, kept, y, batch));
+            kernels.put("backward_weights", () -> conv.backward(kept, dy, null, dw, db, batch));
+            kernels.put("backward", () -> conv.backward(kept, dy, dx, dw, db, batch));
             kernels.forEach((name, call) -> {
                 double ms = medianMillis(call);
                 json.put(name + "_ms", Train.round(ms));
-                json.put(name + "_gflops", Train.round(flops / ms / 1e6));
+                // The full backward is two convolutions' work.
+                json.put(name + "_gflops", Train.round((name.equals("backward") ? 2 : 1) * flops / ms / 1e6));
             });
+            json.put("implementation", conv.implementation(batch));
             json.putAll(Train.backend());
             spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
             return 0;
