@@ -336,9 +336,9 @@ final class ConvLstmNetwork {
 
     /**
      * The kept values of one cell step: its convolution's input {@code xh} (x and h_{t-1}) as the convolution keeps
-     * it (in double {@code [batch, height, width, in + hid]}, in float oneDNN's layout), the activated gates i, f, g, o, the states, and h for the head ({@code hOut}, forecaster
-     * steps only). Only the fused loops read the gates and states, so they live on the Java heap, where those loops
-     * run fastest.
+     * it (in double {@code [batch, height, width, in + hid]}, in float oneDNN's layout), the activated gates i, f, g,
+     * o, the states, and h for the head ({@code hOut}, forecaster steps only). Only the fused loops read the gates and
+     * states, so they live on the Java heap, where those loops run fastest.
      */
     record Step(INDArray xh, Values cPrev, Values gates, Values c, Values tanhC, Values h, INDArray hOut) {
     }
