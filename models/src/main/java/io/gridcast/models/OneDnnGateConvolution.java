@@ -37,7 +37,7 @@ import org.nd4j.linalg.api.shape.Shape;
  *
  * <p>Where oneDNN has it for the shape and the CPU (3x3 kernels, AVX-512), the convolutions are Winograd's
  * F(4x4, 3x3), with 4x fewer multiplications than a direct convolution: it ran 1.5-2.5x faster here, and rounds
- * differently from a direct sum (the gate-convolution test bounds by how much). Elsewhere they are oneDNN's direct
+ * differently from a direct sum (a test bounds by how much). Elsewhere they are oneDNN's direct
  * convolutions. Winograd's kernels work on oneDNN's blocked layout ({@code nChw16c}); the caller's activations stay
  * cell-major, {@code [batch, height, width, channels]} (ND4J's own buffers), and are converted on the way in and out.
  * A step's input is kept in the primitives' layout, in a buffer of {@link #keptInputLength} floats, from the forward
@@ -91,14 +91,12 @@ public final class OneDnnGateConvolution {
      * when they differ, a scratch buffer in the primitive's layout and the reorders between the two, made once.
      */
     private final class Layout {
-        final memory.desc own;
         final memory.desc user;
         final memory scratch;
         final reorder toOwn;
         final reorder toUser;
 
         Layout(memory.desc own, memory.desc user) {
-            this.own = own;
             this.user = user;
             boolean same = own.equals(user);
             scratch = same ? null : new memory(own, cpu);
@@ -184,8 +182,10 @@ public final class OneDnnGateConvolution {
             input = f.src_desc();
             keepInput = new reorder(new reorder.primitive_desc(cpu, userInput, cpu, input));
             output = new Layout(f.dst_desc(), userOutput);
-            dataGradient = new Layout(d.diff_dst_desc(), userOutput);
             weightsGradient = new Layout(w.diff_dst_desc(), userOutput);
+            // One conversion of the gate gradients serves both backward kernels when they read the same layout.
+            dataGradient = d.diff_dst_desc().equals(w.diff_dst_desc()) ? weightsGradient
+                    : new Layout(d.diff_dst_desc(), userOutput);
             inputGradient = new Layout(d.diff_src_desc(), userInput);
             forwardWeights = new memory(f.weights_desc(), cpu);
             backwardDataWeights = new memory(d.weights_desc(), cpu);
@@ -283,9 +283,8 @@ public final class OneDnnGateConvolution {
             p.addWeightGradient.execute(queue, p.weightGradient, wrap(userWeights(), weightGradient));
             p.addBiasGradient.execute(queue, p.biasGradient, wrap(biasDesc(), biasGradient));
             if (inputGradient != null) {
-                // The two backward kernels chose the same layout here; converted once when so.
                 IntMemoryMap data = new IntMemoryMap();
-                data.put(DNNL_ARG_DIFF_DST, p.dataGradient.own.equals(p.weightsGradient.own) ? gradient
+                data.put(DNNL_ARG_DIFF_DST, p.dataGradient == p.weightsGradient ? gradient
                         : p.dataGradient.in(outputGradient));
                 data.put(DNNL_ARG_WEIGHTS, p.backwardDataWeights);
                 data.put(DNNL_ARG_DIFF_SRC, p.inputGradient.target(inputGradient));
@@ -301,8 +300,7 @@ public final class OneDnnGateConvolution {
     }
 
     private memory.desc userWeights() {
-        return new memory.desc(new long[]{gates, channels, kernel, kernel}, memory.data_type.f32,
-                memory.format_tag.oihw);
+        return new memory.desc(weightDims(), memory.data_type.f32, memory.format_tag.oihw);
     }
 
     private long[] weightDims() {
