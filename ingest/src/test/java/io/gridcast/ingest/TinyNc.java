@@ -33,10 +33,30 @@ public final class TinyNc {
         return new Var(name, type, dims, attributes, data);
     }
 
+    /** Writes the file; a dimension of length 0 is the record (unlimited) dimension, with no records. */
     public static Path write(Path file, Map<String, Integer> dims, List<Var> vars) throws IOException {
+        return write(file, dims, vars, true);
+    }
+
+    /**
+     * Writes the file without filling unwritten values: the header declares every variable's full size, but only
+     * the values given are stored (the rest of the file is a hole), so a test can declare a huge variable cheaply.
+     */
+    public static Path writeWithoutFill(Path file, Map<String, Integer> dims, List<Var> vars) throws IOException {
+        return write(file, dims, vars, false);
+    }
+
+    private static Path write(Path file, Map<String, Integer> dims, List<Var> vars, boolean fill) throws IOException {
         NetcdfFileWriter w = NetcdfFileWriter.createNew(NetcdfFileWriter.Version.netcdf3, file.toString());
+        w.setFill(fill);
         try {
-            dims.forEach((name, length) -> w.addDimension(null, name, length));
+            dims.forEach((name, length) -> {
+                if (length == 0) {
+                    w.addUnlimitedDimension(name);
+                } else {
+                    w.addDimension(null, name, length);
+                }
+            });
             Map<Var, Variable> defined = new LinkedHashMap<>();
             for (Var v : vars) {
                 Variable nv = w.addVariable(null, v.name(), v.type(), v.dims());

@@ -190,6 +190,7 @@ public final class CfNetcdfReader implements FrameReader {
             }
             Dimension yDim = dims.get(dims.size() - 2);
             Dimension xDim = dims.get(dims.size() - 1);
+            ReadLimits.checkGrid(file, "variable '" + name + "'", yDim.getLength(), xDim.getLength());
             Axis y = axis(yDim, 'Y', name);
             Axis x = axis(xDim, 'X', name);
 
@@ -204,6 +205,9 @@ public final class CfNetcdfReader implements FrameReader {
                             + "; besides y and x only one time dimension (with a time coordinate variable) and "
                             + "length-1 dimensions are supported, '" + d.getShortName() + "' is neither");
                 }
+            }
+            if (tDim >= 0) {
+                ReadLimits.checkTimes(file, "variable '" + name + "'", dims.get(tDim).getLength());
             }
             this.timeDim = tDim;
             this.times = !timed ? List.of() : tDim >= 0 ? decodeTimes(coordinateVariable(dims.get(tDim), CfNetcdfReader::isTimeLike))

@@ -163,6 +163,7 @@ public final class KnmiHdf5Reader implements FrameReader {
             }
             int rows = image.getShape(0);
             int columns = image.getShape(1);
+            ReadLimits.checkGrid(file, "image_data", rows, columns);
             double sizeX = number(geo, "geo_pixel_size_x");
             double sizeY = number(geo, "geo_pixel_size_y");
             double columnOffset = number(geo, "geo_column_offset");

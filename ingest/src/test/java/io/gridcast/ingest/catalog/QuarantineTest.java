@@ -148,6 +148,37 @@ class QuarantineTest {
     }
 
     @Test
+    void aFileDeclaringAHugeGridOrTimeSeriesIsQuarantinedBeforeAnyValueIsRead() throws IOException {
+        Path archive = Files.createDirectories(dir.resolve("archive"));
+        good(archive, 0);
+        good(archive, 5);
+        // 100,000 x 100,000 cells in a 1.6 MB file: the data variable has no records yet, only its axes are stored.
+        int n = 100_000;
+        double[] axis = new double[n];
+        Arrays.setAll(axis, i -> i);
+        TinyNc.write(archive.resolve("huge_grid.nc"), Map.of("time", 0, "y", n, "x", n), List.of(PROJ,
+                var("x", DOUBLE, "x", axis, "units", "km", "standard_name", "projection_x_coordinate"),
+                var("y", DOUBLE, "y", axis, "units", "km", "standard_name", "projection_y_coordinate"),
+                var("time", DOUBLE, "time", null, "units", "minutes since 2026-01-01 00:00:00"),
+                var("rain", FLOAT, "time y x", null, "units", "mm h-1", "grid_mapping", "crs")));
+        // 2 million time steps declared by a fixed dimension whose values were never written (a sparse file).
+        TinyNc.writeWithoutFill(archive.resolve("huge_series.nc"), Map.of("time", 2_000_000, "y", 2, "x", 3),
+                List.of(X, Y, PROJ, var("time", DOUBLE, "time", null, "units", "minutes since 2026-01-01 00:00:00"),
+                        var("rain", FLOAT, "time y x", null, "units", "mm h-1", "grid_mapping", "crs")));
+
+        FrameIngest.Summary summary = FrameIngest.run(SPARK.session(), new FrameIngest.Request(archive, "*.nc", "rain",
+                "cf-netcdf", dir.resolve("catalog"), "mm/h"));
+
+        Map<String, String> reasons = summary.rejections().stream().collect(Collectors.toMap(
+                r -> Path.of(r.file()).getFileName().toString(), Rejection::reason));
+        assertThat(reasons.get("huge_grid.nc")).contains("variable 'rain' declares a grid of 100000 x 100000 = "
+                + "10000000000 cells; at most 100000000 cells a frame are read");
+        assertThat(reasons.get("huge_series.nc")).contains("variable 'rain' declares 2000000 time steps; at most "
+                + "1000000 time steps a file are read");
+        assertThat(summary.acceptedFiles()).as("the job goes on with the other files").isEqualTo(2);
+    }
+
+    @Test
     void anArchiveWhoseUnitsAllDifferFromTheConfiguredOnesFailsNamingBoth() throws IOException {
         Path archive = Files.createDirectories(dir.resolve("archive"));
         good(archive, 0);
