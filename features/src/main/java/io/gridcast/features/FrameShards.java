@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gridcast.ingest.AtomicFiles;
 import io.gridcast.ingest.catalog.CatalogEntry;
 import io.gridcast.ingest.read.FrameReader;
-import io.gridcast.ingest.read.FrameReaders;
+import io.gridcast.ingest.read.ReaderSpec;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -51,7 +51,7 @@ public final class FrameShards {
     }
 
     /** Where one channel's frames come from: catalog entries aligned with the timeline, null where it has none. */
-    public record Source(String variable, String reader, List<CatalogEntry> aligned) implements Serializable {
+    public record Source(String variable, ReaderSpec reader, List<CatalogEntry> aligned) implements Serializable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -147,7 +147,7 @@ public final class FrameShards {
         int count = sources.get(0).aligned().size();
         int cells = regionGrid.height() * regionGrid.width();
         float[] missing = new float[count];
-        List<FrameReader> readers = sources.stream().map(s -> FrameReaders.byName(s.reader())).toList();
+        List<FrameReader> readers = sources.stream().map(s -> s.reader().create()).toList();
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(
                 Files.newOutputStream(dir.resolve(shardName(task.shard()))), 1 << 16)))) {
             out.writeInt(count);

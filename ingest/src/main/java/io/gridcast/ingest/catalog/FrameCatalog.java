@@ -3,6 +3,7 @@ package io.gridcast.ingest.catalog;
 import java.io.Serializable;
 import io.gridcast.ingest.AtomicFiles;
 import io.gridcast.ingest.grid.Grid;
+import io.gridcast.ingest.read.ReaderSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ import org.apache.spark.sql.types.StructType;
 public final class FrameCatalog {
 
     /** What every frame shares: the variable, how to read it again, and the archive's grid. */
-    public record Description(String variable, String units, String standardName, String reader, String inputDir,
+    public record Description(String variable, String units, String standardName, ReaderSpec reader, String inputDir,
                               Grid grid) implements Serializable {
     }
 

@@ -2,7 +2,7 @@ package io.gridcast.ingest.catalog;
 
 import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.read.FrameReader;
-import io.gridcast.ingest.read.FrameReaders;
+import io.gridcast.ingest.read.ReaderSpec;
 import io.gridcast.ingest.read.FrameSource;
 import io.gridcast.ingest.read.FrameStatistics;
 import io.gridcast.ingest.read.UnusableFileException;
@@ -53,13 +53,17 @@ public final class FrameIngest {
      * @param inputDir   the archive folder (searched recursively)
      * @param pattern    a glob on file names, e.g. {@code *.nc}
      * @param variable   the variable to read
-     * @param reader     a {@link FrameReaders} name, e.g. {@code cf-netcdf}
+     * @param reader     a {@link io.gridcast.ingest.read.FrameReaders} name, e.g. {@code cf-netcdf}, with the reader's settings
      * @param catalogDir where the catalog is written (replaced atomically)
      * @param units      the units the variable must have (compared as UDUNITS units, never rescaled), or null
      *                   to require only that every file agrees with the most common units
      */
-    public record Request(Path inputDir, String pattern, String variable, String reader, Path catalogDir,
+    public record Request(Path inputDir, String pattern, String variable, ReaderSpec reader, Path catalogDir,
                           String units) {
+
+        public Request(Path inputDir, String pattern, String variable, String reader, Path catalogDir, String units) {
+            this(inputDir, pattern, variable, ReaderSpec.of(reader), catalogDir, units);
+        }
 
         public Request(Path inputDir, String pattern, String variable, String reader, Path catalogDir) {
             this(inputDir, pattern, variable, reader, catalogDir, null);
@@ -131,7 +135,7 @@ public final class FrameIngest {
     }
 
     public static Summary run(SparkSession spark, Request request) {
-        FrameReader reader = FrameReaders.byName(request.reader());
+        FrameReader reader = request.reader().create();
         List<InputFile> files = listFiles(request.inputDir(), request.pattern());
         IngestManifest.Previous previous = IngestManifest.load(spark, request);
 

@@ -2,6 +2,7 @@ package io.gridcast.ingest.catalog;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.gridcast.ingest.grid.Grid;
+import io.gridcast.ingest.read.ReaderSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ final class IngestManifest {
     private static final Logger log = LoggerFactory.getLogger(IngestManifest.class);
 
     /** What makes earlier reads reusable: the same variable read the same way. */
-    record RequestKey(String variable, String reader, String units, String pattern) {
+    record RequestKey(String variable, ReaderSpec reader, String units, String pattern) {
 
         static RequestKey of(FrameIngest.Request r) {
             return new RequestKey(r.variable(), r.reader(), r.units(), r.pattern());

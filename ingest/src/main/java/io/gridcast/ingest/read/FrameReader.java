@@ -2,6 +2,7 @@ package io.gridcast.ingest.read;
 
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Reads one kind of gridded file. Implementations are stateless and serialisable so that Spark can ship
@@ -11,6 +12,20 @@ public interface FrameReader extends Serializable {
 
     /** The name used in configuration, e.g. {@code cf-netcdf}. */
     String name();
+
+    /**
+     * This reader with the configuration's settings for it ({@code input.options}); a reader without settings
+     * accepts none.
+     *
+     * @throws IllegalArgumentException naming the setting and what was expected, for an unknown key or a bad value
+     */
+    default FrameReader configure(Map<String, String> options) {
+        if (!options.isEmpty()) {
+            throw new IllegalArgumentException("input.options " + options.keySet() + ": reader '" + name()
+                    + "' has no settings");
+        }
+        return this;
+    }
 
     /**
      * Opens {@code file} for {@code variable}.

@@ -30,6 +30,11 @@ public final class FrameReaders {
         return reader;
     }
 
+    /** The reader {@code spec} names, configured with its settings. */
+    public static FrameReader create(ReaderSpec spec) {
+        return byName(spec.name()).configure(spec.options());
+    }
+
     /** The known reader names, sorted. */
     public static List<String> names() {
         return List.copyOf(READERS.keySet());

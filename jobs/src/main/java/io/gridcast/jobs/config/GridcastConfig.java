@@ -7,6 +7,7 @@ import io.gridcast.features.TransformSpec;
 import io.gridcast.features.Transforms;
 import io.gridcast.features.WindowSpec;
 import io.gridcast.ingest.grid.Grid;
+import io.gridcast.ingest.read.ReaderSpec;
 import io.gridcast.ingest.statics.StaticLayerException;
 import io.gridcast.ingest.statics.StaticLayerSpec;
 import io.gridcast.ingest.statics.StaticLayers;
@@ -26,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.springframework.scheduling.support.CronExpression;
 
 /**
@@ -57,8 +59,11 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     public record Roots(String input, String work) {
     }
 
-    /** Where the archive is and what to read from it. */
-    public record Input(String dir, String variable, String pattern, String reader) {
+    /**
+     * Where the archive is and what to read from it: {@code options} are the reader's own settings (numbers and
+     * text, nested maps allowed), checked by the reader.
+     */
+    public record Input(String dir, String variable, String pattern, String reader, Map<String, Object> options) {
     }
 
     /** {@code master}: {@code local[*]} by default, {@code spark://host:7077} for a standalone cluster. */
@@ -192,6 +197,12 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
             for (int i = 0; i < schedules.size(); i++) {
                 scheduleEntry(schedules.get(i), "schedules[" + i + "]");
             }
+        }
+        try {
+            reader().create();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(input.options() == null || input.options().isEmpty() ? "input.reader"
+                    : "input.options", "a reader and settings it knows: " + e.getMessage());
         }
         if (input.dir() != null) {
             confineInput(Path.of(input.dir()), "input.dir");
@@ -367,8 +378,21 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
         return input.pattern() == null ? "*.nc" : input.pattern();
     }
 
-    public String reader() {
-        return input.reader() == null ? "cf-netcdf" : input.reader();
+    /** The configured reader with its settings, nested keys joined with dots ({@code zr: {a: 200}} is {@code zr.a}). */
+    public ReaderSpec reader() {
+        Map<String, String> options = new TreeMap<>();
+        flatten("", input.options() == null ? Map.of() : input.options(), options);
+        return ReaderSpec.of(input.reader() == null ? "cf-netcdf" : input.reader(), options);
+    }
+
+    private static void flatten(String prefix, Map<?, ?> map, Map<String, String> into) {
+        map.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> nested) {
+                flatten(prefix + key + ".", nested, into);
+            } else {
+                into.put(prefix + key, String.valueOf(value));
+            }
+        });
     }
 
     public List<Region> regionList() {

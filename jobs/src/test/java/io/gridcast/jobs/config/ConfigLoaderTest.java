@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.gridcast.features.SplitPeriod;
 import io.gridcast.features.TransformSpec;
+import io.gridcast.ingest.read.ReaderSpec;
 import io.gridcast.ingest.statics.StaticLayerSpec;
 import io.gridcast.ingest.synth.SyntheticArchive;
 import java.io.IOException;
@@ -53,11 +54,26 @@ class ConfigLoaderTest {
     void theKnmiConfigurationNamesItsImporterAndUnits() {
         GridcastConfig config = ConfigLoader.load(DEMO.resolveSibling("knmi.yml"));
 
-        assertThat(config.reader()).isEqualTo("knmi-hdf5");
+        assertThat(config.reader()).isEqualTo(ReaderSpec.of("knmi-hdf5"));
         assertThat(config.pattern()).isEqualTo("*.h5");
         assertThat(config.input().variable()).isEqualTo("accumulated_precipitation");
         assertThat(config.units("accumulated_precipitation")).isEqualTo("mm");
         assertThat(config.region("west").xMin()).isEqualTo(288.0);
+    }
+
+    @Test
+    void readerSettingsAreFlattenedAndCheckedByTheReader() throws IOException {
+        assertThat(ConfigLoader.load(DEMO).reader()).isEqualTo(ReaderSpec.of("cf-netcdf"));
+
+        Path withOptions = demoWith("  reader: cf-netcdf ", "  options: {zr: {a: 200, b: 1.6}}\n  reader: cf-netcdf ");
+        assertThatThrownBy(() -> ConfigLoader.load(withOptions))
+                .as("the CF reader has no settings: named, not ignored")
+                .hasMessageContaining("input.options: expected a reader and settings it knows: input.options [zr.a, zr.b]: "
+                        + "reader 'cf-netcdf' has no settings");
+
+        Path unknown = demoWith("  reader: cf-netcdf ", "  reader: netcdf ");
+        assertThatThrownBy(() -> ConfigLoader.load(unknown)).hasMessageContaining("input.reader: expected a reader and "
+                + "settings it knows: unknown frame reader 'netcdf'; known readers: cf-netcdf, knmi-hdf5");
     }
 
     @Test
