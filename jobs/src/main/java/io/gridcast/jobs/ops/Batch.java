@@ -80,6 +80,9 @@ public final class Batch implements AutoCloseable {
             }
             // Spring would read them from the process environment; passing them makes an explicit map work too.
             POSTGRES_ENV.forEach(k -> properties.add(k + "=" + environment.get(k)));
+        } else {
+            properties.add("gridcast.repository.url=" + H2Repository.url(work));
+            properties.add("gridcast.repository.password=" + H2Repository.prepare(work));
         }
         ConfigurableApplicationContext context = new SpringApplicationBuilder(GridcastApplication.class)
                 .web(WebApplicationType.NONE)
