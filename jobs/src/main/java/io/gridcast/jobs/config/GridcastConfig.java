@@ -18,6 +18,9 @@ import io.gridcast.models.ModelSpec;
 import io.gridcast.models.ModelVariants;
 import io.gridcast.models.NowcastLoss;
 import io.gridcast.models.PostProcessing;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,8 +172,11 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                 throw new ConfigException(key, e.getMessage());
             }
         }
+        // Confined before validation opens them: a file outside the roots is never read.
+        confineStaticLayers(staticLayers, "static_layers");
         validateStaticLayers(staticLayers, "static_layers");
         for (int i = 0; i < regions.size(); i++) {
+            confineStaticLayers(regions.get(i).staticLayers(), "regions[" + i + "].static_layers");
             validateStaticLayers(regions.get(i).staticLayers(), "regions[" + i + "].static_layers");
         }
         if (variables != null) {
@@ -301,6 +307,15 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
         }
     }
 
+    /** Static layers are input: their files lie inside {@code roots.input} like the archive. */
+    private void confineStaticLayers(List<StaticLayerEntry> layers, String key) {
+        for (int i = 0; layers != null && i < layers.size(); i++) {
+            if (layers.get(i).file() != null) {
+                confineInput(Path.of(layers.get(i).file()), key + "[" + i + "].file");
+            }
+        }
+    }
+
     private static List<StaticLayerSpec> specs(List<StaticLayerEntry> layers) {
         return layers.stream().map(StaticLayerEntry::spec).toList();
     }
@@ -345,19 +360,37 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     }
 
     /**
-     * {@code path} (relative ones against the current folder), normalised; with a root configured it must lie
-     * inside it: a {@code ..} that climbs out or an absolute path elsewhere is an error.
+     * {@code path} (relative ones against the current folder) as the file system resolves it: {@code ..} and every
+     * symbolic link of its existing part followed. With a root configured (resolved alike) it must lie inside it: a
+     * {@code ..} that climbs out, a link that points out or an absolute path elsewhere is an error.
      */
     private static Path confine(Path path, String key, String root, String rootKey) {
-        Path resolved = path.toAbsolutePath().normalize();
+        Path resolved = resolved(path);
         if (root != null) {
-            Path base = Path.of(root).toAbsolutePath().normalize();
+            Path base = resolved(Path.of(root));
             if (!resolved.startsWith(base)) {
                 throw new ConfigException(key, "a path inside " + rootKey + " (" + base + "), got " + path
                         + (resolved.equals(path) ? "" : " (" + resolved + ")"));
             }
         }
         return resolved;
+    }
+
+    /** The real path of {@code path}'s longest existing part, then the rest (not made yet) as given, normalised. */
+    static Path resolved(Path path) {
+        Path absolute = path.toAbsolutePath();
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return absolute.normalize();
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(absolute)).normalize();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resolve " + path, e);
+        }
     }
 
     private static void require(Object value, String key) {

@@ -43,7 +43,18 @@ final class ChildGridcast implements AutoCloseable {
 
     /** Starts {@code gridcast args} with the test JVM's options and classpath, plus {@code environment}. */
     static ChildGridcast start(Map<String, String> environment, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        return start(List.of(), environment, args);
+    }
+
+    /** The same, started by a POSIX shell that sets the file-creation mask {@code umask} (octal, e.g. 027) first. */
+    static ChildGridcast startWithUmask(String umask, String... args) throws IOException {
+        return start(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"), Map.of(), args);
+    }
+
+    private static ChildGridcast start(List<String> launcher, Map<String, String> environment, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(launcher);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> !a.startsWith("-Xmx") && !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
         command.addAll(List.of("-Xmx2g", "-cp", System.getProperty("java.class.path"), Gridcast.class.getName()));

@@ -378,4 +378,27 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> inside.confineWork(Path.of("/tmp"), "--out"))
                 .hasMessage("--out: expected a path inside roots.work (" + dir.resolve("work") + "), got /tmp");
     }
+
+    @Test
+    void aStaticLayerOrArchiveLinkedFromOutsideItsRootIsRefused() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("archives"));
+        Path outside = Files.createDirectories(dir.resolve("private"));
+        Files.writeString(outside.resolve("elevation.nc"), "not for gridcast");
+        // Inside the root by name, outside by the file system: a link to a folder elsewhere.
+        Files.createSymbolicLink(root.resolve("static"), outside);
+        Path file = demoWith("regions:", "static_layers:\n  - {name: elevation, file: " + root.resolve("static/elevation.nc")
+                + ", variable: z}\nregions:");
+        Files.writeString(file, Files.readString(file) + "roots:\n  input: " + root + "\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ": static_layers[0].file: expected a path "
+                + "inside roots.input (" + root + "), got " + root.resolve("static/elevation.nc") + " ("
+                + outside.resolve("elevation.nc") + ")");
+
+        Files.writeString(file, Files.readString(file).replace("static_layers:\n  - {name: elevation, file: "
+                + root.resolve("static/elevation.nc") + ", variable: z}\n", "").replace("  dir: null ", "  dir: "
+                + root.resolve("static") + " "));
+        assertThatThrownBy(() -> ConfigLoader.load(file)).as("an archive folder that is a link out of the root")
+                .hasMessage(file + ": input.dir: expected a path inside roots.input (" + root + "), got "
+                        + root.resolve("static") + " (" + outside + ")");
+    }
 }
