@@ -92,6 +92,7 @@ class SparkClusterTest {
         boolean ingestTask = ingestExecutor.isPresent() && awaitDriverLog("Starting task", ", executor "
                 + ingestExecutor.get().getParent().getFileName() + ",", job);
         boolean ingestRunning = ingest(cluster).isEmpty() && job.isAlive();
+        List<ListeningSockets.Listener> driverSockets = ListeningSockets.of(job.pid());
         kill(workers.get(0));
         workers.set(0, worker(2));
         Optional<Path> convLstm = awaitExecutorLog(List.of(1, 2), "train all/convlstm: epoch 1/3", job);
@@ -102,6 +103,8 @@ class SparkClusterTest {
 
         assertThat(ingestTask).as("worker 0's executor ran a task").isTrue();
         assertThat(ingestRunning).as("worker 0 died while the ingest ran").isTrue();
+        assertThat(driverSockets).as("the driver listens where spark.driver.bindAddress (127.0.0.1) says")
+                .isNotEmpty().allMatch(ListeningSockets::loopback);
         assertThat(convLstm).as("an executor trained the ConvLSTM").isPresent();
         assertThat(trainRunning).as("its worker died while the training ran").isTrue();
         Path survivor = dir.resolve("worker-" + (lost == 1 ? 2 : 1));
