@@ -13,6 +13,9 @@ import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -23,6 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Forecasting {
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
+    private static final Pattern FILE_NAME = Pattern.compile(".+_([0-9]{8}T[0-9]{4}Z)\\.nc");
 
     private Forecasting() {
     }
@@ -50,6 +54,12 @@ public final class Forecasting {
                 Instant.now().truncatedTo(ChronoUnit.SECONDS) + " gridcast forecast from " + metadata.in() + " frames ending " + reference,
                 Map.of("region", metadata.region(), "model", metadata.variant(), "model_type", metadata.spec().type()));
         return ForecastWriter.write(dir.resolve(name), forecast);
+    }
+
+    /** The reference time in the name of a file {@link #forecast} wrote; empty for any other file. */
+    public static Optional<Instant> referenceTime(Path file) {
+        Matcher m = FILE_NAME.matcher(file.getFileName().toString());
+        return m.matches() ? Optional.of(Instant.from(STAMP.parse(m.group(1)))) : Optional.empty();
     }
 
     /** Lead {@code k} of batch item {@code b}, back in physical units. */

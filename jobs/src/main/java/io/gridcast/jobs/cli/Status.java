@@ -1,7 +1,12 @@
 package io.gridcast.jobs.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.gridcast.jobs.ops.Batch;
+import io.gridcast.jobs.ops.Health;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -31,6 +36,29 @@ final class Status implements Callable<Integer> {
             defaultValue = "10")
     int limit;
 
+    @Option(names = "--json", description = "print what operators watch as one JSON object: every job's and every "
+            + "region x variant partition's last success and last failure with its message, the newest frame of each "
+            + "variable and its age, the newest forecast of each trained region x variant and its age")
+    boolean json;
+
+    @Option(names = "--check", description = "exit 3, with one line saying why, when a trained region x variant has "
+            + "no forecast or its newest forecast is older than --max-age; exit 0 otherwise (for monitoring systems)")
+    boolean check;
+
+    @Option(names = "--max-age", paramLabel = "DURATION", defaultValue = "PT30M",
+            description = "with --check: the oldest a newest forecast's reference time may be (ISO-8601; default: "
+                    + "${DEFAULT-VALUE})")
+    Duration maxAge;
+
+    /** Executions --json and --check read back for the last success and failure of each job and partition. */
+    private static final int HEALTH_EXECUTIONS = 500;
+
+    /** {@code --check}'s exit code when forecasts are missing or stale: not a job failure (1) nor bad usage (2). */
+    static final int UNHEALTHY = 3;
+
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -41,6 +69,20 @@ final class Status implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (Batch batch = Batch.open(repository.out, repository.profiles, System.getenv())) {
+            if (json || check) {
+                Health.Report report = Health.read(batch, repository.out, Instant.now(), HEALTH_EXECUTIONS);
+                if (json) {
+                    out.println(JSON.writeValueAsString(report));
+                }
+                if (check) {
+                    List<String> problems = Health.problems(report, maxAge);
+                    out.println(problems.isEmpty() ? "gridcast: OK: " + report.forecasts().size()
+                            + " trained region x variant(s), each with a forecast at most " + maxAge + " old"
+                            : "gridcast: CHECK FAILED: " + String.join("; ", problems));
+                    return problems.isEmpty() ? 0 : UNHEALTHY;
+                }
+                return 0;
+            }
             List<JobExecution> executions = batch.recent(limit);
             out.println("gridcast: " + executions.size() + " newest job executions in " + batch.repositoryName());
             for (JobExecution e : executions) {

@@ -3,6 +3,8 @@ package io.gridcast.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -179,6 +181,54 @@ class CycleEndToEndTest {
         for (String name : List.of("metrics.json", "metrics.csv")) {
             Files.copy(from.resolve(name), to.resolve(name));
         }
+    }
+
+    @Test
+    void statusShowsWhatOperatorsWatchAndChecksForecastsAreThereAndFresh() throws IOException {
+        assertThat(demoRun.status()).as(demoRun.err()).isZero();
+
+        Outcome json = gridcast("status", "--out", demo.toString(), "--json");
+        assertThat(json.status()).as(json.err()).isZero();
+        JsonNode health = new ObjectMapper().readTree(json.out());
+        assertThat(health.get("jobs")).extracting(j -> j.get("job").asText()).contains("cycle");
+        assertThat(health.get("jobs")).allSatisfy(j -> assertThat(j.get("lastSuccess").get("ended").asText())
+                .endsWith("Z"));
+        assertThat(health.get("partitions")).extracting(p -> p.get("job").asText() + " " + p.get("region").asText()
+                + "/" + p.get("variant").asText()).contains("cycle west/convlstm", "cycle east/persistence");
+        assertThat(health.get("data")).singleElement().satisfies(d -> {
+            assertThat(d.get("variable").asText()).isEqualTo("rain_rate");
+            assertThat(d.get("newestFrame").asText()).isEqualTo("2026-01-01T06:35:00Z");
+        });
+        assertThat(health.get("forecasts")).hasSize(8).allSatisfy(f -> assertThat(f.get("newestReferenceTime").asText())
+                .isEqualTo("2026-01-01T06:35:00Z"));
+
+        // The synthetic archive ends on 1 January 2026: fresh within ten years, stale within an hour.
+        Outcome fresh = gridcast("status", "--out", demo.toString(), "--check", "--max-age", "P3650D");
+        assertThat(fresh.status()).as(fresh.out() + fresh.err()).isZero();
+        assertThat(fresh.out()).startsWith("gridcast: OK: 8 trained region x variant(s)");
+        Outcome stale = gridcast("status", "--out", demo.toString(), "--check", "--max-age", "PT1H");
+        assertThat(stale.status()).isEqualTo(Status.UNHEALTHY);
+        assertThat(stale.out()).startsWith("gridcast: CHECK FAILED: the newest forecast of east/advection is for "
+                + "2026-01-01T06:35:00Z, ").containsPattern(", [0-9]+ days old \\(more than PT1H\\)")
+                .contains("west/persistence");
+
+        // Trained models without their forecasts: the east's are missing.
+        for (String tree : List.of("models", "forecasts/west")) {
+            try (Stream<Path> walk = Files.walk(demo.resolve(tree))) {
+                for (Path p : walk.toList()) {
+                    Path target = work.resolve(demo.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(p, target);
+                    }
+                }
+            }
+        }
+        Outcome missing = gridcast("status", "--out", work.toString(), "--check", "--max-age", "P3650D");
+        assertThat(missing.status()).isEqualTo(Status.UNHEALTHY);
+        assertThat(missing.out()).contains("no forecast of east/advection", "no forecast of east/convlstm")
+                .doesNotContain("west/");
     }
 
     @Test
