@@ -100,6 +100,12 @@ final class Status implements Callable<Integer> {
         for (StepExecution step : e.getStepExecutions()) {
             s.append(String.format("    step %s %s: read %d, written %d, skipped %d%n", step.getStepName(), step.getStatus(),
                     step.getReadCount(), step.getWriteCount(), step.getSkipCount()));
+            // A partition's own reason: the job's says only that a partition failed.
+            String reason = step.getExitStatus().getExitDescription();
+            if (step.getStatus().isUnsuccessful() && reason != null && !reason.isBlank()) {
+                s.append("      failure: ").append(firstLine(reason).replaceFirst("^[\\w.$]+(Exception|Error): ", ""))
+                        .append('\n');
+            }
         }
         String failure = e.getExitStatus().getExitDescription();
         if (failure != null && !failure.isBlank() && e.getStatus().isUnsuccessful()) {

@@ -232,6 +232,20 @@ class CycleEndToEndTest {
     }
 
     @Test
+    void statusShowsEachFailedPartitionsOwnReason() throws IOException {
+        Outcome forecast = gridcast("run", "forecast", "--config", TINY.toString(), "--out", work.toString());
+        assertThat(forecast.status()).isEqualTo(Gridcast.JOB_FAILED);
+
+        Outcome status = gridcast("status", "--out", work.toString());
+        assertThat(status.out()).contains("    step forecast-partition:west:convlstm FAILED: read 0, written 0, skipped 0\n"
+                + "      failure: no frame catalog in " + work.resolve("catalog/rain_rate") + " (missing description.json):"
+                + " run ingest first\n");
+        JsonNode health = new ObjectMapper().readTree(gridcast("status", "--out", work.toString(), "--json").out());
+        assertThat(health.get("partitions")).hasSize(8).allSatisfy(p -> assertThat(p.get("lastFailure")
+                .get("message").asText()).contains("no frame catalog in "));
+    }
+
+    @Test
     void comparingWithAMissingRunNamesItsFolder() throws IOException {
         Outcome run = gridcast("report", "--compare", reportDir().getFileName().toString(), "nope", "--out", demo.toString());
 
