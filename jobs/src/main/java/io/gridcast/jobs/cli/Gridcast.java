@@ -5,6 +5,7 @@ import io.gridcast.jobs.batch.RunSettings;
 import io.gridcast.jobs.config.ConfigException;
 import io.gridcast.jobs.config.ConfigLoader;
 import io.gridcast.jobs.config.GridcastConfig;
+import io.gridcast.jobs.ops.WorkFolderLock;
 import io.gridcast.jobs.report.Comparison;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,6 +33,8 @@ public final class Gridcast {
 
     static final int JOB_FAILED = 1;
     static final int BAD_INPUT = 2;
+    /** Another run or schedule holds the work folder ({@link WorkFolderLock}); try again later, or --wait. */
+    static final int WORK_FOLDER_BUSY = 4;
 
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
@@ -52,7 +55,8 @@ public final class Gridcast {
         CommandLine cli = new CommandLine(new Gridcast()).setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("gridcast: " + JobRunner.message(e));
-            return e instanceof IllegalArgumentException ? BAD_INPUT : JOB_FAILED;
+            return e instanceof IllegalArgumentException ? BAD_INPUT
+                    : e instanceof WorkFolderLock.BusyException ? WORK_FOLDER_BUSY : JOB_FAILED;
         });
         return cli.execute(args);
     }
@@ -75,6 +79,10 @@ public final class Gridcast {
 
         @CommandLine.Mixin
         RepositoryOptions repository;
+
+        @Option(names = "--wait", description = "when another run or schedule holds the work folder, wait for it to "
+                + "end instead of stopping with exit code 4")
+        boolean waitForWorkFolder;
 
         @Option(names = "--model", paramLabel = "SELECTOR", description = "models the forecast job runs per region:"
                 + " all, best (lowest validation MSE of every saved version), VARIANT (its latest version) or"
@@ -141,8 +149,9 @@ public final class Gridcast {
         List<String> profiles = new ArrayList<>();
     }
 
-    static int runJob(String job, RunSettings settings, List<String> profiles, PrintWriter out, PrintWriter err) throws Exception {
-        return ended(job, JobRunner.run(job, settings, profiles), out, err);
+    static int runJob(String job, RunSettings settings, RunOptions options, PrintWriter out, PrintWriter err)
+            throws Exception {
+        return ended(job, JobRunner.run(job, settings, options.repository.profiles, options.waitForWorkFolder), out, err);
     }
 
     static int ended(String job, JobExecution execution, PrintWriter out, PrintWriter err) {
@@ -185,14 +194,15 @@ public final class Gridcast {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             if (restart) {
-                return ended(job, JobRunner.restart(job, options.repository.out, options.repository.profiles), out, err);
+                return ended(job, JobRunner.restart(job, options.repository.out, options.repository.profiles,
+                        options.waitForWorkFolder), out, err);
             }
             RunSettings settings = options.settings(null);
             if ((job.equals("ingest") || job.equals("cycle")) && settings.inputDir() == null) {
                 throw new IllegalArgumentException("job '" + job + "' reads an archive: give --input DIR or set input.dir in "
                         + settings.configFile());
             }
-            return runJob(job, settings, options.repository.profiles, out, err);
+            return runJob(job, settings, options, out, err);
         }
     }
 
@@ -219,7 +229,7 @@ public final class Gridcast {
                 out.println("gridcast: synthesised " + result.files().size() + " frames in " + synthetic);
             }
             RunSettings settings = options.settings(synthetic);
-            int status = runJob("cycle", settings, options.repository.profiles, out, spec.commandLine().getErr());
+            int status = runJob("cycle", settings, options, out, spec.commandLine().getErr());
             if (status == 0) {
                 out.println("gridcast: forecasts in " + settings.forecastsDir() + ", report in "
                         + settings.reportDir().resolve("index.html"));

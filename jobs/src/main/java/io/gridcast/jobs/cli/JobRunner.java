@@ -2,6 +2,7 @@ package io.gridcast.jobs.cli;
 
 import io.gridcast.jobs.batch.RunSettings;
 import io.gridcast.jobs.ops.Batch;
+import io.gridcast.jobs.ops.WorkFolderLock;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
@@ -20,16 +21,21 @@ final class JobRunner {
     private JobRunner() {
     }
 
-    /** Runs {@code job}; returns the finished execution (its status says whether it completed). */
-    static JobExecution run(String job, RunSettings settings, List<String> profiles) throws Exception {
-        try (Batch batch = Batch.open(settings.workDir(), profiles, System.getenv())) {
+    /**
+     * Runs {@code job} once the work folder is this process's ({@link WorkFolderLock}; {@code wait} for it or fail
+     * naming its holder); returns the finished execution (its status says whether it completed).
+     */
+    static JobExecution run(String job, RunSettings settings, List<String> profiles, boolean wait) throws Exception {
+        try (WorkFolderLock lock = WorkFolderLock.acquire(settings.workDir(), "gridcast run " + job, wait);
+             Batch batch = Batch.open(settings.workDir(), profiles, System.getenv())) {
             return batch.run(job, settings);
         }
     }
 
     /** Restarts the newest failed run of {@code job} in {@code workDir}: completed partitions are skipped. */
-    static JobExecution restart(String job, Path workDir, List<String> profiles) throws Exception {
-        try (Batch batch = Batch.open(workDir, profiles, System.getenv())) {
+    static JobExecution restart(String job, Path workDir, List<String> profiles, boolean wait) throws Exception {
+        try (WorkFolderLock lock = WorkFolderLock.acquire(workDir, "gridcast run " + job + " --restart", wait);
+             Batch batch = Batch.open(workDir, profiles, System.getenv())) {
             return batch.restart(job);
         }
     }

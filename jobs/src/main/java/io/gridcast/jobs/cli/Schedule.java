@@ -4,6 +4,7 @@ import io.gridcast.jobs.config.ConfigLoader;
 import io.gridcast.jobs.config.GridcastConfig;
 import io.gridcast.jobs.ops.Batch;
 import io.gridcast.jobs.ops.Scheduler;
+import io.gridcast.jobs.ops.WorkFolderLock;
 import io.gridcast.jobs.batch.RunSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +45,9 @@ final class Schedule implements Callable<Integer> {
                         + "or set input.dir in " + options.config);
             }
         }
-        try (Batch batch = Batch.open(options.repository.out, options.repository.profiles, System.getenv())) {
+        try (WorkFolderLock lock = WorkFolderLock.acquire(options.repository.out, "gridcast schedule",
+                options.waitForWorkFolder);
+             Batch batch = Batch.open(options.repository.out, options.repository.profiles, System.getenv())) {
             spec.commandLine().getOut().println("gridcast: running " + entries.size() + " schedules (UTC), job repository "
                     + batch.repositoryName() + (stopAfter == null ? "; stop with Ctrl-C" : "; stopping after " + stopAfter));
             new Scheduler(batch, entries, slot -> options.settings(null, RunSettings.RUN_NAME.format(slot)),

@@ -1,0 +1,59 @@
+package io.gridcast.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gridcast.ingest.synth.SyntheticArchive;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two processes on one work folder: a run beside a schedule stops at once naming the schedule's process, or waits for
+ * it with --wait; status reads beside it; a schedule killed with SIGKILL frees the folder.
+ */
+class WorkFolderLockTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void aRunBesideAScheduleNamesItOrWaitsForIt() throws Exception {
+        Path archive = SyntheticArchive.write(work.resolve("synth"), new SyntheticArchive.Spec(60, 32, 1,
+                SyntheticArchive.Spec.defaults().step(), SyntheticArchive.Spec.defaults().start())).framesDir();
+        Path config = work.resolve("schedule.yml");
+        Files.writeString(config, Files.readString(CrashRestartTest.CRASH)
+                + "schedules:\n  - {job: ingest, cron: \"@daily\"}\n");
+        String[] ingest = {"run", "ingest", "--config", config.toString(), "--input", archive.toString(), "--out",
+                work.toString()};
+
+        try (ChildGridcast schedule = ChildGridcast.start(Map.of(), "schedule", "--config", config.toString(),
+                "--input", archive.toString(), "--out", work.toString())) {
+            assertThat(schedule.awaitLine(l -> l.startsWith("gridcast: running 1 schedules"), Duration.ofMinutes(3)))
+                    .as(schedule.console()).isTrue();
+
+            CycleEndToEndTest.Outcome refused = CycleEndToEndTest.gridcast(ingest);
+            assertThat(refused.status()).isEqualTo(Gridcast.WORK_FOLDER_BUSY);
+            assertThat(refused.err()).startsWith("gridcast: work folder " + work + " is in use by gridcast schedule "
+                    + "(process " + schedule.pid() + " on ").contains("add --wait to wait for it");
+            assertThat(CycleEndToEndTest.gridcast("status", "--out", work.toString()).status()).isZero();
+
+            String[] waiting = Stream.concat(Arrays.stream(ingest), Stream.of("--wait")).toArray(String[]::new);
+            CompletableFuture<CycleEndToEndTest.Outcome> waited = CompletableFuture.supplyAsync(
+                    () -> CycleEndToEndTest.gridcast(waiting));
+            Thread.sleep(3000);
+            assertThat(waited).as("waiting while the schedule holds the folder").isNotDone();
+
+            schedule.kill();
+            CycleEndToEndTest.Outcome ran = waited.get(5, TimeUnit.MINUTES);
+            assertThat(ran.status()).as(ran.err()).isZero();
+            assertThat(ran.out()).contains("job 'ingest' completed");
+        }
+    }
+}
