@@ -43,6 +43,10 @@ public final class ProbabilityScores implements Serializable {
     }
 
     public void merge(ProbabilityScores other) {
+        if (Double.compare(other.threshold, threshold) != 0) {
+            throw new IllegalArgumentException("cannot merge probability scores of threshold " + other.threshold
+                    + " into threshold " + threshold);
+        }
         other.byProbability.forEach((p, counts) -> add(p, counts[0], counts[1]));
     }
 

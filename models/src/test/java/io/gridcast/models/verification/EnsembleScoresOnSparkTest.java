@@ -1,13 +1,9 @@
 package io.gridcast.models.verification;
 
-import io.gridcast.ingest.catalog.SparkSessions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /** Ensemble accumulators on Spark partitions, merged, give the scores of one local pass. */
@@ -17,7 +13,7 @@ class EnsembleScoresOnSparkTest {
     static final List<Double> THRESHOLDS = List.of(0.5, 2.0);
 
     /** One case: the members' fields, then the observation. */
-    static EnsembleScores accumulate(Iterable<float[][]> cases) {
+    static EnsembleScores accumulate(List<float[][]> cases) {
         EnsembleScores scores = new EnsembleScores(MEMBERS, THRESHOLDS);
         cases.forEach(c -> scores.add(Arrays.copyOf(c, MEMBERS), c[MEMBERS]));
         return scores;
@@ -41,22 +37,10 @@ class EnsembleScoresOnSparkTest {
         }
         EnsembleScores local = accumulate(cases);
 
-        SparkSession spark = SparkSessions.create("local[2]", Map.of());
-        EnsembleScores merged;
-        try {
-            merged = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(cases, 3)
-                    .mapPartitions(part -> {
-                        List<float[][]> mine = new ArrayList<>();
-                        part.forEachRemaining(mine::add);
-                        return List.of(accumulate(mine)).iterator();
-                    })
-                    .reduce((a, b) -> {
-                        a.merge(b);
-                        return a;
-                    });
-        } finally {
-            spark.stop();
-        }
+        EnsembleScores merged = LeadScoresOnSparkTest.onPartitions(cases, EnsembleScoresOnSparkTest::accumulate, (a, b) -> {
+            a.merge(b);
+            return a;
+        });
 
         EnsembleScoresTest.assertEqualScores(merged, local);
     }

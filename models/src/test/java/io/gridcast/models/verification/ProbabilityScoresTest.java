@@ -147,5 +147,7 @@ class ProbabilityScoresTest {
         assertThat(first.reliability()).isEqualTo(together.reliability());
         assertThat(first.rocCurve()).isEqualTo(together.rocCurve());
         assertThat(first.reliabilityDiagram()).isEqualTo(together.reliabilityDiagram());
+        assertThatThrownBy(() -> first.merge(new ProbabilityScores(2.0)))
+                .hasMessage("cannot merge probability scores of threshold 2.0 into threshold 1.0");
     }
 }
