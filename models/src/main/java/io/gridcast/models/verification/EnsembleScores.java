@@ -53,7 +53,7 @@ public final class EnsembleScores implements Serializable {
         double[] sorted = new double[members];
         for (int i = 0; i < observed.length; i++) {
             float o = observed[i];
-            if (Float.isNaN(o) || !members(forecast, i, sorted)) {
+            if (Float.isNaN(o) || !copyCell(forecast, i, sorted)) {
                 continue;
             }
             cells++;
@@ -80,7 +80,7 @@ public final class EnsembleScores implements Serializable {
     }
 
     /** Copies cell {@code i} of every member into {@code values}; false when any member is missing there. */
-    private static boolean members(float[][] forecast, int i, double[] values) {
+    private static boolean copyCell(float[][] forecast, int i, double[] values) {
         for (int k = 0; k < forecast.length; k++) {
             if (Float.isNaN(forecast[k][i])) {
                 return false;
@@ -184,10 +184,6 @@ public final class EnsembleScores implements Serializable {
         for (int t = 0; t < probabilities.size(); t++) {
             probabilities.get(t).merge(other.probabilities.get(t));
         }
-    }
-
-    public int members() {
-        return members;
     }
 
     public long cells() {
