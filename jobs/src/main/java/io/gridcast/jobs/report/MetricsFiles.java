@@ -12,7 +12,6 @@ import io.gridcast.models.verification.Metrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -34,14 +33,6 @@ public final class MetricsFiles {
     }
 
     private MetricsFiles() {
-    }
-
-    private static List<String> known() {
-        List<String> names = new ArrayList<>();
-        Metrics.CONTINUOUS.forEach(m -> names.add(m.name()));
-        Metrics.CATEGORICAL.forEach(m -> names.add(m.name()));
-        names.add(Metrics.FSS + "<scale>");
-        return names;
     }
 
     /** The folders under {@code reports} that hold a metrics.json, by name. */
@@ -89,7 +80,7 @@ public final class MetricsFiles {
                 String metric = rows.get(i).metric();
                 if (metric == null || Metrics.find(metric).isEmpty()) {
                     throw new IllegalArgumentException(file + ": row " + (i + 1) + ": unknown metric '" + metric
-                            + "'; expected one of " + known());
+                            + "'; expected one of " + Metrics.names());
                 }
             }
             return rows.stream().map(r -> new MetricRow(r.region(), r.model(), r.leadMinutes(), r.metric(),

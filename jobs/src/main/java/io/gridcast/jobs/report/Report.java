@@ -337,6 +337,7 @@ public final class Report {
             case HIGHER -> "higher is better, 1 perfect";
             case ZERO -> "0 is unbiased, positive too high";
             case ONE -> "1 is unbiased, above 1 too many events forecast";
+            case NONE -> "no value better in itself";
         };
     }
 }

@@ -109,11 +109,14 @@ class CycleEndToEndTest {
     void theReportHasEveryScoreOfEveryRegionModelAndLead() throws IOException {
         List<String> lines = Files.readAllLines(reportDir().resolve("metrics.csv"));
         assertThat(lines.get(0)).isEqualTo("region,model,lead_minutes,metric,threshold,value");
-        // 2 regions x 4 models x 3 leads x (6 field scores + 2 thresholds x (6 event scores + FSS at 2 scales))
-        assertThat(lines).hasSize(1 + 2 * 4 * 3 * (6 + 2 * (6 + 2)));
+        // 2 regions x 4 models x 3 leads x (7 field scores + 2 thresholds x (6 event scores + FSS at 2 scales))
+        assertThat(lines).hasSize(1 + 2 * 4 * 3 * (7 + 2 * (6 + 2)));
         assertThat(lines).anyMatch(l -> l.startsWith("east,convlstm,15,csi,2.0,"));
         assertThat(lines).anyMatch(l -> l.startsWith("west,persistence,5,fss_3,0.5,"));
         assertThat(lines).anyMatch(l -> l.startsWith("west,cnnlstm,10,ssim,,"));
+        // a deterministic forecast's CRPS is its MAE, so every variant is in a CRPS comparison
+        String mae = lines.stream().filter(l -> l.startsWith("east,advection,10,mae,,")).findFirst().orElseThrow();
+        assertThat(lines).contains(mae.replace(",mae,", ",crps,"));
         assertThat(reportDir().resolve("metrics.json")).content().contains("\"lead_minutes\" : 15", "\"metric\" : \"fss_1\"");
         assertThat(reportDir().resolve("index.html")).content().contains("Region west", "skill against persistence",
                 "Maps: test case from");

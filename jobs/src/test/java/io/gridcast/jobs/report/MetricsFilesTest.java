@@ -68,8 +68,10 @@ class MetricsFilesTest {
         MetricsFiles.writeJson(dir.resolve("metrics.json"), List.of(ROWS.get(0),
                 new MetricRow("west", "convlstm", 5, "accuracy", null, 0.9)));
 
-        assertThatThrownBy(() -> MetricsFiles.read(dir)).hasMessage(dir.resolve("metrics.json")
-                + ": row 2: unknown metric 'accuracy'; expected one of [mse, rmse, mae, bias, pearson, ssim, csi, pod, "
-                + "far, ets, hss, frequency_bias, fss_<scale>]");
+        assertThatThrownBy(() -> MetricsFiles.read(dir)).hasMessageStartingWith(dir.resolve("metrics.json")
+                + ": row 2: unknown metric 'accuracy'; expected one of [mse, rmse, mae, bias, pearson, ssim, crps, csi, pod, "
+                + "far, ets, hss, frequency_bias, crps_fair,")
+                .hasMessageContainingAll("brier_skill_score", "fss_<scale>", "rank_histogram_<rank>",
+                        "reliability_observed_<bin>", "roc_pod_p<probability>");
     }
 }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
@@ -18,10 +20,26 @@ class LeadScoresOnSparkTest {
     static final List<Double> THRESHOLDS = List.of(0.5, 2.0);
     static final List<Integer> SCALES = List.of(1, 3);
 
-    static LeadScores accumulate(Iterable<float[][]> cases) {
+    static LeadScores accumulate(List<float[][]> cases) {
         LeadScores scores = new LeadScores(THRESHOLDS, SCALES, 8, 8);
         cases.forEach(c -> scores.add(c[0], c[1]));
         return scores;
+    }
+
+    /** Accumulates each of 3 partitions of {@code cases} on a local Spark session and merges the results. */
+    static <C, S> S onPartitions(List<C> cases, Function<List<C>, S> accumulate, Function2<S, S, S> merge) {
+        SparkSession spark = SparkSessions.create("local[2]", Map.of());
+        try {
+            return JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(cases, 3)
+                    .mapPartitions(part -> {
+                        List<C> mine = new ArrayList<>();
+                        part.forEachRemaining(mine::add);
+                        return List.of(accumulate.call(mine)).iterator();
+                    })
+                    .reduce(merge);
+        } finally {
+            spark.stop();
+        }
     }
 
     @Test
@@ -38,22 +56,10 @@ class LeadScoresOnSparkTest {
         }
         LeadScores local = accumulate(cases);
 
-        SparkSession spark = SparkSessions.create("local[2]", Map.of());
-        LeadScores merged;
-        try {
-            merged = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(cases, 3)
-                    .mapPartitions(part -> {
-                        List<float[][]> mine = new ArrayList<>();
-                        part.forEachRemaining(mine::add);
-                        return List.of(accumulate(mine)).iterator();
-                    })
-                    .reduce((a, b) -> {
-                        a.merge(b);
-                        return a;
-                    });
-        } finally {
-            spark.stop();
-        }
+        LeadScores merged = onPartitions(cases, LeadScoresOnSparkTest::accumulate, (a, b) -> {
+            a.merge(b);
+            return a;
+        });
 
         assertThat(merged.cells()).isEqualTo(local.cells());
         // Sums of floating-point errors in another order: equal to rounding, counts exactly.
