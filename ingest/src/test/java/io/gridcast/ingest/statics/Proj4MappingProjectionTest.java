@@ -1,0 +1,41 @@
+package io.gridcast.ingest.statics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.gridcast.ingest.grid.Proj4Mapping;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import ucar.unidata.geoloc.ProjectionImpl;
+import ucar.unidata.geoloc.ProjectionPoint;
+
+/**
+ * A proj4 string's CF grid mapping ({@link Proj4Mapping}) is the same projection: a point projected by proj4j from
+ * the string and by NetCDF-Java's CF builder from the mapping (as static layers are regridded) agree to a metre.
+ */
+class Proj4MappingProjectionTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            +proj=laea +lat_0=55.0 +lon_0=10.0 +x_0=1950000.0 +y_0=-2100000.0 +units=m +ellps=WGS84 | 4.9 | 52.4
+            +proj=laea +lat_0=52 +lon_0=10 +x_0=4321000 +y_0=3210000 +R=6371000                   | 4.9 | 52.4
+            +proj=stere +lat_0=90 +lon_0=0.0 +lat_ts=60.0 +a=6378.137 +b=6356.752 +x_0=0 +y_0=0     | 4.9 | 52.4
+            +proj=stere +lat_0=90 +lon_0=10 +lat_ts=60 +ellps=WGS84 +x_0=100000                     | 4.9 | 52.4
+            +proj=stere +lat_0=-90 +lon_0=140 +lat_ts=-71 +ellps=WGS84                               | 145 | -70
+            +proj=stere +lat_0=46.95 +lon_0=8.0 +k_0=1 +R=6371000 +units=km                        | 7.0 | 47.3
+            +proj=aea +lat_1=-18 +lat_2=-36 +lat_0=-27.7 +lon_0=153.2 +ellps=GRS80 +units=km       | 153.5 | -27.4
+            +proj=lcc +lat_1=49 +lat_2=44 +lat_0=46.5 +lon_0=3 +x_0=700000 +y_0=6600000 +ellps=GRS80 | 4.9 | 52.4
+            +proj=lcc +lat_1=25 +lat_0=25 +lon_0=-95 +R=6371229 +units=km                          | -97.5 | 35.2
+            +proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=airy    | -1.3 | 52.4
+            +proj=tmerc +lat_0=0 +lon_0=9 +k_0=0.9996 +x_0=500000 +ellps=WGS84 +units=km           | 7.2 | 50.1
+            """)
+    void netcdfJavaProjectsTheMappingAsProj4jProjectsTheString(String proj4, double lon, double lat) {
+        Proj4Mapping p = Proj4Mapping.parse(proj4);
+        ProjectionImpl cf = GridLocations.projection(p.gridMapping(), p.units());
+        double[] expected = p.project(lon, lat);
+        ProjectionPoint actual = cf.latLonToProj(lat, lon);
+        double kmPerUnit = p.metresPerUnit() / 1000;
+        assertThat(actual.getX() / kmPerUnit).as("x").isCloseTo(expected[0], within(1 / p.metresPerUnit()));
+        assertThat(actual.getY() / kmPerUnit).as("y").isCloseTo(expected[1], within(1 / p.metresPerUnit()));
+    }
+}
