@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.locationtech.proj4j.CRSFactory;
 import org.locationtech.proj4j.ProjCoordinate;
+import org.locationtech.proj4j.ProjectionException;
 import org.locationtech.proj4j.datum.Ellipsoid;
 import org.locationtech.proj4j.proj.Projection;
 
@@ -95,22 +96,30 @@ public final class Proj4Mapping {
         return metresPerUnit;
     }
 
-    /** The projected {@code {x, y}} of a longitude and latitude (degrees), in {@link #units()}. */
+    /** The projected {@code {x, y}} of a longitude and latitude (degrees), in {@link #units()}; NaN if none. */
     public double[] project(double lon, double lat) {
         if (geographic()) {
             return new double[] {lon, lat};
         }
-        ProjCoordinate p = projection.project(new ProjCoordinate(lon, lat), new ProjCoordinate());
-        return new double[] {p.x, p.y};
+        try {
+            ProjCoordinate p = projection.project(new ProjCoordinate(lon, lat), new ProjCoordinate());
+            return new double[] {p.x, p.y};
+        } catch (ProjectionException e) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
     }
 
-    /** The {@code {lon, lat}} in degrees of projected coordinates in {@link #units()}. */
+    /** The {@code {lon, lat}} in degrees of projected coordinates in {@link #units()}; NaN if none. */
     public double[] inverse(double x, double y) {
         if (geographic()) {
             return new double[] {x, y};
         }
-        ProjCoordinate p = projection.inverseProject(new ProjCoordinate(x, y), new ProjCoordinate());
-        return new double[] {p.x, p.y};
+        try {
+            ProjCoordinate p = projection.inverseProject(new ProjCoordinate(x, y), new ProjCoordinate());
+            return new double[] {p.x, p.y};
+        } catch (ProjectionException e) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
     }
 
     private GridMapping cf(Map<String, String> given, double ellipsoidScale) {

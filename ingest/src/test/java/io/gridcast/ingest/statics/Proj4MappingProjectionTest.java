@@ -3,7 +3,10 @@ package io.gridcast.ingest.statics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.gridcast.ingest.grid.Axis;
+import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.grid.Proj4Mapping;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import ucar.unidata.geoloc.ProjectionImpl;
@@ -11,13 +14,13 @@ import ucar.unidata.geoloc.ProjectionPoint;
 
 /**
  * A proj4 string's CF grid mapping ({@link Proj4Mapping}) is the same projection: a point projected by proj4j from
- * the string and by NetCDF-Java's CF builder from the mapping (as static layers are regridded) agree to a metre.
+ * the string and by NetCDF-Java's CF builder from the mapping (as other CF software reads forecast files) agree to
+ * a metre.
  */
 class Proj4MappingProjectionTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            +proj=laea +lat_0=55.0 +lon_0=10.0 +x_0=1950000.0 +y_0=-2100000.0 +units=m +ellps=WGS84 | 4.9 | 52.4
             +proj=laea +lat_0=52 +lon_0=10 +x_0=4321000 +y_0=3210000 +R=6371000                   | 4.9 | 52.4
             +proj=stere +lat_0=90 +lon_0=0.0 +lat_ts=60.0 +a=6378.137 +b=6356.752 +x_0=0 +y_0=0     | 4.9 | 52.4
             +proj=stere +lat_0=90 +lon_0=10 +lat_ts=60 +ellps=WGS84 +x_0=100000                     | 4.9 | 52.4
@@ -37,5 +40,27 @@ class Proj4MappingProjectionTest {
         double kmPerUnit = p.metresPerUnit() / 1000;
         assertThat(actual.getX() / kmPerUnit).as("x").isCloseTo(expected[0], within(1 / p.metresPerUnit()));
         assertThat(actual.getY() / kmPerUnit).as("y").isCloseTo(expected[1], within(1 / p.metresPerUnit()));
+    }
+
+    /**
+     * NetCDF-Java 4.5.5 projects Lambert azimuthal equal-area on a sphere only, 1.1 km off OPERA's WGS84 grid at
+     * Amsterdam: static layers are placed with the proj4 string the mapping keeps instead.
+     */
+    @Test
+    void ellipsoidalLambertAzimuthalIsAppliedFromTheProj4String() {
+        Proj4Mapping p = Proj4Mapping.parse("+proj=laea +lat_0=55.0 +lon_0=10.0 +x_0=1950000.0 +y_0=-2100000.0 +units=m +ellps=WGS84");
+        double[] expected = p.project(4.9, 52.4);
+        ProjectionPoint spherical = GridLocations.projection(p.gridMapping(), "m").latLonToProj(52.4, 4.9);
+        assertThat(Math.abs(spherical.getX() * 1000 - expected[0])).isGreaterThan(1000);
+
+        Grid grid = new Grid(new Axis("y", "projection_y_coordinate", "km", new double[] {-1000, -1002}),
+                new Axis("x", "projection_x_coordinate", "km", new double[] {1000, 1002}), p.gridMapping());
+        GridLocations locations = new GridLocations(grid);
+        double[] yx = locations.gridCoordinates(52.4, 4.9);
+        assertThat(yx[1] * 1000).isCloseTo(expected[0], within(0.01));
+        assertThat(yx[0] * 1000).isCloseTo(expected[1], within(0.01));
+        double[] latLon = locations.latLon(yx[0], yx[1]);
+        assertThat(latLon[0]).isCloseTo(52.4, within(1e-7));
+        assertThat(latLon[1]).isCloseTo(4.9, within(1e-7));
     }
 }
