@@ -57,30 +57,8 @@ public final class KnmiHdf5Reader implements FrameReader {
 
     @Override
     public FrameSource open(Path file, String variable) throws UnusableFileException {
-        FileSignatures.requireHdf5(file, "a KNMI radar HDF5 file");
-        NetcdfFile nc;
-        try {
-            nc = NetcdfFile.open(file.toString());
-        } catch (IOException | RuntimeException e) {
-            throw new UnusableFileException(file, FileSignatures.openFailureReason(e), e);
-        }
-        try {
-            return new Source(file, nc, variable);
-        } catch (UnusableFileException e) {
-            closeQuietly(nc);
-            throw e;
-        } catch (RuntimeException e) {
-            closeQuietly(nc);
-            throw new UnusableFileException(file, "cannot be read as a KNMI radar image of '" + variable + "'", e);
-        }
-    }
-
-    private static void closeQuietly(NetcdfFile nc) {
-        try {
-            nc.close();
-        } catch (IOException ignored) {
-            // Nothing was written, so a failing close loses nothing.
-        }
+        return Hdf5Sources.open(file, "a KNMI radar HDF5 image of '" + variable + "'",
+                nc -> new Source(file, nc, variable));
     }
 
     private static final class Source implements FrameSource {
@@ -274,7 +252,7 @@ public final class KnmiHdf5Reader implements FrameReader {
 
         @Override
         public void close() {
-            closeQuietly(nc);
+            Hdf5Sources.closeQuietly(nc);
         }
     }
 

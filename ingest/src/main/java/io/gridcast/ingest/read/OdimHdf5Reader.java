@@ -26,7 +26,6 @@ import ucar.nc2.Attribute;
 import ucar.nc2.Group;
 import ucar.nc2.NetcdfFile;
 import ucar.nc2.Variable;
-import ucar.nc2.iosp.hdf5.H5iosp;
 
 /**
  * Importer for OPERA ODIM_H5 Cartesian products (EUMETNET OPERA Data Information Model, v2.0 to 2.4): objects
@@ -127,33 +126,8 @@ public final class OdimHdf5Reader implements FrameReader {
 
     @Override
     public FrameSource open(Path file, String quantity) throws UnusableFileException {
-        FileSignatures.requireHdf5(file, "an ODIM_H5 file");
-        NetcdfFile nc;
-        try {
-            // The HDF5 provider named: NetCDF-Java's own search loads every provider of the classpath per open.
-            nc = NetcdfFile.open(file.toString(), H5iosp.class.getName(), -1, null, null);
-        } catch (IOException | RuntimeException e) {
-            throw new UnusableFileException(file, FileSignatures.openFailureReason(e), e);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("NetCDF-Java's HDF5 reader cannot be made", e);
-        }
-        try {
-            return new Source(file, nc, quantity, zr);
-        } catch (UnusableFileException e) {
-            closeQuietly(nc);
-            throw e;
-        } catch (RuntimeException e) {
-            closeQuietly(nc);
-            throw new UnusableFileException(file, "cannot be read as an ODIM_H5 image of '" + quantity + "'", e);
-        }
-    }
-
-    private static void closeQuietly(NetcdfFile nc) {
-        try {
-            nc.close();
-        } catch (IOException ignored) {
-            // Nothing was written, so a failing close loses nothing.
-        }
+        return Hdf5Sources.open(file, "an ODIM_H5 image of '" + quantity + "'",
+                nc -> new Source(file, nc, quantity, zr));
     }
 
     private static final class Source implements FrameSource {
@@ -496,7 +470,7 @@ public final class OdimHdf5Reader implements FrameReader {
 
         @Override
         public void close() {
-            closeQuietly(nc);
+            Hdf5Sources.closeQuietly(nc);
         }
     }
 
