@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import ucar.ma2.Array;
+import ucar.ma2.InvalidRangeException;
 import ucar.nc2.Attribute;
 import ucar.nc2.Group;
 import ucar.nc2.NetcdfFile;
@@ -148,6 +149,10 @@ public final class OdimHdf5Reader implements FrameReader {
         private final double undetect;
         private final float noEcho;
         private final ZR zr;
+        /** Rows read at a time: the HDF5 chunks' height, or 256 rows of an unchunked dataset. */
+        private final int bandRows;
+        /** Decoding table of 8- and 16-bit data, made on first use. */
+        private float[] table;
 
         Source(Path file, NetcdfFile nc, String quantity, ZR zr) throws UnusableFileException {
             this.file = file;
@@ -184,6 +189,9 @@ public final class OdimHdf5Reader implements FrameReader {
                         + path + "/data(rows, columns)");
             }
             this.grid = grid(root.findGroup("where"));
+            Attribute chunks = data.findAttribute("_ChunkSizes");
+            this.bandRows = chunks != null && !chunks.isString() && chunks.getLength() == 2
+                    ? Math.max(1, chunks.getNumericValue(0).intValue()) : 256;
             this.time = nominalTime(root.findGroup("what"), what);
         }
 
@@ -380,25 +388,40 @@ public final class OdimHdf5Reader implements FrameReader {
         @Override
         public Frame frame(int index) throws UnusableFileException {
             float[] values = new float[grid.cells()];
-            decode(read(index), values);
+            decode(index, values);
             return new Frame(time, grid, quantity, units, values);
         }
 
         /** Statistics straight from the stored values: no frame of floats is made. */
         @Override
         public FrameStatistics statistics(int index) throws UnusableFileException {
-            return decode(read(index), null);
+            return decode(index, null);
         }
 
-        private Array read(int index) throws UnusableFileException {
+        /**
+         * Reads the dataset a band of rows at a time (the HDF5 chunks' height, so each compressed chunk is inflated
+         * once), decoding each band into {@code out} (when not null) and into the statistics: memory beyond the
+         * frame itself is one band (OPERA: 380 of 2,200 rows, 5.8 MB of doubles), not the whole stored array.
+         */
+        private FrameStatistics decode(int index, float[] out) throws UnusableFileException {
             if (index != 0) {
                 throw new IndexOutOfBoundsException("frame " + index + " of " + file + ", which has 1");
             }
-            try {
-                return data.read();
-            } catch (IOException | RuntimeException e) {
-                throw new UnusableFileException(file, path + "/data cannot be read (truncated or corrupt data?)", e);
+            FrameStatistics.Accumulator stats = new FrameStatistics.Accumulator();
+            int ny = grid.ny();
+            int nx = grid.nx();
+            for (int row = 0; row < ny; row += bandRows) {
+                int rows = Math.min(bandRows, ny - row);
+                Array band;
+                try {
+                    band = data.read(new int[] {row, 0}, new int[] {rows, nx});
+                } catch (IOException | InvalidRangeException | RuntimeException e) {
+                    throw new UnusableFileException(file, path + "/data cannot be read at rows " + row + ".."
+                            + (row + rows - 1) + " (truncated or corrupt data?)", e);
+                }
+                decode(band.getStorage(), stats, out, row * nx);
             }
+            return stats.result();
         }
 
         /** Physical value of one stored value. */
@@ -413,44 +436,41 @@ public final class OdimHdf5Reader implements FrameReader {
             return (float) (zr == null ? v : zr.rate(v));
         }
 
-        /** Decodes every stored value into {@code out} (when not null) and returns their statistics, in one pass. */
-        private FrameStatistics decode(Array raw, float[] out) {
-            FrameStatistics.Accumulator stats = new FrameStatistics.Accumulator();
-            Object storage = raw.getStorage();
+        /** Decodes stored values into {@code out} from {@code at} (when not null) and into {@code stats}. */
+        private void decode(Object storage, FrameStatistics.Accumulator stats, float[] out, int at) {
             boolean unsigned = data.isUnsigned();
             if (storage instanceof double[] d) {
                 for (int k = 0; k < d.length; k++) {
-                    put(stats, out, k, value(d[k]));
+                    put(stats, out, at + k, value(d[k]));
                 }
             } else if (storage instanceof float[] f) {
                 for (int k = 0; k < f.length; k++) {
-                    put(stats, out, k, value(f[k]));
+                    put(stats, out, at + k, value(f[k]));
                 }
             } else if (storage instanceof byte[] b) {
                 // 8- and 16-bit values decode through a table of every possible stored value.
-                float[] table = table(256, unsigned ? 0 : -128);
+                float[] t = table(256, unsigned ? 0 : -128);
                 int shift = unsigned ? 0 : 128;
                 for (int k = 0; k < b.length; k++) {
-                    put(stats, out, k, table[(unsigned ? b[k] & 0xff : b[k]) + shift]);
+                    put(stats, out, at + k, t[(unsigned ? b[k] & 0xff : b[k]) + shift]);
                 }
             } else if (storage instanceof short[] s) {
-                float[] table = table(65536, unsigned ? 0 : -32768);
+                float[] t = table(65536, unsigned ? 0 : -32768);
                 int shift = unsigned ? 0 : 32768;
                 for (int k = 0; k < s.length; k++) {
-                    put(stats, out, k, table[(unsigned ? s[k] & 0xffff : s[k]) + shift]);
+                    put(stats, out, at + k, t[(unsigned ? s[k] & 0xffff : s[k]) + shift]);
                 }
             } else if (storage instanceof int[] n) {
                 for (int k = 0; k < n.length; k++) {
-                    put(stats, out, k, value(unsigned ? n[k] & 0xffffffffL : n[k]));
+                    put(stats, out, at + k, value(unsigned ? n[k] & 0xffffffffL : n[k]));
                 }
             } else if (storage instanceof long[] n) {
                 for (int k = 0; k < n.length; k++) {
-                    put(stats, out, k, value(n[k]));
+                    put(stats, out, at + k, value(n[k]));
                 }
             } else {
                 throw new IllegalStateException(path + "/data has storage " + storage.getClass());
             }
-            return stats.result();
         }
 
         private static void put(FrameStatistics.Accumulator stats, float[] out, int k, float v) {
@@ -460,12 +480,15 @@ public final class OdimHdf5Reader implements FrameReader {
             }
         }
 
+        /** The physical value of every stored value from {@code first}, made once per file. */
         private float[] table(int size, int first) {
-            float[] t = new float[size];
-            for (int i = 0; i < size; i++) {
-                t[i] = value(first + i);
+            if (table == null) {
+                table = new float[size];
+                for (int i = 0; i < size; i++) {
+                    table[i] = value(first + i);
+                }
             }
-            return t;
+            return table;
         }
 
         @Override
