@@ -140,6 +140,11 @@ public final class Proj4Mapping {
                     numbers.put("latitude_of_projection_origin", new double[] {Math.signum(lat0) * 90});
                     if (given.containsKey("lat_ts")) {
                         numbers.put("standard_parallel", new double[] {degrees(projection.getTrueScaleLatitudeDegrees())});
+                    } else if (projection.getScaleFactor() != 1) {
+                        // proj4j 1.3.0 put points at half PROJ's distance from the pole with a k_0 (measured).
+                        throw new IllegalArgumentException("proj4 string '" + definition + "' scales a polar "
+                                + "stereographic by k_0=" + projection.getScaleFactor() + ", which proj4j 1.3.0 "
+                                + "applies wrongly; expected the latitude of true scale (+lat_ts) instead");
                     } else {
                         numbers.put("scale_factor_at_projection_origin", new double[] {projection.getScaleFactor()});
                     }

@@ -92,6 +92,9 @@ class OdimHdf5ReaderTest {
         assertThat(upperLeft[1]).isCloseTo(67.0228327583087, within(1e-4));
         assertThat(lowerRight[0]).isCloseTo(29.421038635578, within(1e-4));
         assertThat(lowerRight[1]).isCloseTo(31.987650277945, within(1e-4));
+        // The first and last cell centres, from pyproj (PROJ 9.1.1) with the corners projected by it.
+        assertThat(p.inverse(x[0], y[0])).containsExactly(new double[] {-39.50248365560574, 67.0226038901609}, within(1e-7));
+        assertThat(p.inverse(x[1899], y[2199])).containsExactly(new double[] {29.41312005971608, 31.998875141810913}, within(1e-7));
     }
 
     @Test
