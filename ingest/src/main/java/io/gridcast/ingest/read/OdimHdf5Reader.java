@@ -432,6 +432,10 @@ public final class OdimHdf5Reader implements FrameReader {
             if (raw == undetect) {
                 return noEcho;
             }
+            return scaled(raw);
+        }
+
+        private float scaled(double raw) {
             double v = gain * raw + offset;
             return (float) (zr == null ? v : zr.rate(v));
         }
@@ -444,8 +448,11 @@ public final class OdimHdf5Reader implements FrameReader {
                     put(stats, out, at + k, value(d[k]));
                 }
             } else if (storage instanceof float[] f) {
+                // Compared as stored: a nodata of -9999.9 is not the float -9999.9 widened to double.
+                float missing = (float) nodata;
+                float noPrecipitation = (float) undetect;
                 for (int k = 0; k < f.length; k++) {
-                    put(stats, out, at + k, value(f[k]));
+                    put(stats, out, at + k, f[k] == missing ? Float.NaN : f[k] == noPrecipitation ? noEcho : scaled(f[k]));
                 }
             } else if (storage instanceof byte[] b) {
                 // 8- and 16-bit values decode through a table of every possible stored value.

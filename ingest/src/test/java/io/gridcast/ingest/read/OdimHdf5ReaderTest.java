@@ -242,14 +242,23 @@ class OdimHdf5ReaderTest {
         }
     }
 
+    /** float32 values, with nodata and undetect that a float cannot hold exactly: compared as stored. */
     @Test
     void aLatitudeLongitudeImageHasLatitudeAndLongitudeAxes() throws UnusableFileException {
         double[] raw = new double[10 * 12];
+        raw[0] = -9999.9;
+        raw[1] = -8888.8;
+        raw[2] = 1.5;
         Path file = OdimFile.product("IMAGE", "H5rad 2.3", "20190610", "000000")
                 .where("+proj=longlat +ellps=WGS84", 10, 12, 0.01, 0.01, 5.0, 53.0)
-                .set("dataset1/data1/what", "quantity", "RATE")
+                .set("dataset1/data1/what", "quantity", "RATE").set("dataset1/data1/what", "nodata", -9999.9)
+                .set("dataset1/data1/what", "undetect", -8888.8)
                 .data("dataset1/data1", "float32", 10, 12, raw).write(tmp.resolve("longlat.h5"));
         try (FrameSource source = reader.open(file, "RATE")) {
+            float[] v = source.frame(0).values();
+            assertThat(v[0]).isNaN();
+            assertThat(v[1]).isEqualTo(0f);
+            assertThat(v[2]).isEqualTo(1.5f);
             Grid grid = source.grid();
             assertThat(grid.mapping()).isNull();
             assertThat(grid.x().standardName()).isEqualTo("longitude");
