@@ -252,12 +252,14 @@ public final class OdimHdf5Reader implements FrameReader {
                 throw new UnusableFileException(file, "where/projdef: " + e.getMessage());
             }
             double toUnits = projection.geographic() ? 1 : 1 / projection.metresPerUnit();
-            double dx = required(where, "xscale") * toUnits;
-            double dy = required(where, "yscale") * toUnits;
-            if (!(dx > 0) || !(dy > 0)) {
-                throw new UnusableFileException(file, "where/xscale, yscale are " + dx + ", " + dy
+            double xscale = required(where, "xscale");
+            double yscale = required(where, "yscale");
+            if (!(xscale > 0) || !(yscale > 0)) {
+                throw new UnusableFileException(file, "where/xscale, yscale are " + xscale + ", " + yscale
                         + "; expected positive cell sizes (metres)");
             }
+            double dx = xscale * toUnits;
+            double dy = yscale * toUnits;
             double[] ul = corner(where, projection, "UL");
             Map<String, double[]> expected = Map.of("LL", new double[] {ul[0], ul[1] - ny * dy},
                     "UR", new double[] {ul[0] + nx * dx, ul[1]}, "LR", new double[] {ul[0] + nx * dx, ul[1] - ny * dy});
