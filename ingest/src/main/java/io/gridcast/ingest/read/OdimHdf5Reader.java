@@ -44,7 +44,7 @@ public final class OdimHdf5Reader implements FrameReader {
 
     public static final String NAME = "odim-hdf5";
 
-    /** ODIM quantities' units (ODIM_H5 v2.4, table 16), as CF/UDUNITS writes them. */
+    /** ODIM quantities' units (as the ODIM_H5 v2.x quantity table states them), as CF/UDUNITS writes them. */
     private static final Map<String, String> UNITS = Map.ofEntries(Map.entry("RATE", "mm/h"), Map.entry("ACRR", "mm"),
             Map.entry("TH", "dBZ"), Map.entry("TV", "dBZ"), Map.entry("DBZH", "dBZ"), Map.entry("DBZV", "dBZ"),
             Map.entry("HGHT", "km"), Map.entry("VIL", "kg/m2"), Map.entry("VRADH", "m/s"), Map.entry("VRAD", "m/s"),
