@@ -7,12 +7,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The configured name of a file format to its {@link FrameReader}. An importer for a non-CF source (e.g. the
- * KNMI HDF5 composites) is one more entry in {@link #READERS}.
+ * The configured name of a file format to its {@link FrameReader}. An importer for a non-CF source (the KNMI HDF5
+ * composites, OPERA ODIM_H5) is one more entry in {@link #READERS}.
  */
 public final class FrameReaders {
 
-    private static final Map<String, FrameReader> READERS = List.<FrameReader>of(new CfNetcdfReader(), new KnmiHdf5Reader()).stream()
+    private static final Map<String, FrameReader> READERS = List.<FrameReader>of(new CfNetcdfReader(), new KnmiHdf5Reader(),
+            new OdimHdf5Reader()).stream()
             .collect(Collectors.toMap(FrameReader::name, Function.identity(), (a, b) -> {
                 throw new IllegalStateException("two frame readers named " + a.name());
             }, TreeMap::new));

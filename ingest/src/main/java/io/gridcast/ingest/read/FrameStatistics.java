@@ -33,7 +33,7 @@ public record FrameStatistics(long validCells, float min, float max, double mean
     }
 
     /** One pass over a frame's values; the JIT keeps it in registers (it never escapes). */
-    private static final class Accumulator {
+    static final class Accumulator {
         private long valid;
         private float min = Float.POSITIVE_INFINITY;
         private float max = Float.NEGATIVE_INFINITY;

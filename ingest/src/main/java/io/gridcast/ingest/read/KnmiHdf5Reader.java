@@ -4,6 +4,7 @@ import io.gridcast.ingest.grid.Axis;
 import io.gridcast.ingest.grid.Frame;
 import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.grid.GridMapping;
+import io.gridcast.ingest.grid.Proj4Mapping;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,7 +14,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,30 +57,8 @@ public final class KnmiHdf5Reader implements FrameReader {
 
     @Override
     public FrameSource open(Path file, String variable) throws UnusableFileException {
-        FileSignatures.requireHdf5(file, "a KNMI radar HDF5 file");
-        NetcdfFile nc;
-        try {
-            nc = NetcdfFile.open(file.toString());
-        } catch (IOException | RuntimeException e) {
-            throw new UnusableFileException(file, FileSignatures.openFailureReason(e), e);
-        }
-        try {
-            return new Source(file, nc, variable);
-        } catch (UnusableFileException e) {
-            closeQuietly(nc);
-            throw e;
-        } catch (RuntimeException e) {
-            closeQuietly(nc);
-            throw new UnusableFileException(file, "cannot be read as a KNMI radar image of '" + variable + "'", e);
-        }
-    }
-
-    private static void closeQuietly(NetcdfFile nc) {
-        try {
-            nc.close();
-        } catch (IOException ignored) {
-            // Nothing was written, so a failing close loses nothing.
-        }
+        return Hdf5Sources.open(file, "a KNMI radar HDF5 image of '" + variable + "'",
+                nc -> new Source(file, nc, variable));
     }
 
     private static final class Source implements FrameSource {
@@ -187,7 +165,24 @@ public final class KnmiHdf5Reader implements FrameReader {
             }
             String proj4 = text(projection, "projection_proj4_params");
             return new Grid(new Axis("y", "projection_y_coordinate", "km", y),
-                    new Axis("x", "projection_x_coordinate", "km", x), Proj4.toCf(file, proj4));
+                    new Axis("x", "projection_x_coordinate", "km", x), mapping(proj4));
+        }
+
+        /**
+         * The proj4 string as a CF mapping. Its coordinates must be km, as the pixel sizes are: KNMI states the
+         * ellipsoid in km ({@code +a=6378.137}).
+         */
+        private GridMapping mapping(String proj4) throws UnusableFileException {
+            try {
+                Proj4Mapping p = Proj4Mapping.parse(proj4);
+                if (p.geographic() || !"km".equals(p.units())) {
+                    throw new IllegalArgumentException("proj4 string '" + proj4 + "' has coordinates in " + p.units());
+                }
+                return p.gridMapping();
+            } catch (IllegalArgumentException e) {
+                throw new UnusableFileException(file, "projection_proj4_params: " + e.getMessage()
+                        + "; expected a projection in km, such as '+proj=stere +lat_0=90 ... +a=6378.137 +b=6356.752'");
+            }
         }
 
         private Instant validTime(NetcdfFile nc) throws UnusableFileException {
@@ -257,56 +252,12 @@ public final class KnmiHdf5Reader implements FrameReader {
 
         @Override
         public void close() {
-            closeQuietly(nc);
+            Hdf5Sources.closeQuietly(nc);
         }
     }
 
     private static String text(Group g, String name) {
         Attribute a = g.findAttribute(name);
         return a != null && a.isString() && a.getStringValue() != null ? a.getStringValue().trim() : "";
-    }
-
-    /** The proj4 strings KNMI writes, as CF grid mappings that forecast files carry. */
-    static final class Proj4 {
-
-        private Proj4() {
-        }
-
-        /**
-         * {@code +proj=stere +lat_0=90 ...} as a CF {@code polar_stereographic} mapping (the only projection KNMI
-         * composites use). The original string is kept in {@code proj4_params}. KNMI gives the ellipsoid in km
-         * ({@code +a=6378.137}), matching its km coordinates; CF wants metres.
-         */
-        static GridMapping toCf(Path file, String proj4) throws UnusableFileException {
-            Map<String, String> params = new HashMap<>();
-            for (String token : proj4.trim().split("\\s+")) {
-                String t = token.startsWith("+") ? token.substring(1) : token;
-                int eq = t.indexOf('=');
-                params.put(eq < 0 ? t : t.substring(0, eq), eq < 0 ? "" : t.substring(eq + 1));
-            }
-            double lat0 = parse(params, "lat_0", Double.NaN);
-            if (!"stere".equals(params.get("proj")) || Math.abs(lat0) != 90) {
-                throw new UnusableFileException(file, "projection_proj4_params is '" + proj4
-                        + "'; expected a polar stereographic '+proj=stere +lat_0=90 ...'");
-            }
-            double a = parse(params, "a", 6378137);
-            double b = parse(params, "b", a);
-            double toMetres = a < 1e5 ? 1000 : 1;
-            Map<String, double[]> numbers = new LinkedHashMap<>();
-            numbers.put("latitude_of_projection_origin", new double[] {lat0});
-            numbers.put("straight_vertical_longitude_from_pole", new double[] {parse(params, "lon_0", 0)});
-            numbers.put("standard_parallel", new double[] {parse(params, "lat_ts", lat0)});
-            numbers.put("false_easting", new double[] {parse(params, "x_0", 0) * toMetres});
-            numbers.put("false_northing", new double[] {parse(params, "y_0", 0) * toMetres});
-            numbers.put("semi_major_axis", new double[] {a * toMetres});
-            numbers.put("semi_minor_axis", new double[] {b * toMetres});
-            return new GridMapping("projection", Map.of("grid_mapping_name", "polar_stereographic",
-                    "proj4_params", proj4.trim()), numbers);
-        }
-
-        private static double parse(Map<String, String> params, String key, double fallback) {
-            String v = params.get(key);
-            return v == null || v.isEmpty() ? fallback : Double.parseDouble(v);
-        }
     }
 }

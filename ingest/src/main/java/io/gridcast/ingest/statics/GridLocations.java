@@ -3,6 +3,7 @@ package io.gridcast.ingest.statics;
 import io.gridcast.ingest.grid.Axis;
 import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.grid.GridMapping;
+import io.gridcast.ingest.grid.Proj4Mapping;
 import java.util.Formatter;
 import java.util.Locale;
 import java.util.Map;
@@ -20,20 +21,30 @@ import ucar.unidata.geoloc.ProjectionPoint;
 /**
  * Where a grid lies on the Earth: latitude and longitude of its cell centres and of its cell corners. Projected
  * grids go through NetCDF-Java's own CF grid-mapping builders ({@code ucar.unidata.geoloc}), so every mapping
- * NetCDF-Java knows (Albers, polar stereographic, Lambert conformal, rotated pole, ...) works unchanged.
+ * NetCDF-Java knows (Albers, polar stereographic, Lambert conformal, rotated pole, ...) works unchanged. A mapping
+ * made from a proj4 string ({@link Proj4Mapping}, it keeps the string in {@code proj4_params}) is applied by proj4j
+ * from that string: NetCDF-Java 4.5.5's Lambert azimuthal equal-area is spherical only (1.1 km off on OPERA's
+ * WGS84 grid).
  */
 final class GridLocations {
 
     private final Grid grid;
-    /** Null for a latitude/longitude grid. */
+    /** Null for a latitude/longitude grid or one with a proj4 string. */
     private final ProjectionImpl projection;
+    /** The grid's proj4 string, or null. */
+    private final Proj4Mapping proj4;
+    /** Projection coordinates in the grid's axis units times this give the proj4 string's units. */
+    private final double toProj4Units;
     /** Projection coordinates in the grid's axis units times this give NetCDF-Java's km. */
     private final double toKm;
 
     GridLocations(Grid grid) {
         this.grid = grid;
-        this.projection = grid.mapping() == null ? null : projection(grid.mapping(), grid.x().units());
+        String definition = grid.mapping() == null ? null : grid.mapping().textAttributes().get("proj4_params");
+        this.proj4 = definition == null ? null : Proj4Mapping.parse(definition);
+        this.projection = grid.mapping() == null || proj4 != null ? null : projection(grid.mapping(), grid.x().units());
         this.toKm = grid.mapping() == null ? 1 : kilometresPer(grid.x());
+        this.toProj4Units = proj4 == null ? 1 : toKm * 1000 / proj4.metresPerUnit();
     }
 
     Grid grid() {
@@ -41,7 +52,7 @@ final class GridLocations {
     }
 
     boolean projected() {
-        return projection != null;
+        return grid.mapping() != null;
     }
 
     /** Computed once: projecting a large grid costs seconds (an ellipsoidal inverse per point). */
@@ -69,6 +80,10 @@ final class GridLocations {
 
     /** Latitude/longitude of one point given in the grid's own coordinates. */
     double[] latLon(double y, double x) {
+        if (proj4 != null) {
+            double[] lonLat = proj4.inverse(x * toProj4Units, y * toProj4Units);
+            return new double[] {lonLat[1], lonLat[0]};
+        }
         if (projection == null) {
             return new double[] {y, x};
         }
@@ -78,6 +93,10 @@ final class GridLocations {
 
     /** The grid's own {@code [y, x]} of a latitude/longitude (NaN where the projection has no image). */
     double[] gridCoordinates(double lat, double lon) {
+        if (proj4 != null) {
+            double[] xy = proj4.project(lon, lat);
+            return new double[] {xy[1] / toProj4Units, xy[0] / toProj4Units};
+        }
         if (projection == null) {
             return new double[] {lat, lon};
         }

@@ -411,7 +411,7 @@ final class Bench {
         String variable;
 
         @Option(names = "--reader", defaultValue = "cf-netcdf",
-                description = "importer name: cf-netcdf or knmi-hdf5 (default: ${DEFAULT-VALUE})")
+                description = "importer name: cf-netcdf, knmi-hdf5 or odim-hdf5 (default: ${DEFAULT-VALUE})")
         String reader;
 
         @Option(names = "--pattern", defaultValue = "*.nc", description = "glob on file names (default: ${DEFAULT-VALUE})")
@@ -497,6 +497,9 @@ final class Bench {
                             Path catalog = scratch.resolve("run" + ingests++);
                             SparkSession session = spark;
                             seconds[i] = timed.time(() -> ingest(session, catalog));
+                            if (timed.cells == 0) {
+                                timed.cells = FrameCatalog.load(session, catalog).description().grid().cells();
+                            }
                         }
                         roundFramesPerSecond[round][m] = timed.last.frames() / Train.median(seconds);
                     }
@@ -507,6 +510,7 @@ final class Bench {
                     json.put("jvm_start_s", Train.round(jvmStart));
                     json.put("peak_heap_mb", Math.round(peakHeapBytes() / 1048576.0));
                     json.put("max_heap_mb", Math.round(Runtime.getRuntime().maxMemory() / 1048576.0));
+                    json.put("peak_rss_mb", Features.peakRssMb());
                     spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
                 }
                 if (masters.size() > 1) {
@@ -551,6 +555,8 @@ final class Bench {
             final List<Double> steal = new ArrayList<>();
             double sparkStart;
             int cores;
+            /** Cells of a frame, for the decoded megabytes a second. */
+            long cells;
             FrameIngest.Summary last;
 
             /** Runs one ingest and records its seconds and costs. */
@@ -600,6 +606,8 @@ final class Bench {
                 json.put("frames", last.frames());
                 json.put("seconds", Train.round(median));
                 json.put("frames_per_s", Train.round(last.frames() / median));
+                // Decoded values as 4-byte floats, as bench/ingest_h5py.py counts them.
+                json.put("mb_per_s", Train.round(last.frames() * cells * 4 / 1e6 / median));
                 json.put("run_s", rounded(seconds));
                 json.put("cpu_s", Train.round(median(cpu)));
                 json.put("run_cpu_s", rounded(cpu));

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,7 +74,25 @@ class ConfigLoaderTest {
 
         Path unknown = demoWith("  reader: cf-netcdf ", "  reader: netcdf ");
         assertThatThrownBy(() -> ConfigLoader.load(unknown)).hasMessageContaining("input.reader: expected a reader and "
-                + "settings it knows: unknown frame reader 'netcdf'; known readers: cf-netcdf, knmi-hdf5");
+                + "settings it knows: unknown frame reader 'netcdf'; known readers: cf-netcdf, knmi-hdf5, odim-hdf5");
+
+        Path zr = demoWith("  reader: cf-netcdf ", "  options: {zr: {a: 200, b: 1.6}}\n  reader: odim-hdf5 ");
+        assertThat(ConfigLoader.load(zr).reader()).isEqualTo(ReaderSpec.of("odim-hdf5", Map.of("zr.a", "200", "zr.b", "1.6")));
+        Path typo = demoWith("  reader: cf-netcdf ", "  options: {zr: {a: 200, beta: 1.6}}\n  reader: odim-hdf5 ");
+        assertThatThrownBy(() -> ConfigLoader.load(typo)).hasMessageContaining("input.options [zr.beta]: reader "
+                + "'odim-hdf5' knows only zr.a and zr.b");
+    }
+
+    @Test
+    void theOperaConfigurationNamesItsImporterQuantityAndUnits() {
+        GridcastConfig config = ConfigLoader.load(DEMO.resolveSibling("opera.yml"));
+
+        assertThat(config.reader()).isEqualTo(ReaderSpec.of("odim-hdf5"));
+        assertThat(config.pattern()).isEqualTo("*.hdf");
+        assertThat(config.input().variable()).isEqualTo("RATE");
+        assertThat(config.units("RATE")).isEqualTo("mm/h");
+        assertThat(config.region("benelux").xMin()).isEqualTo(1_400_000.0);
+        assertThat(config.windowSpec().periods()).hasSize(3);
     }
 
     @Test
