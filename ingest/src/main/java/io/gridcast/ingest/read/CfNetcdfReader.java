@@ -150,11 +150,12 @@ public final class CfNetcdfReader implements FrameReader {
         }
     }
 
-    private static void closeQuietly(NetcdfDataset ds) {
+    /** Closes a file (or dataset) of any reader that was only read. */
+    static void closeQuietly(NetcdfFile nc) {
         try {
-            ds.close();
+            nc.close();
         } catch (IOException ignored) {
-            // Nothing was read, so a failing close loses nothing.
+            // Nothing was written, so a failing close loses nothing.
         }
     }
 

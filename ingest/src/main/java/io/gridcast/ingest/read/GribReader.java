@@ -145,7 +145,7 @@ public final class GribReader implements FrameReader {
         if (nc.findVariable(name) == null) {
             String offered = nc.getVariables().stream().filter(v -> v.getRank() >= 2).map(Variable::getFullName)
                     .collect(Collectors.joining(", "));
-            closeQuietly(nc);
+            CfNetcdfReader.closeQuietly(nc);
             throw new UnusableFileException(file, "no GRIB variable '" + name + "'"
                     + (name.equals(variable) ? "" : " (input.options.aliases." + variable + ")")
                     + "; the file has " + (offered.isEmpty() ? "no gridded variables" : offered)
@@ -173,14 +173,6 @@ public final class GribReader implements FrameReader {
         cache.setAlwaysUseCache(true);
         GribCollection.setDiskCache2(cache);
         indexCacheInUse = folder;
-    }
-
-    private static void closeQuietly(NetcdfFile nc) {
-        try {
-            nc.close();
-        } catch (IOException ignored) {
-            // Nothing was read, so a failing close loses nothing.
-        }
     }
 
     /** A source whose values equal to one of the product's "no data" values are missing. */

@@ -15,12 +15,14 @@ import java.util.TreeMap;
  */
 public record ReaderSpec(String name, SortedMap<String, String> options) implements Serializable {
 
+    /** Also how Jackson reads a spec with settings back (a catalog's description.json). */
+    @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
     public ReaderSpec {
         options = Collections.unmodifiableSortedMap(new TreeMap<>(options == null ? Map.of() : options));
     }
 
     /** A reader without settings; also how a catalog written before readers had settings names its reader. */
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ReaderSpec of(String name) {
         return new ReaderSpec(name, new TreeMap<>());
     }

@@ -120,9 +120,7 @@ class GribReaderTest {
 
     @Test
     void grib2PngPackingWithBitmapOnAGlobalLatLonGrid() throws Exception {
-        EcCodes.require();
-        EcCodes.filter("regular_ll_sfc_grib2", GLOBAL_GRIB2, dir);
-        Path file = dir.resolve("global.grib2");
+        Path file = globalGrib2();
         try (FrameSource source = reader().open(file, "Temperature_height_above_ground")) {
             Grid grid = source.grid();
             assertThat(grid.mapping()).isNull();
@@ -147,9 +145,7 @@ class GribReaderTest {
     @ParameterizedTest
     @ValueSource(strings = {"grid_simple", "grid_complex", "grid_jpeg"})
     void otherGrib2PackingsAreNetcdfJavasOwn(String packing) throws Exception {
-        EcCodes.require();
-        EcCodes.filter("regular_ll_sfc_grib2", GLOBAL_GRIB2, dir);
-        Path file = EcCodes.repack(dir.resolve("global.grib2"), packing, dir.resolve(packing + ".grib2"));
+        Path file = EcCodes.repack(globalGrib2(), packing, dir.resolve(packing + ".grib2"));
         try (FrameSource source = reader().open(file, "Temperature_height_above_ground")) {
             assertSameValues(source.frame(0).values(), EcCodes.values(file, 36 * 19), 1e-4f);
         }
@@ -179,9 +175,7 @@ class GribReaderTest {
 
     @Test
     void badFilesAreRefusedNamingTheFileAndWhatWasExpected() throws Exception {
-        EcCodes.require();
-        EcCodes.filter("regular_ll_sfc_grib2", GLOBAL_GRIB2, dir);
-        Path good = dir.resolve("global.grib2");
+        Path good = globalGrib2();
         byte[] whole = Files.readAllBytes(good);
 
         Path truncated = Files.write(dir.resolve("truncated.grib2"), Arrays.copyOf(whole, whole.length - 100));
@@ -223,6 +217,13 @@ class GribReaderTest {
         assertThat(ReaderSpec.of(GribReader.NAME, Map.of("index_cache", "/elsewhere")).withWorkDefaults(Path.of("/w"))
                 .options()).containsEntry("index_cache", "/elsewhere");
         assertThat(ReaderSpec.of(CfNetcdfReader.NAME).withWorkDefaults(Path.of("/w")).options()).isEmpty();
+    }
+
+    /** {@link #GLOBAL_GRIB2} made by ecCodes (the test skips without it). */
+    private Path globalGrib2() throws Exception {
+        EcCodes.require();
+        EcCodes.filter("regular_ll_sfc_grib2", GLOBAL_GRIB2, dir);
+        return dir.resolve("global.grib2");
     }
 
     private FrameReader reader() {

@@ -73,7 +73,7 @@ class ConfigLoaderTest {
 
         Path unknown = demoWith("  reader: cf-netcdf ", "  reader: netcdf ");
         assertThatThrownBy(() -> ConfigLoader.load(unknown)).hasMessageContaining("input.reader: expected a reader and "
-                + "settings it knows: unknown frame reader 'netcdf'; known readers: cf-netcdf, knmi-hdf5");
+                + "settings it knows: unknown frame reader 'netcdf'; known readers: cf-netcdf, grib, knmi-hdf5");
     }
 
     @Test
