@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gridcast.ingest.LocalSpark;
 import io.gridcast.ingest.SharedData;
+import io.gridcast.ingest.read.EcCodes;
 import io.gridcast.ingest.read.GribReader;
 import io.gridcast.ingest.read.ReaderSpec;
 import java.io.IOException;
@@ -93,6 +94,25 @@ class GribIngestTest {
                 .isInstanceOf(FrameIngest.NoFramesException.class)
                 .hasMessageContaining("the file states no units for 'precipitation_rate'; expected units in the file, "
                         + "or set variables.precipitation_rate.units in the configuration");
+    }
+
+    @Test
+    void aGribFileWithoutTheVariableIsQuarantinedListingWhatItHas() throws Exception {
+        Path archive = archive();
+        Path work = dir.resolve("work");
+        Path temperature = Files.move(EcCodes.globalGrib2(archive), archive.resolve("temperature_0000.grib2"));
+
+        FrameIngest.Summary summary = FrameIngest.run(SPARK.session(), new FrameIngest.Request(archive,
+                "*0000.grib2", "precipitation_rate", mrmsReader(work), work.resolve("catalog"), "mm/h"));
+
+        assertThat(summary.acceptedFiles()).isEqualTo(1);
+        assertThat(summary.rejections()).singleElement().satisfies(r -> {
+            assertThat(r.file()).isEqualTo(temperature.toString());
+            assertThat(r.reason()).isEqualTo("no GRIB variable '" + MRMS_NAME + "' (input.options.aliases."
+                    + "precipitation_rate); the file has Temperature_height_above_ground; expected NetCDF-Java's name "
+                    + "of the variable, or input.options.aliases.precipitation_rate naming it");
+        });
+        assertThat(Files.readString(work.resolve("catalog/quarantine.txt"))).contains(temperature.toString());
     }
 
     /** Every entry of the folder with its size and modification time: what "untouched" means. */

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * ecCodes' command-line tools (Debian {@code libeccodes-tools}, installed by {@code .ci/run}), the reference
@@ -39,6 +41,40 @@ public final class EcCodes {
         Path rulesFile = folder.resolve("rules.txt");
         Files.writeString(rulesFile, rules);
         run(folder, "grib_filter", rulesFile.toString(), SAMPLES.resolve(sample + ".tmpl").toString());
+    }
+
+    /**
+     * {@code global.grib2} in {@code folder}: a global 10-degree latitude/longitude grid (36 x 19, 90 N to 90 S,
+     * 0 to 350 E) of temperatures (NetCDF-Java's {@code Temperature_height_above_ground}, K) at 2019-06-10 12:00 UTC,
+     * PNG-packed, with a bitmap leaving out cells 180 to 183 (40 N, 0 to 30 E). Skips the test without ecCodes.
+     */
+    public static Path globalGrib2(Path folder) throws IOException, InterruptedException {
+        require();
+        filter("regular_ll_sfc_grib2", """
+                set Ni=36; set Nj=19;
+                set latitudeOfFirstGridPointInDegrees=90; set longitudeOfFirstGridPointInDegrees=0;
+                set latitudeOfLastGridPointInDegrees=-90; set longitudeOfLastGridPointInDegrees=350;
+                set iDirectionIncrementInDegrees=10; set jDirectionIncrementInDegrees=10;
+                set dataDate=20190610; set dataTime=1200;
+                set bitmapPresent=1; set missingValue=9999;
+                set values={%s};
+                set packingType="grid_png";
+                write "global.grib2";
+                """.formatted(field(36, 19, true)), folder);
+        return folder.resolve("global.grib2");
+    }
+
+    /**
+     * grib_filter's list of {@code ni} x {@code nj} values that change along both axes (so a transposed or
+     * mirrored grid cannot match), from 250 at the first point; with {@code gap}, 9999 (missing) at points 180-183.
+     */
+    static String field(int ni, int nj, boolean gap) {
+        return IntStream.range(0, ni * nj).mapToObj(k -> {
+            int i = k % ni;
+            int j = k / ni;
+            double v = 250 + 0.25 * i - 1.5 * j + ((i + j) % 3 == 0 ? 0.125 : 0);
+            return gap && j == 5 && i < 4 ? "9999" : Double.toString(v);
+        }).collect(Collectors.joining(", "));
     }
 
     /** {@code grib_set -r -s packingType=<packing> in out}: the same values, packed another way. */

@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -35,19 +34,6 @@ class GribReaderTest {
     @TempDir
     Path dir;
 
-    /** A global 10-degree latitude/longitude grid, 36 x 19, of temperatures with a few cells left out by a bitmap. */
-    static final String GLOBAL_GRIB2 = """
-            set Ni=36; set Nj=19;
-            set latitudeOfFirstGridPointInDegrees=90; set longitudeOfFirstGridPointInDegrees=0;
-            set latitudeOfLastGridPointInDegrees=-90; set longitudeOfLastGridPointInDegrees=350;
-            set iDirectionIncrementInDegrees=10; set jDirectionIncrementInDegrees=10;
-            set dataDate=20190610; set dataTime=1200;
-            set bitmapPresent=1; set missingValue=9999;
-            set values={%s};
-            set packingType="grid_png";
-            write "global.grib2";
-            """.formatted(values(36, 19, true));
-
     /**
      * ecCodes' polar stereographic GRIB1 sample (16 x 31 points, 60 N true, scanning south to north) with a first
      * point at 40 N 20 W, 100 km cells, and values of our own.
@@ -58,17 +44,7 @@ class GribReaderTest {
             set DxInMetres=100000; set DyInMetres=100000; set scanningMode=64;
             set values={%s};
             write "polar.grib1";
-            """.formatted(values(16, 31, false));
-
-    /** Values that change along both axes, so a transposed or mirrored grid cannot match. */
-    static String values(int ni, int nj, boolean gap) {
-        return IntStream.range(0, ni * nj).mapToObj(k -> {
-            int i = k % ni;
-            int j = k / ni;
-            double v = 250 + 0.25 * i - 1.5 * j + ((i + j) % 3 == 0 ? 0.125 : 0);
-            return gap && j == 5 && i < 4 ? "9999" : Double.toString(v);
-        }).collect(Collectors.joining(", "));
-    }
+            """.formatted(EcCodes.field(16, 31, false));
 
     static FrameReader mrmsReader(String... more) {
         Map<String, String> options = new TreeMap<>(Map.of("aliases.precipitation_rate", MRMS_NAME));
@@ -219,11 +195,8 @@ class GribReaderTest {
         assertThat(ReaderSpec.of(CfNetcdfReader.NAME).withWorkDefaults(Path.of("/w")).options()).isEmpty();
     }
 
-    /** {@link #GLOBAL_GRIB2} made by ecCodes (the test skips without it). */
     private Path globalGrib2() throws Exception {
-        EcCodes.require();
-        EcCodes.filter("regular_ll_sfc_grib2", GLOBAL_GRIB2, dir);
-        return dir.resolve("global.grib2");
+        return EcCodes.globalGrib2(dir);
     }
 
     private FrameReader reader() {
