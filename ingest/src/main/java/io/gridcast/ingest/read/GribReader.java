@@ -127,13 +127,14 @@ public final class GribReader implements FrameReader {
     @Override
     public FrameSource open(Path file, String variable) throws UnusableFileException {
         int edition = GribMessages.check(file);
+        // The path normalised: with a ".." in it NetCDF-Java's index of the file finds no records.
+        String path = file.toAbsolutePath().normalize().toString();
         useIndexCache(indexCache == null ? Path.of(System.getProperty("java.io.tmpdir"), "gridcast-grib-index")
-                : Path.of(indexCache));
+                : Path.of(indexCache), path);
         NetcdfFile nc;
         try {
-            // The provider named: NetCDF-Java's own search would try every provider on the file first. The path
-            // normalised: with a ".." in it NetCDF-Java's index of the file finds no records.
-            nc = NetcdfFile.open(file.toAbsolutePath().normalize().toString(), (edition == 2 ? Grib2PngIosp.class : Grib1Iosp.class).getName(),
+            // The provider named: NetCDF-Java's own search would try every provider on the file first.
+            nc = NetcdfFile.open(path, (edition == 2 ? Grib2PngIosp.class : Grib1Iosp.class).getName(),
                     -1, null, null);
         } catch (IOException | RuntimeException e) {
             throw new UnusableFileException(file, "cannot be opened as GRIB" + edition + " (corrupt?); expected "
@@ -158,21 +159,21 @@ public final class GribReader implements FrameReader {
 
     /**
      * Points NetCDF-Java's GRIB module at {@code folder} for its indexes (a setting per JVM, so each executor
-     * makes it on its first open). A file's indexes sit there under the file's own path.
+     * makes it on its first open). A file's indexes go to {@code folder} + the file's absolute path: that folder
+     * is made here, since NetCDF-Java's own check-then-create races between tasks and logs an error.
      */
-    private static synchronized void useIndexCache(Path folder) throws UnusableFileException {
-        if (folder.equals(indexCacheInUse)) {
-            return;
-        }
+    private static synchronized void useIndexCache(Path folder, String dataFile) throws UnusableFileException {
         try {
-            Files.createDirectories(folder);
+            Files.createDirectories(folder.resolve(dataFile.substring(1)).getParent());
         } catch (IOException e) {
             throw new UnusableFileException(folder, "cannot create the GRIB index folder (input.options.index_cache)", e);
         }
-        DiskCache2 cache = new DiskCache2(folder.toString(), false, 0, 0);
-        cache.setAlwaysUseCache(true);
-        GribCollection.setDiskCache2(cache);
-        indexCacheInUse = folder;
+        if (!folder.equals(indexCacheInUse)) {
+            DiskCache2 cache = new DiskCache2(folder.toString(), false, 0, 0);
+            cache.setAlwaysUseCache(true);
+            GribCollection.setDiskCache2(cache);
+            indexCacheInUse = folder;
+        }
     }
 
     /** A source whose values equal to one of the product's "no data" values are missing. */
