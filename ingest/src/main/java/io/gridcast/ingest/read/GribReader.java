@@ -25,10 +25,10 @@ import ucar.nc2.util.DiskCache2;
 
 /**
  * GRIB1 and GRIB2 through NetCDF-Java's GRIB module ({@code edu.ucar:grib}): NetCDF-Java names the variables
- * (e.g. {@code Temperature_surface}; a local table's parameter as {@code VAR209-6-1_FROM_161-0--1_altitude_above_msl}),
- * builds the grid (latitude/longitude or projected, with its CF grid mapping) and the times; the frames are then
- * read as {@link CfNetcdfReader} reads a CF file. PNG packing (template 5.41), which NetCDF-Java 4.5.5 cannot
- * decode, is decoded by {@link GribPngPacking}.
+ * (e.g. {@code Temperature_height_above_ground}; a local table's parameter by its numbers, as
+ * {@code VAR209-6-1_FROM_161-0--1_altitude_above_msl}), builds the grid (latitude/longitude or projected, with its
+ * CF grid mapping) and the times; the frames are then read as {@link CfNetcdfReader} reads a CF file. PNG packing
+ * (template 5.41), which NetCDF-Java 4.5.5 cannot decode, is decoded by {@link GribPngPacking}.
  *
  * <p>Settings ({@code input.options}):
  * <ul>
@@ -51,7 +51,7 @@ public final class GribReader implements FrameReader {
     private static final String MISSING_VALUES = "missing_values";
     private static final String INDEX_CACHE = "index_cache";
 
-    /** The index folder NetCDF-Java's GRIB module uses in this JVM (its setting is static), null before the first open. */
+    /** The index folder NetCDF-Java's GRIB module uses in this JVM (a static setting); null before the first open. */
     private static Path indexCacheInUse;
 
     private final SortedMap<String, String> aliases;
@@ -166,7 +166,8 @@ public final class GribReader implements FrameReader {
         try {
             Files.createDirectories(folder.resolve(dataFile.substring(1)).getParent());
         } catch (IOException e) {
-            throw new UnusableFileException(folder, "cannot create the GRIB index folder (input.options.index_cache)", e);
+            throw new UnusableFileException(folder, "cannot create the GRIB index folder (input.options.index_cache)",
+                    e);
         }
         if (!folder.equals(indexCacheInUse)) {
             DiskCache2 cache = new DiskCache2(folder.toString(), false, 0, 0);
