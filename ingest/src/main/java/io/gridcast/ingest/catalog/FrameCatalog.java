@@ -32,10 +32,19 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class FrameCatalog {
 
-    /** What every frame shares: the variable, how to read it again, and the archive's grid. */
-    public record Description(String variable, String units, String standardName, ReaderSpec reader, String inputDir,
-                              Grid grid) implements Serializable {
+    /**
+     * What every frame shares: the variable, how to read it again, and the archive's grid.
+     *
+     * @param unitsSource {@link #UNITS_FROM_FILE} when every file states the units, {@link #UNITS_FROM_CONFIGURATION}
+     *                    when files without units took {@code variables.<name>.units} (e.g. MRMS GRIB); null in a
+     *                    catalog written before it was recorded
+     */
+    public record Description(String variable, String units, String standardName, String unitsSource,
+                              ReaderSpec reader, String inputDir, Grid grid) implements Serializable {
     }
+
+    public static final String UNITS_FROM_FILE = "file";
+    public static final String UNITS_FROM_CONFIGURATION = "configuration";
 
     /** A screened ingest result, ready to write. */
     record Contents(Description description, List<FrameIngest.FrameRead> frames, List<Rejection> rejections,

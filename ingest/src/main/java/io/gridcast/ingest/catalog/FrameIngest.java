@@ -337,22 +337,28 @@ public final class FrameIngest {
 
         String units = request.units();
         if (units == null) {
-            units = mostCommon(readable.values().stream().flatMap(List::stream).map(r -> r.units()).toList());
+            units = mostCommon(readable.values().stream().flatMap(List::stream).map(FrameRead::units)
+                    .filter(u -> !unitless(u)).toList());
         }
         String gridKey = mostCommon(readable.values().stream().flatMap(List::stream)
-                .filter(r -> request.units() == null || Units.same(r.units(), request.units()))
+                .filter(r -> request.units() == null || unitless(r.units()) || Units.same(r.units(), request.units()))
                 .map(FrameRead::gridKey).toList());
         Grid grid = gridKey == null ? null : grids.get(gridKey);
 
         Map<Instant, String> seen = new HashMap<>();
         List<FrameRead> catalogued = new ArrayList<>();
+        boolean unitsFromConfiguration = false;
         Map<String, String> outcomes = new LinkedHashMap<>();
         for (Map.Entry<String, List<FrameRead>> e : readable.entrySet()) {
             String file = e.getKey();
             List<FrameRead> rows = e.getValue();
             String fileUnits = rows.get(0).units();
             String reason = null;
-            if (!Units.same(fileUnits, units)) {
+            if (unitless(fileUnits) && request.units() == null) {
+                // GRIB local tables (MRMS) name no units: only the configuration can say what the values mean.
+                reason = "the file states no units for '" + request.variable() + "'; expected units in the file, "
+                        + "or set variables." + request.variable() + ".units in the configuration";
+            } else if (!unitless(fileUnits) && !Units.same(fileUnits, units)) {
                 reason = "units '" + fileUnits + "' of '" + request.variable() + "' differ from "
                         + (request.units() != null ? "the configured variables." + request.variable() + ".units" : "the archive's")
                         + " '" + units + "'; expected the same units (gridcast never rescales)";
@@ -373,6 +379,7 @@ public final class FrameIngest {
             } else {
                 rows.forEach(r -> seen.put(r.time(), file));
                 catalogued.addAll(rows);
+                unitsFromConfiguration |= unitless(fileUnits);
             }
         }
         List<Rejection> rejections = files.stream().map(f -> rejected.get(f.path())).filter(r -> r != null).toList();
@@ -381,10 +388,16 @@ public final class FrameIngest {
         }
         catalogued.sort(Comparator.comparing(FrameRead::time));
         FrameRead first = catalogued.get(0);
-        FrameCatalog.Description description = new FrameCatalog.Description(request.variable(), first.units(),
-                first.standardName(), request.reader(), request.inputDir().toAbsolutePath().toString(), grid);
+        FrameCatalog.Description description = new FrameCatalog.Description(request.variable(),
+                unitsFromConfiguration ? request.units() : first.units(), first.standardName(),
+                unitsFromConfiguration ? FrameCatalog.UNITS_FROM_CONFIGURATION : FrameCatalog.UNITS_FROM_FILE,
+                request.reader(), request.inputDir().toAbsolutePath().toString(), grid);
         return new FrameCatalog.Contents(description, catalogued, rejections, gaps(catalogued), files, reads, grids,
                 request);
+    }
+
+    private static boolean unitless(String units) {
+        return units == null || units.isBlank();
     }
 
     private static String mostCommon(List<String> values) {

@@ -75,7 +75,20 @@ public final class CfNetcdfReader implements FrameReader {
 
     @Override
     public FrameSource open(Path file, String variable) throws UnusableFileException {
-        NetcdfDataset ds = openDataset(file);
+        return source(file, openDataset(file), variable, "a CF grid");
+    }
+
+    /**
+     * The frames of {@code variable} in a file another reader opened with NetCDF-Java (GRIB through its GRIB
+     * provider), read with this reader's coordinate analysis, time decoding and missing values. Closes
+     * {@code nc} when the variable cannot be read; {@code what} names the format in messages.
+     */
+    static FrameSource open(Path file, NetcdfFile nc, String variable, String what) throws UnusableFileException {
+        return source(file, enhanced(file, nc), variable, what);
+    }
+
+    private static FrameSource source(Path file, NetcdfDataset ds, String variable, String what)
+            throws UnusableFileException {
         try {
             return new Source(file, ds, variable, true);
         } catch (UnusableFileException e) {
@@ -83,7 +96,7 @@ public final class CfNetcdfReader implements FrameReader {
             throw e;
         } catch (RuntimeException e) {
             closeQuietly(ds);
-            throw new UnusableFileException(file, "cannot be read as a CF grid of '" + variable + "'", e);
+            throw new UnusableFileException(file, "cannot be read as " + what + " of '" + variable + "'", e);
         }
     }
 
@@ -104,6 +117,11 @@ public final class CfNetcdfReader implements FrameReader {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("NetCDF-Java's HDF5 reader cannot be made", e);
         }
+        return enhanced(file, nc);
+    }
+
+    /** {@code nc} with unpacking and missing values; closes it when that fails. */
+    private static NetcdfDataset enhanced(Path file, NetcdfFile nc) throws UnusableFileException {
         try {
             return new NetcdfDataset(nc, ENHANCE);
         } catch (IOException | RuntimeException e) {
@@ -132,11 +150,12 @@ public final class CfNetcdfReader implements FrameReader {
         }
     }
 
-    private static void closeQuietly(NetcdfDataset ds) {
+    /** Closes a file (or dataset) of any reader that was only read. */
+    static void closeQuietly(NetcdfFile nc) {
         try {
-            ds.close();
+            nc.close();
         } catch (IOException ignored) {
-            // Nothing was read, so a failing close loses nothing.
+            // Nothing was written, so a failing close loses nothing.
         }
     }
 
@@ -511,6 +530,9 @@ public final class CfNetcdfReader implements FrameReader {
                 throw new UnusableFileException(file, "frame " + index + " of '" + data.getFullName()
                         + "' cannot be read (truncated or corrupt data?)", e);
             }
+            if (a.getElementType() == float.class) {
+                return floats(index, origin, shape, a);
+            }
             // The backing array itself when the slice is already double (packed data), else a converted copy.
             double[] raw = (double[]) a.get1DJavaArray(double.class);
             float[] values = new float[grid.cells()];
@@ -523,6 +545,29 @@ public final class CfNetcdfReader implements FrameReader {
                 values[k] = !Float.isFinite(f) || (testMissing && data.isMissing(raw[k])) ? Float.NaN : f;
             }
             if (firstNonFinite >= 0 && data.getDataType().isFloatingPoint()) {
+                requireDeclaredMissing(index, origin, shape, firstNonFinite);
+            }
+            return values;
+        }
+
+        /**
+         * Float data (GRIB, unpacked NetCDF) in place in the array just read: a continental frame (24.5 M cells,
+         * 98 MB as float) is then held once, not again as doubles and once more as the result.
+         */
+        private float[] floats(int index, int[] origin, int[] shape, Array a) throws UnusableFileException {
+            float[] values = (float[]) a.get1DJavaArray(float.class);
+            int firstNonFinite = -1;
+            boolean infinite = false;
+            for (int k = 0; k < values.length; k++) {
+                if (!Float.isFinite(values[k])) {
+                    firstNonFinite = firstNonFinite < 0 ? k : firstNonFinite;
+                    infinite |= Float.isInfinite(values[k]);
+                    values[k] = Float.NaN;
+                }
+            }
+            // Where NaN itself is the declared missing value (GRIB: cells a bitmap leaves out), a NaN needs no
+            // second decoding of the stored values to tell it from an undeclared one.
+            if (firstNonFinite >= 0 && (infinite || !(declaresNaN("_FillValue") || declaresNaN("missing_value")))) {
                 requireDeclaredMissing(index, origin, shape, firstNonFinite);
             }
             return values;

@@ -28,6 +28,14 @@ public interface FrameReader extends Serializable {
     }
 
     /**
+     * Settings this reader takes from the job's work folder when the configuration leaves them out, e.g. where
+     * the GRIB reader keeps its indexes; none by default.
+     */
+    default Map<String, String> workDefaults(Path workDir) {
+        return Map.of();
+    }
+
+    /**
      * Opens {@code file} for {@code variable}.
      *
      * @throws UnusableFileException naming the file and what was expected, when the file cannot be read or

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 public final class FrameReaders {
 
     private static final Map<String, FrameReader> READERS = List.<FrameReader>of(new CfNetcdfReader(), new KnmiHdf5Reader(),
-            new OdimHdf5Reader()).stream()
+            new OdimHdf5Reader(), new GribReader()).stream()
             .collect(Collectors.toMap(FrameReader::name, Function.identity(), (a, b) -> {
                 throw new IllegalStateException("two frame readers named " + a.name());
             }, TreeMap::new));

@@ -2,6 +2,7 @@ package io.gridcast.ingest.read;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
@@ -14,18 +15,30 @@ import java.util.TreeMap;
  */
 public record ReaderSpec(String name, SortedMap<String, String> options) implements Serializable {
 
+    /** Also how Jackson reads a spec with settings back (a catalog's description.json). */
+    @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
     public ReaderSpec {
         options = Collections.unmodifiableSortedMap(new TreeMap<>(options == null ? Map.of() : options));
     }
 
     /** A reader without settings; also how a catalog written before readers had settings names its reader. */
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ReaderSpec of(String name) {
         return new ReaderSpec(name, new TreeMap<>());
     }
 
     public static ReaderSpec of(String name, Map<String, String> options) {
         return new ReaderSpec(name, new TreeMap<>(options));
+    }
+
+    /**
+     * This spec with the settings its reader takes from the work folder ({@link FrameReader#workDefaults}) added
+     * where the configuration leaves them out.
+     */
+    public ReaderSpec withWorkDefaults(Path workDir) {
+        SortedMap<String, String> merged = new TreeMap<>(FrameReaders.byName(name).workDefaults(workDir));
+        merged.putAll(options);
+        return new ReaderSpec(name, merged);
     }
 
     /** The configured reader, its settings checked: {@link FrameReaders#create}. */

@@ -325,10 +325,10 @@ class CfNetcdfReaderTest {
     @Test
     void registryNamesItsReaders() {
         assertThat(FrameReaders.byName("cf-netcdf")).isInstanceOf(CfNetcdfReader.class);
-        assertThat(FrameReaders.names()).containsExactly("cf-netcdf", "knmi-hdf5", "odim-hdf5");
-        assertThatThrownBy(() -> FrameReaders.byName("grib"))
+        assertThat(FrameReaders.names()).containsExactly("cf-netcdf", "grib", "knmi-hdf5", "odim-hdf5");
+        assertThatThrownBy(() -> FrameReaders.byName("geotiff"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown frame reader 'grib'; known readers: cf-netcdf, knmi-hdf5, odim-hdf5");
+                .hasMessage("unknown frame reader 'geotiff'; known readers: cf-netcdf, grib, knmi-hdf5, odim-hdf5");
     }
 
     @Test

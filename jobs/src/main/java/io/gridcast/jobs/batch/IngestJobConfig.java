@@ -38,8 +38,9 @@ public class IngestJobConfig {
             int quarantined = 0;
             for (String variable : config.inputs(settings.variable())) {
                 FrameIngest.Summary summary = FrameIngest.run(stages.spark(config), new FrameIngest.Request(
-                        settings.requireInput(), config.pattern(), variable, config.reader(),
-                        settings.catalogDir(variable), config.units(variable)));
+                        settings.requireInput(), config.pattern(), variable,
+                        config.reader().withWorkDefaults(settings.workDir()), settings.catalogDir(variable),
+                        config.units(variable)));
                 contribution.incrementReadCount();
                 contribution.incrementWriteCount(summary.frames());
                 summaries.add(summary.describe());

@@ -13,6 +13,7 @@ import io.gridcast.ingest.AtomicFiles;
 import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.ingest.catalog.FrameIngest;
 import io.gridcast.ingest.catalog.SparkSessions;
+import io.gridcast.ingest.read.ReaderSpec;
 import io.gridcast.ingest.synth.SyntheticArchive;
 import io.gridcast.models.LearningRateSchedule;
 import io.gridcast.models.ModelSpec;
@@ -243,15 +244,16 @@ final class Bench {
             Files.writeString(Path.of("/proc/self/clear_refs"), "5");
         }
 
-        /** The process's peak resident set (VmHWM) since start or the last reset: heap, native memory and all. */
-        private static long peakRssMb() throws IOException {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
+    }
+
+    /** The process's peak resident set (VmHWM) since start or the last reset: heap, native memory and all. */
+    static long peakRssMb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
             }
-            throw new IOException("/proc/self/status has no VmHWM line: peak RSS is measured on Linux only");
         }
+        throw new IOException("/proc/self/status has no VmHWM line: peak RSS is measured on Linux only");
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true,
@@ -411,8 +413,17 @@ final class Bench {
         String variable;
 
         @Option(names = "--reader", defaultValue = "cf-netcdf",
-                description = "importer name: cf-netcdf, knmi-hdf5 or odim-hdf5 (default: ${DEFAULT-VALUE})")
+                description = "importer name: cf-netcdf, grib, knmi-hdf5 or odim-hdf5 (default: ${DEFAULT-VALUE})")
         String reader;
+
+        @Option(names = "--option", paramLabel = "KEY=VALUE",
+                description = "a setting of the importer, as in input.options (e.g. "
+                        + "aliases.precipitation_rate=VAR209-6-1_FROM_161-0--1_altitude_above_msl); repeatable")
+        Map<String, String> options = new LinkedHashMap<>();
+
+        @Option(names = "--units", description = "the variable's units, as variables.<name>.units: files that "
+                + "state none (MRMS GRIB) take them")
+        String units;
 
         @Option(names = "--pattern", defaultValue = "*.nc", description = "glob on file names (default: ${DEFAULT-VALUE})")
         String pattern;
@@ -444,6 +455,9 @@ final class Bench {
 
         /** What the first ingest read, on whichever master: every later one must read the same. */
         private FrameIngest.Summary firstIngest;
+
+        /** Cells of the archive's grid, from the first ingest's catalog. */
+        private long frameCells;
 
         @Override
         public Integer call() throws Exception {
@@ -497,9 +511,6 @@ final class Bench {
                             Path catalog = scratch.resolve("run" + ingests++);
                             SparkSession session = spark;
                             seconds[i] = timed.time(() -> ingest(session, catalog));
-                            if (timed.cells == 0) {
-                                timed.cells = FrameCatalog.load(session, catalog).description().grid().cells();
-                            }
                         }
                         roundFramesPerSecond[round][m] = timed.last.frames() / Train.median(seconds);
                     }
@@ -509,6 +520,7 @@ final class Bench {
                     json.put("warmup_s", Train.round(warmupSeconds));
                     json.put("jvm_start_s", Train.round(jvmStart));
                     json.put("peak_heap_mb", Math.round(peakHeapBytes() / 1048576.0));
+                    json.put("peak_rss_mb", peakRssMb());
                     json.put("max_heap_mb", Math.round(Runtime.getRuntime().maxMemory() / 1048576.0));
                     json.put("peak_rss_mb", Features.peakRssMb());
                     spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
@@ -555,8 +567,6 @@ final class Bench {
             final List<Double> steal = new ArrayList<>();
             double sparkStart;
             int cores;
-            /** Cells of a frame, for the decoded megabytes a second. */
-            long cells;
             FrameIngest.Summary last;
 
             /** Runs one ingest and records its seconds and costs. */
@@ -588,7 +598,10 @@ final class Bench {
                     throw new IllegalStateException("an ingest read " + s.frames() + " frames, the first one "
                             + firstIngest.frames());
                 }
-                firstIngest = firstIngest == null ? s : firstIngest;
+                if (firstIngest == null) {
+                    firstIngest = s;
+                    frameCells = FrameCatalog.load(SparkSession.active(), s.catalogDir()).description().grid().cells();
+                }
                 last = s;
             }
 
@@ -606,8 +619,9 @@ final class Bench {
                 json.put("frames", last.frames());
                 json.put("seconds", Train.round(median));
                 json.put("frames_per_s", Train.round(last.frames() / median));
-                // Decoded values as 4-byte floats, as bench/ingest_h5py.py counts them.
-                json.put("mb_per_s", Train.round(last.frames() * cells * 4 / 1e6 / median));
+                // Decoded values as float, the measure of the xarray and cfgrib references.
+                json.put("frame_mb", Train.round(frameCells * 4 / 1e6));
+                json.put("mb_per_s", Train.round(last.frames() * frameCells * 4 / 1e6 / median));
                 json.put("run_s", rounded(seconds));
                 json.put("cpu_s", Train.round(median(cpu)));
                 json.put("run_cpu_s", rounded(cpu));
@@ -634,8 +648,10 @@ final class Bench {
             }
         }
 
+        /** One ingest into a fresh catalog; GRIB indexes are kept in the scratch folder's cache for every run. */
         private FrameIngest.Summary ingest(SparkSession spark, Path catalog) {
-            return FrameIngest.run(spark, new FrameIngest.Request(input, pattern, variable, reader, catalog));
+            return FrameIngest.run(spark, new FrameIngest.Request(input, pattern, variable,
+                    ReaderSpec.of(reader, options).withWorkDefaults(catalog.getParent()), catalog, units));
         }
 
         /**

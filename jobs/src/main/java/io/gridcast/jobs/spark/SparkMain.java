@@ -128,8 +128,8 @@ public final class SparkMain implements Callable<Integer> {
     private void ingest(SparkSession spark, GridcastConfig config, RunSettings settings) {
         for (String inputVariable : config.inputs(settings.variable())) {
             FrameIngest.Summary summary = FrameIngest.run(spark, new FrameIngest.Request(settings.requireInput(),
-                    config.pattern(), inputVariable, config.reader(), settings.catalogDir(inputVariable),
-                    config.units(inputVariable)));
+                    config.pattern(), inputVariable, config.reader().withWorkDefaults(settings.workDir()),
+                    settings.catalogDir(inputVariable), config.units(inputVariable)));
             System.out.println("gridcast: ingest " + summary.describe() + "; catalog in " + settings.catalogDir(inputVariable));
         }
     }

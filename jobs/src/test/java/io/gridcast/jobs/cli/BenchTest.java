@@ -4,10 +4,12 @@ import static io.gridcast.jobs.cli.CycleEndToEndTest.gridcast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gridcast.ingest.synth.SyntheticArchive;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,6 +101,29 @@ class BenchTest {
         assertThat(json.get("jit_cpu_s").asDouble()).isNotNegative();
         assertThat(json.get("steal_s").asDouble()).isNotNegative();
         assertThat(json.get("peak_heap_mb").asLong()).isPositive();
+        assertThat(json.get("peak_rss_mb").asLong()).isPositive();
+        // 16 x 16 cells as float; MB/s of decoded values, rounded to 4 decimals.
+        assertThat(json.get("frame_mb").asDouble()).isEqualTo(0.001);
+        assertThat(json.get("mb_per_s").asDouble()).isCloseTo(4 * 16 * 16 * 4 / 1e6 / seconds, within(1e-4));
+    }
+
+    /** An MRMS GRIB2 frame: the importer's settings and the units the file lacks come from the command line. */
+    @Test
+    void ingestReadsGribWithReaderSettingsAndUnits() throws Exception {
+        Path mrms = Path.of(System.getProperty("gridcast.shared", "../../shared"), "data", "radar", "mrms-20190610");
+        assumeTrue(Files.isDirectory(mrms), "skipped: " + mrms + " is absent (the shared data set is not beside this clone)");
+
+        CycleEndToEndTest.Outcome run = gridcast("bench", "ingest", "--input", mrms.toString(), "--pattern",
+                "*-000000.grib2", "--reader", "grib", "--variable", "precipitation_rate", "--option",
+                "aliases.precipitation_rate=VAR209-6-1_FROM_161-0--1_altitude_above_msl", "--option",
+                "missing_values=-3", "--units", "mm/h", "--master", "local[1]", "--runs", "1", "--warmup", "0");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("reader").asText()).isEqualTo("grib");
+        assertThat(json.get("frames").asInt()).isEqualTo(1);
+        assertThat(json.get("quarantined_files").asInt()).isZero();
+        assertThat(json.get("frame_mb").asDouble()).isEqualTo(98.0);
     }
 
     @Test

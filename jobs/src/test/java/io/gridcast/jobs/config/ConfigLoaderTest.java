@@ -74,7 +74,7 @@ class ConfigLoaderTest {
 
         Path unknown = demoWith("  reader: cf-netcdf ", "  reader: netcdf ");
         assertThatThrownBy(() -> ConfigLoader.load(unknown)).hasMessageContaining("input.reader: expected a reader and "
-                + "settings it knows: unknown frame reader 'netcdf'; known readers: cf-netcdf, knmi-hdf5, odim-hdf5");
+                + "settings it knows: unknown frame reader 'netcdf'; known readers: cf-netcdf, grib, knmi-hdf5, odim-hdf5");
 
         Path zr = demoWith("  reader: cf-netcdf ", "  options: {zr: {a: 200, b: 1.6}}\n  reader: odim-hdf5 ");
         assertThat(ConfigLoader.load(zr).reader()).isEqualTo(ReaderSpec.of("odim-hdf5", Map.of("zr.a", "200", "zr.b", "1.6")));
