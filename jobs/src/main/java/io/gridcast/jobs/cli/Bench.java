@@ -522,7 +522,6 @@ final class Bench {
                     json.put("peak_heap_mb", Math.round(peakHeapBytes() / 1048576.0));
                     json.put("peak_rss_mb", peakRssMb());
                     json.put("max_heap_mb", Math.round(Runtime.getRuntime().maxMemory() / 1048576.0));
-                    json.put("peak_rss_mb", Features.peakRssMb());
                     spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
                 }
                 if (masters.size() > 1) {
