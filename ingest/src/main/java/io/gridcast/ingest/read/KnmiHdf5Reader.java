@@ -62,7 +62,7 @@ public final class KnmiHdf5Reader implements FrameReader {
         try {
             nc = NetcdfFile.open(file.toString());
         } catch (IOException | RuntimeException e) {
-            throw new UnusableFileException(file, FileSignatures.openFailureReason(e), e);
+            throw new UnusableFileException(RejectionKind.NOT_READABLE, file, FileSignatures.openFailureReason(e), e);
         }
         try {
             return new Source(file, nc, variable);
@@ -114,7 +114,7 @@ public final class KnmiHdf5Reader implements FrameReader {
                 }
             }
             if (imageGroup == null) {
-                throw new UnusableFileException(file, "no image of '" + variable + "'; the file has "
+                throw new UnusableFileException(RejectionKind.NO_VARIABLE, file, "no image of '" + variable + "'; the file has "
                         + (offered.isEmpty() ? "no imageN group with an image_geo_parameter" : offered.toString())
                         + "; expected a KNMI HDF5 image group whose image_geo_parameter names the variable");
             }
