@@ -32,9 +32,17 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class FrameCatalog {
 
-    /** What every frame shares: the variable, how to read it again, and the archive's grid. */
+    /**
+     * What every frame shares: the variable, how to read it again, the archive's grid, and warnings about what the
+     * files leave open (an {@linkplain Grid#unreferenced() unreferenced} grid).
+     */
     public record Description(String variable, String units, String standardName, ReaderSpec reader, String inputDir,
-                              Grid grid) implements Serializable {
+                              Grid grid, List<String> warnings) implements Serializable {
+
+        public Description {
+            // Catalogs written before warnings were kept have none.
+            warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        }
     }
 
     /** A screened ingest result, ready to write; with no frames (every file rejected) there is no description. */

@@ -400,8 +400,17 @@ public final class FrameIngest {
         }
         catalogued.sort(Comparator.comparing(FrameRead::time));
         FrameRead first = catalogued.get(0);
+        List<String> warnings = new ArrayList<>();
+        if (grid.unreferenced()) {
+            warnings.add("grid " + grid.describe() + ": the axes '" + grid.y().name() + "' and '" + grid.x().name()
+                    + "' have no standard_name and '" + request.variable() + "' no grid_mapping, so the grid is read"
+                    + " as plain x/y cells with no place on the Earth: forecasts carry the same axes and no"
+                    + " geolocation, and static layers cannot be regridded onto it");
+            // Once per archive, on the driver: every file shares the grid.
+            log.warn("ingest: {}", warnings.get(0));
+        }
         FrameCatalog.Description description = new FrameCatalog.Description(request.variable(), first.units(),
-                first.standardName(), request.reader(), request.inputDir().toAbsolutePath().toString(), grid);
+                first.standardName(), request.reader(), request.inputDir().toAbsolutePath().toString(), grid, warnings);
         return new FrameCatalog.Contents(description, catalogued, rejections, gaps(catalogued), files, reads, grids,
                 request);
     }
