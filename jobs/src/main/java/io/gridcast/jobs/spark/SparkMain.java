@@ -107,7 +107,7 @@ public final class SparkMain implements Callable<Integer> {
         Path inputDir = loaded.confineInput(input, "INPUT_DIR");
         Path workDir = loaded.confineWork(work, "WORK_DIR");
         RunSettings settings = new RunSettings(config, inputDir, variable != null ? variable : loaded.input().variable(),
-                workDir, RunSettings.newRunName(), List.of(), null);
+                workDir, RunSettings.newRunName(), List.of(), null, null, null);
         // spark-submit sets the master; the configuration's spark.settings still apply.
         SparkSession.Builder builder = SparkSession.builder().appName("gridcast")
                 .config("spark.sql.session.timeZone", "UTC");
