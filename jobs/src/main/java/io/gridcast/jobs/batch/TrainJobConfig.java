@@ -25,8 +25,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The {@code train} job: one partition per region x model variant, each training (or, for baselines,
- * registering) one variant; a trained variant the archive is too short for is left out ({@link #NOT_TRAINED}). Partitions run one after another: each training already uses every core. A restart
- * of a failed or killed run skips the partitions that completed.
+ * registering) one variant; a trained variant the archive is too short for is left out ({@link #NOT_TRAINED}).
+ * Partitions run one after another: each training already uses every core. A restart of a failed or killed run
+ * skips the partitions that completed.
  */
 @Configuration
 public class TrainJobConfig {
