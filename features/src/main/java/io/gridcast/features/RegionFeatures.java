@@ -68,8 +68,14 @@ public record RegionFeatures(RegionGrid regionGrid, RegionFrames frames, WindowS
         List<Instant> times = timeline.stream().map(CatalogEntry::time).toList();
         WindowPlan plan = WindowPlan.of(times, problems, target.step(), spec);
 
+        // Without a training block (an archive too short to train on) only the baselines run: their transforms,
+        // which carry no skill of their own, are fitted on the test frames they forecast.
+        WindowPlan.Split fitBlock = plan.trainable() ? plan.train() : plan.test();
+        if (!plan.trainable()) {
+            log.warn("features {}: {}; transforms fitted on the test block", region.name(), plan.choice());
+        }
         TreeSet<Integer> trainingFrames = new TreeSet<>();
-        for (int start : plan.train().starts()) {
+        for (int start : fitBlock.starts()) {
             for (int k = 0; k < spec.in() + spec.out(); k++) {
                 trainingFrames.add(start + k);
             }

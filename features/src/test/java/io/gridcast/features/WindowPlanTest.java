@@ -66,6 +66,8 @@ class WindowPlanTest {
         }
         assertThat(plan.skipped()).isEqualTo(Map.of(WindowPlan.SPLIT_BOUNDARY, 30));
         assertThat(plan.validation().first()).isEqualTo(T0.plus(STEP.multipliedBy(148)));
+        assertThat(plan.choice()).isEqualTo("the configured shares (train 0.7, validation 0.15)");
+        assertThat(plan.trainable()).isTrue();
     }
 
     @Test
@@ -131,10 +133,66 @@ class WindowPlanTest {
     }
 
     @Test
-    void tooShortAnArchiveIsAClearError() {
-        assertThatThrownBy(() -> plan(archive(40), WindowSpec.of(4, 4)))
+    void aShortArchiveGetsBlocksThatFitAndTheReason() {
+        // 61 frames (6 hours of 6-minute radar): 70% train leaves 1 frame of validation after the buffer.
+        WindowPlan plan = plan(archive(61), WindowSpec.of(4, 4));
+
+        // After two buffers of 8 frames, 24 window starts are shared 0.7 / 0.15 / 0.15: 18, 3 and 3.
+        assertThat(plan.train().starts()).hasSize(18).startsWith(0);
+        assertThat(plan.validation().starts()).containsExactly(33, 34, 35);
+        assertThat(plan.test().starts()).containsExactly(51, 52, 53);
+        assertThat(plan.test().last()).isEqualTo(T0.plus(STEP.multipliedBy(60)));
+        assertThat(framesOf(plan, plan.validation())).allMatch(f -> f - 24 > 8);
+        assertThat(plan.trainable()).isTrue();
+        assertThat(plan.choice()).isEqualTo("blocks fitted to the archive's 61 frames, because with the configured"
+                + " shares (train 0.7, validation 0.15) the validation block (2026-01-01T04:10:00Z to 2026-01-01T04:10:00Z,"
+                + " 1 frame) and the test block (2026-01-01T04:55:00Z to 2026-01-01T05:00:00Z, 2 frames) hold no"
+                + " complete window of 4 + 4 usable consecutive frames (skipped: {split_boundary=19})");
+        assertThat(plan.describe()).endsWith(plan.choice());
+    }
+
+    @Test
+    void anArchiveTooShortToTrainOnIsOneTestBlockForTheBaselines() {
+        WindowPlan plan = plan(archive(39), WindowSpec.of(4, 4));
+
+        assertThat(plan.trainable()).isFalse();
+        assertThat(plan.train().starts()).isEmpty();
+        assertThat(plan.validation().starts()).isEmpty();
+        assertThat(plan.test().starts()).hasSize(32).startsWith(0);
+        assertThat(plan.choice()).startsWith("no training: ").endsWith("each of the train, validation and test"
+                + " blocks needs at least 8 consecutive usable frames (windows.in 4 + windows.out 4) and the blocks are"
+                + " 8 frames apart, so 40 frames in all; use fewer windows.in or windows.out, or a longer archive");
+        assertThat(plan(archive(40), WindowSpec.of(4, 4)).trainable()).as("one frame more is enough").isTrue();
+    }
+
+    @Test
+    void notOneWindowIsAClearError() {
+        assertThatThrownBy(() -> plan(archive(7), WindowSpec.of(4, 4)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("the validation block (frames up to 2026-01-01T02:45:00Z) has no frame left after"
-                        + " the PT40M buffer");
+                .hasMessageStartingWith("not one window of 4 + 4 usable consecutive frames in the archive's 7 frames"
+                        + " (2026-01-01T00:00:00Z to 2026-01-01T00:30:00Z, skipped: {}); each of the train, validation"
+                        + " and test blocks needs at least 8");
+    }
+
+    @Test
+    void explicitPeriodsStayAsConfiguredAndTheErrorSaysWhatEachNeeds() {
+        Instant h = T0.plusSeconds(3600);
+        List<SplitPeriod> shortTest = List.of(new SplitPeriod("train", T0, h),
+                new SplitPeriod("validation", h.plusSeconds(3000), h.plusSeconds(6000)),
+                new SplitPeriod("test", h.plusSeconds(9000), h.plusSeconds(9900)));
+
+        assertThatThrownBy(() -> plan(archive(200), WindowSpec.of(4, 4).withSplits(0, 0, shortTest)))
+                .hasMessageStartingWith("windows.splits: the test block (2026-01-01T03:30:00Z to 2026-01-01T03:45:00Z,"
+                        + " 4 frames) holds no complete window of 4 + 4 usable consecutive frames")
+                .hasMessageContaining("needs at least 8 consecutive usable frames")
+                .hasMessageEndingWith("change windows.splits, use fewer windows.in or windows.out, or a longer archive");
+
+        List<SplitPeriod> shortTrain = List.of(new SplitPeriod("train", T0, T0.plusSeconds(600)),
+                new SplitPeriod("validation", h.plusSeconds(3000), h.plusSeconds(6000)),
+                new SplitPeriod("test", h.plusSeconds(9000), h.plusSeconds(12600)));
+        WindowPlan plan = plan(archive(200), WindowSpec.of(4, 4).withSplits(0, 0, shortTrain));
+        assertThat(plan.trainable()).isFalse();
+        assertThat(plan.test().starts()).hasSize(6);
+        assertThat(plan.choice()).startsWith("windows.splits as configured; no training: the train block");
     }
 }

@@ -50,6 +50,10 @@ public final class Training {
         Nowcaster model;
         List<EpochResult> history;
         if (ModelVariants.isTrainable(spec.type())) {
+            if (!plan.trainable()) {
+                throw new IllegalArgumentException("model '" + spec.name() + "' (" + spec.type() + ") cannot be"
+                        + " trained: " + plan.choice());
+            }
             try (WindowIterator train = features.iterator(plan.train(), spec.batchSize(), spec.seed());
                  WindowIterator validation = features.iterator(plan.validation(), spec.batchSize(), null)) {
                 if (NowcastLoss.of(spec.loss()).needsWeights()) {
@@ -78,14 +82,17 @@ public final class Training {
             history = List.of();
         }
         Instant trainedAt = fixedTime != null ? fixedTime : Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        double validationMse;
-        try (WindowIterator validation = features.iterator(plan.validation(), spec.batchSize(), null)) {
-            validationMse = Validation.mse(model, validation);
+        // A baseline of an archive too short for a validation block has no validation score.
+        double validationMse = Double.NaN;
+        if (!plan.validation().starts().isEmpty()) {
+            try (WindowIterator validation = features.iterator(plan.validation(), spec.batchSize(), null)) {
+                validationMse = Validation.mse(model, validation);
+            }
         }
         ModelMetadata metadata = new ModelMetadata(region, spec.name(), spec, data.variable(), data.units(),
                 data.standardName(), features.regionGrid().region(), features.regionGrid().grid(),
                 features.channels(), plan.in(), plan.out(), plan.step().toSeconds(),
-                plan.splits().stream().map(Training::period).toList(), plan.skipped(), history, validationMse,
+                plan.splits().stream().map(Training::period).toList(), plan.skipped(), plan.choice(), history, validationMse,
                 trainedAt, fixedTime != null ? ModelRegistry.VERSION.format(fixedTime)
                         : registry.newVersion(region, spec.name(), trainedAt));
         registry.save(metadata, dir -> {

@@ -25,7 +25,8 @@ class ModelMetadataTest {
         ModelMetadata metadata = new ModelMetadata("west", "convlstm", new ModelSpec("convlstm", "convlstm",
                 List.of(8), 3, List.of(8, 16), 2, 4, 1e-3, 42L), "rain_rate", "mm h-1", "rainfall_rate",
                 new Region("west", -8, 0, -8, 8, 1), SyntheticArchive.grid(16), channels, 4, 4, 300,
-                List.of(new ModelMetadata.Period("train", t, t.plusSeconds(3600), 5)), Map.of("gap", 3), List.of(), 0.5, t, "20260101T000000Z");
+                List.of(new ModelMetadata.Period("train", t, t.plusSeconds(3600), 5)), Map.of("gap", 3),
+                "the configured shares (train 0.7, validation 0.15)", List.of(), 0.5, t, "20260101T000000Z");
 
         String json = ModelRegistry.JSON.writeValueAsString(metadata);
         ModelMetadata back = ModelRegistry.JSON.readValue(json, ModelMetadata.class);

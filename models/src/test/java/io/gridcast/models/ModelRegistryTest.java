@@ -41,7 +41,7 @@ class ModelRegistryTest {
                                           double validationMse, Instant at) {
         return new ModelMetadata("west", spec.name(), spec, "rain_rate", "mm h-1", null,
                 new Region("west", -4, 4, -4, 4, 1), GRID, channels, SHAPE.in(), SHAPE.out(),
-                300, List.of(), Map.of(), List.of(), validationMse, at, registry.newVersion("west", spec.name(), at));
+                300, List.of(), Map.of(), null, List.of(), validationMse, at, registry.newVersion("west", spec.name(), at));
     }
 
     /** Trains a tiny CNN-LSTM for {@code epochs} and saves it as a new version with the given validation MSE. */

@@ -33,20 +33,27 @@ import org.apache.spark.sql.types.StructType;
 public final class FrameCatalog {
 
     /**
-     * What every frame shares: the variable, how to read it again, and the archive's grid.
+     * What every frame shares: the variable, how to read it again, the archive's grid, and warnings about what the
+     * files leave open (an {@linkplain Grid#unreferenced() unreferenced} grid).
      *
      * @param unitsSource {@link #UNITS_FROM_FILE} when every file states the units, {@link #UNITS_FROM_CONFIGURATION}
      *                    when files without units took {@code variables.<name>.units} (e.g. MRMS GRIB); null in a
      *                    catalog written before it was recorded
      */
     public record Description(String variable, String units, String standardName, String unitsSource,
-                              ReaderSpec reader, String inputDir, Grid grid) implements Serializable {
+                              ReaderSpec reader, String inputDir, Grid grid, List<String> warnings)
+            implements Serializable {
+
+        public Description {
+            // Catalogs written before warnings were kept have none.
+            warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        }
     }
 
     public static final String UNITS_FROM_FILE = "file";
     public static final String UNITS_FROM_CONFIGURATION = "configuration";
 
-    /** A screened ingest result, ready to write. */
+    /** A screened ingest result, ready to write; with no frames (every file rejected) there is no description. */
     record Contents(Description description, List<FrameIngest.FrameRead> frames, List<Rejection> rejections,
                     List<FrameIngest.Gap> gaps, List<FrameIngest.InputFile> files, List<FrameIngest.FrameRead> reads,
                     Map<String, Grid> grids, FrameIngest.Request request) {
@@ -71,6 +78,7 @@ public final class FrameCatalog {
 
     private static final StructType QUARANTINE_SCHEMA = new StructType()
             .add("file", DataTypes.StringType, false)
+            .add("kind", DataTypes.StringType, false)
             .add("reason", DataTypes.StringType, false)
             .add("exception", DataTypes.StringType, true);
 
@@ -126,34 +134,40 @@ public final class FrameCatalog {
         json.put("files", contents.files().size());
         json.put("accepted_files", contents.acceptedFiles());
         json.put("quarantined_files", contents.rejections().size());
+        json.put("quarantined_by_kind", FrameIngest.byKind(contents.rejections()));
         json.put("frames", contents.frames().size());
-        json.put("first_time", contents.frames().get(0).time().toString());
-        json.put("last_time", contents.frames().get(contents.frames().size() - 1).time().toString());
+        boolean none = contents.frames().isEmpty();
+        json.put("first_time", none ? null : contents.frames().get(0).time().toString());
+        json.put("last_time", none ? null : contents.frames().get(contents.frames().size() - 1).time().toString());
         json.put("gaps", contents.gaps().stream().map(g -> Map.of("after", g.after().toString(), "before",
                 g.before().toString(), "missing_steps", g.missingSteps(), "file_before", g.fileBefore(),
                 "file_after", g.fileAfter())).toList());
-        json.put("quarantine", contents.rejections().stream().map(r -> Map.of("file", r.file(), "reason", r.reason(),
-                "exception", r.exception())).toList());
+        json.put("quarantine", contents.rejections().stream().map(r -> Map.of("file", r.file(), "kind",
+                r.kind().label(), "reason", r.reason(), "exception", r.exception())).toList());
         return json;
     }
 
-    /** Writes the catalog into a temporary folder beside {@code dir}, then swaps it in. */
+    /**
+     * Writes the catalog into a temporary folder beside {@code dir}, then swaps it in. Without frames only the
+     * quarantine, the summary and the manifest are written: no description, so no later stage takes it for a catalog.
+     */
     static void write(Path dir, Contents contents) {
         Path staging = AtomicFiles.stagingFor(dir);
         try {
             Files.createDirectories(staging);
             Description description = contents.description();
-            String grid = description.grid().describe();
-            List<Row> frames = contents.frames().stream().map(f -> RowFactory.create(
+            List<Row> frames = description == null ? List.of() : contents.frames().stream().map(f -> RowFactory.create(
                     f.time().atZone(ZoneOffset.UTC).toLocalDate().toString(), Timestamp.from(f.time()), f.file(),
-                    f.timeIndex(), description.variable(), description.units(), grid, f.validCells(), f.min(),
-                    f.max(), f.mean())).toList();
+                    f.timeIndex(), description.variable(), description.units(), description.grid().describe(),
+                    f.validCells(), f.min(), f.max(), f.mean())).toList();
             List<Row> quarantine = contents.rejections().stream()
-                    .map(q -> RowFactory.create(q.file(), q.reason(), q.exception())).toList();
+                    .map(q -> RowFactory.create(q.file(), q.kind().label(), q.reason(), q.exception())).toList();
             Files.write(staging.resolve("quarantine.txt"), contents.rejections().stream()
                     .map(q -> q.file() + "\t" + q.reason() + (q.exception().isEmpty() ? "" : "\t" + q.exception()))
                     .toList());
-            Json.write(staging.resolve("description.json"), contents.description());
+            if (description != null) {
+                Json.write(staging.resolve("description.json"), description);
+            }
             Json.write(staging.resolve("summary.json"), summaryJson(contents));
             // The manifest's two tables are written on a second thread beside the frames and quarantine tables: the
             // catalog write is serial driver work after ingest's parallel reads, with the other cores idle.
@@ -165,7 +179,9 @@ public final class FrameCatalog {
                 }
             });
             try {
-                ParquetTables.writePartitioned(staging.resolve("frames"), "date", FRAME_SCHEMA, frames);
+                if (description != null) {
+                    ParquetTables.writePartitioned(staging.resolve("frames"), "date", FRAME_SCHEMA, frames);
+                }
                 ParquetTables.write(staging.resolve("quarantine"), QUARANTINE_SCHEMA, quarantine);
             } catch (RuntimeException e) {
                 // The staging folder is left for cleanup only once nothing writes into it any more.

@@ -5,6 +5,7 @@ import io.gridcast.ingest.read.FrameReader;
 import io.gridcast.ingest.read.ReaderSpec;
 import io.gridcast.ingest.read.FrameSource;
 import io.gridcast.ingest.read.FrameStatistics;
+import io.gridcast.ingest.read.RejectionKind;
 import io.gridcast.ingest.read.UnusableFileException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -90,9 +91,14 @@ public final class FrameIngest {
             return rejections.size();
         }
 
+        /** Quarantined files by kind, by {@link RejectionKind#label()} in the kinds' order; absent kinds left out. */
+        public Map<String, Integer> quarantinedByKind() {
+            return byKind(rejections);
+        }
+
         public String describe() {
             return files + " files: " + acceptedFiles + " accepted (" + frames + " frames), " + quarantinedFiles()
-                    + " quarantined; " + gaps.size() + " gap(s); " + filesRead + " read, " + filesReused
+                    + " quarantined" + kinds(rejections) + "; " + gaps.size() + " gap(s); " + filesRead + " read, " + filesReused
                     + " unchanged since the last ingest";
         }
     }
@@ -104,7 +110,7 @@ public final class FrameIngest {
      */
     record FrameRead(String file, long size, long modified, int timeIndex, Instant time, String units,
                      String standardName, String gridKey, long validCells, double min, double max, double mean,
-                     String reason, String exception) implements Serializable {
+                     RejectionKind kind, String reason, String exception) implements Serializable {
 
         boolean accepted() {
             return reason == null;
@@ -170,6 +176,9 @@ public final class FrameIngest {
         long read = System.nanoTime();
         FrameCatalog.Contents contents = screen(files, reads, grids, request);
         FrameCatalog.write(request.catalogDir(), contents);
+        if (contents.frames().isEmpty()) {
+            throw new NoFramesException(request, contents.rejections());
+        }
         log.info("ingest: read {} files in {} s, screened and wrote the catalog in {} s", toRead.size(),
                 String.format(Locale.ROOT, "%.3f", (read - start) / 1e9),
                 String.format(Locale.ROOT, "%.3f", (System.nanoTime() - read) / 1e9));
@@ -262,9 +271,11 @@ public final class FrameIngest {
                 FrameRead row;
                 try {
                     row = frameRow(in, i, time, source, gridKey, source.statistics(i));
-                } catch (UnusableFileException | RuntimeException e) {
-                    row = rejectionRow(in, i, time, e instanceof UnusableFileException ? e.getMessage()
-                            : "frame " + i + " at " + time + " cannot be read", e);
+                } catch (UnusableFileException e) {
+                    row = rejectionRow(in, i, time, e.kind(), e.getMessage(), e);
+                } catch (RuntimeException e) {
+                    row = rejectionRow(in, i, time, RejectionKind.NOT_USABLE,
+                            "frame " + i + " at " + time + " cannot be read", e);
                 }
                 if (!row.accepted()) {
                     return List.of(row);
@@ -272,37 +283,40 @@ public final class FrameIngest {
                 rows.add(row);
             }
             if (rows.isEmpty()) {
-                return List.of(rejectionRow(in, -1, null, "the file holds no time steps of '" + variable + "'", null));
+                return List.of(rejectionRow(in, -1, null, RejectionKind.NO_VARIABLE,
+                        "the file holds no time steps of '" + variable + "'", null));
             }
             return rows;
         } catch (UnusableFileException e) {
-            return List.of(rejectionRow(in, -1, null, e.getMessage(), e));
+            return List.of(rejectionRow(in, -1, null, e.kind(), e.getMessage(), e));
         } catch (RuntimeException e) {
-            return List.of(rejectionRow(in, -1, null, "unexpected failure reading " + file, e));
+            return List.of(rejectionRow(in, -1, null, RejectionKind.NOT_USABLE, "unexpected failure reading " + file, e));
         }
     }
 
     private static FrameRead frameRow(InputFile in, int index, Instant time, FrameSource source, String gridKey,
                                       FrameStatistics stats) {
         if (stats.validCells() == 0) {
-            return rejectionRow(in, index, time, "frame " + index + " at " + time + ": every cell is missing", null);
+            return rejectionRow(in, index, time, RejectionKind.ALL_MISSING,
+                    "frame " + index + " at " + time + ": every cell is missing", null);
         }
         return new FrameRead(in.path(), in.size(), in.modified(), index, time, source.units(), source.standardName(),
-                gridKey, stats.validCells(), stats.min(), stats.max(), stats.mean(), null, null);
+                gridKey, stats.validCells(), stats.min(), stats.max(), stats.mean(), null, null, null);
     }
 
     /**
      * The reason without the file name the rows already carry; the exception text is the underlying library
      * failure where there is one (the reason already says what our own check found).
      */
-    private static FrameRead rejectionRow(InputFile in, int index, Instant time, String reason, Throwable e) {
+    private static FrameRead rejectionRow(InputFile in, int index, Instant time, RejectionKind kind, String reason,
+                                          Throwable e) {
         String prefix = in.path() + ": ";
         String shortReason = reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason;
         Throwable cause = e instanceof UnusableFileException && e.getCause() != null ? e.getCause() : e;
         String exception = cause == null ? "" : cause == e && e instanceof UnusableFileException
                 ? e.getClass().getName() : cause.toString();
         return new FrameRead(in.path(), in.size(), in.modified(), index, time, null, null, null, 0, Double.NaN,
-                Double.NaN, Double.NaN, shortReason, exception);
+                Double.NaN, Double.NaN, kind, shortReason, exception);
     }
 
     static String gridKey(Grid grid) {
@@ -329,7 +343,7 @@ public final class FrameIngest {
             List<FrameRead> rows = byFile.get(f.path());
             FrameRead first = rows.get(0);
             if (!first.accepted()) {
-                rejected.put(f.path(), new Rejection(f.path(), first.reason(), first.exception()));
+                rejected.put(f.path(), new Rejection(f.path(), first.kind(), first.reason(), first.exception()));
             } else {
                 readable.put(f.path(), rows);
             }
@@ -354,20 +368,25 @@ public final class FrameIngest {
             List<FrameRead> rows = e.getValue();
             String fileUnits = rows.get(0).units();
             String reason = null;
+            RejectionKind kind = null;
             if (unitless(fileUnits) && request.units() == null) {
+                kind = RejectionKind.WRONG_UNITS;
                 // GRIB local tables (MRMS) name no units: only the configuration can say what the values mean.
                 reason = "the file states no units for '" + request.variable() + "'; expected units in the file, "
                         + "or set variables." + request.variable() + ".units in the configuration";
             } else if (!unitless(fileUnits) && !Units.same(fileUnits, units)) {
+                kind = RejectionKind.WRONG_UNITS;
                 reason = "units '" + fileUnits + "' of '" + request.variable() + "' differ from "
                         + (request.units() != null ? "the configured variables." + request.variable() + ".units" : "the archive's")
                         + " '" + units + "'; expected the same units (gridcast never rescales)";
             } else if (!rows.get(0).gridKey().equals(gridKey)) {
+                kind = RejectionKind.OTHER_GRID;
                 reason = "grid " + grids.get(rows.get(0).gridKey()).describe() + " differs from the archive's grid "
                         + grid.describe();
             } else {
                 for (FrameRead r : rows) {
                     if (seen.containsKey(r.time())) {
+                        kind = RejectionKind.DUPLICATE_TIME;
                         reason = "duplicate valid time " + r.time() + " (frame " + r.timeIndex()
                                 + "), already read from " + seen.get(r.time());
                         break;
@@ -375,7 +394,7 @@ public final class FrameIngest {
                 }
             }
             if (reason != null) {
-                rejected.put(file, new Rejection(file, reason, ""));
+                rejected.put(file, new Rejection(file, kind, reason, ""));
             } else {
                 rows.forEach(r -> seen.put(r.time(), file));
                 catalogued.addAll(rows);
@@ -384,14 +403,24 @@ public final class FrameIngest {
         }
         List<Rejection> rejections = files.stream().map(f -> rejected.get(f.path())).filter(r -> r != null).toList();
         if (catalogued.isEmpty()) {
-            throw new NoFramesException(request, rejections);
+            // Every file rejected: the quarantine is still written, and the run then stops on NoFramesException.
+            return new FrameCatalog.Contents(null, List.of(), rejections, List.of(), files, reads, grids, request);
         }
         catalogued.sort(Comparator.comparing(FrameRead::time));
         FrameRead first = catalogued.get(0);
+        List<String> warnings = new ArrayList<>();
+        if (grid.unreferenced()) {
+            warnings.add("grid " + grid.describe() + ": the axes '" + grid.y().name() + "' and '" + grid.x().name()
+                    + "' have no standard_name and '" + request.variable() + "' no grid_mapping, so the grid is read"
+                    + " as plain x/y cells with no place on the Earth: forecasts carry the same axes and no"
+                    + " geolocation, and static layers cannot be regridded onto it");
+            // Once per archive, on the driver: every file shares the grid.
+            log.warn("ingest: {}", warnings.get(0));
+        }
         FrameCatalog.Description description = new FrameCatalog.Description(request.variable(),
                 unitsFromConfiguration ? request.units() : first.units(), first.standardName(),
                 unitsFromConfiguration ? FrameCatalog.UNITS_FROM_CONFIGURATION : FrameCatalog.UNITS_FROM_FILE,
-                request.reader(), request.inputDir().toAbsolutePath().toString(), grid);
+                request.reader(), request.inputDir().toAbsolutePath().toString(), grid, warnings);
         return new FrameCatalog.Contents(description, catalogued, rejections, gaps(catalogued), files, reads, grids,
                 request);
     }
@@ -430,13 +459,35 @@ public final class FrameIngest {
         return List.copyOf(gaps);
     }
 
-    /** No file of the folder yielded a single frame of the variable: the one error worth stopping for. */
+    static Map<String, Integer> byKind(List<Rejection> rejections) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (RejectionKind kind : RejectionKind.values()) {
+            int n = (int) rejections.stream().filter(r -> r.kind() == kind).count();
+            if (n > 0) {
+                counts.put(kind.label(), n);
+            }
+        }
+        return counts;
+    }
+
+    /** {@code " (2 not_readable, 1 wrong_units)"}, or nothing when no file was quarantined. */
+    private static String kinds(List<Rejection> rejections) {
+        Map<String, Integer> counts = byKind(rejections);
+        return counts.isEmpty() ? "" : counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                .collect(Collectors.joining(", ", " (", ")"));
+    }
+
+    /**
+     * No file of the folder yielded a single frame of the variable: the one error worth stopping for. It is
+     * raised after the quarantine was written, so the message points to it.
+     */
     public static final class NoFramesException extends IllegalArgumentException {
 
         NoFramesException(Request request, List<Rejection> rejections) {
             super("no usable frames of variable '" + request.variable() + "' in " + request.inputDir() + ": "
-                    + (rejections.isEmpty() ? "the files hold no time steps"
-                            : rejections.size() + " files quarantined, e.g. " + rejections.get(0).reason()));
+                    + rejections.size() + " files quarantined" + kinds(rejections) + ", e.g. "
+                    + rejections.get(0).file() + ": " + rejections.get(0).reason() + "; every file and its reason in "
+                    + request.catalogDir().resolve("quarantine.txt"));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.gridcast.ingest.catalog;
 
+import io.gridcast.ingest.read.RejectionKind;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -44,6 +45,7 @@ final class FrameReadEncoding {
                 out.writeDouble(r.min());
                 out.writeDouble(r.max());
                 out.writeDouble(r.mean());
+                writeString(out, r.kind() == null ? null : r.kind().name());
                 writeString(out, r.reason());
                 writeString(out, r.exception());
             }
@@ -65,7 +67,7 @@ final class FrameReadEncoding {
                 Instant time = in.readBoolean() ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
                 rows.add(new FrameIngest.FrameRead(file, size, modified, timeIndex, time, readString(in),
                         readString(in), readString(in), in.readLong(), in.readDouble(), in.readDouble(),
-                        in.readDouble(), readString(in), readString(in)));
+                        in.readDouble(), kind(readString(in)), readString(in), readString(in)));
             }
             return rows;
         } catch (IOException e) {
@@ -82,6 +84,11 @@ final class FrameReadEncoding {
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(utf8.length);
         out.write(utf8);
+    }
+
+    /** A rejection kind stored by its enum name; null for an accepted row. */
+    static RejectionKind kind(String name) {
+        return name == null ? null : RejectionKind.valueOf(name);
     }
 
     private static String readString(DataInputStream in) throws IOException {

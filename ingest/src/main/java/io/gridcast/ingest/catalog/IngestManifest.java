@@ -78,7 +78,8 @@ final class IngestManifest {
             .add("max", DataTypes.DoubleType, false)
             .add("mean", DataTypes.DoubleType, false)
             .add("reason", DataTypes.StringType, true)
-            .add("exception", DataTypes.StringType, true);
+            .add("exception", DataTypes.StringType, true)
+            .add("kind", DataTypes.StringType, true);
 
     private IngestManifest() {
     }
@@ -100,8 +101,12 @@ final class IngestManifest {
         for (Row r : spark.read().schema(READS_SCHEMA).parquet(dir.resolve("reads").toString()).collectAsList()) {
             rows.add(new FrameIngest.FrameRead(r.getString(0), r.getLong(1), r.getLong(2), r.getInt(3),
                     r.isNullAt(4) ? null : r.getTimestamp(4).toInstant(), r.getString(5), r.getString(6),
-                    r.getString(7), r.getLong(8), r.getDouble(9), r.getDouble(10), r.getDouble(11), r.getString(12),
-                    r.getString(13)));
+                    r.getString(7), r.getLong(8), r.getDouble(9), r.getDouble(10), r.getDouble(11),
+                    FrameReadEncoding.kind(r.getString(14)), r.getString(12), r.getString(13)));
+        }
+        if (rows.stream().anyMatch(r -> r.reason() != null && r.kind() == null)) {
+            log.info("ingest: the manifest in {} predates rejection kinds: reading every file again", dir);
+            return Previous.NONE;
         }
         Map<String, List<FrameIngest.FrameRead>> byFile = rows.stream()
                 .sorted(java.util.Comparator.comparingInt(FrameIngest.FrameRead::timeIndex))
@@ -128,7 +133,8 @@ final class IngestManifest {
 
         List<Row> reads = contents.reads().stream().map(r -> RowFactory.create(r.file(), r.size(), r.modified(),
                 r.timeIndex(), r.time() == null ? null : Timestamp.from(r.time()), r.units(), r.standardName(),
-                r.gridKey(), r.validCells(), r.min(), r.max(), r.mean(), r.reason(), r.exception())).toList();
+                r.gridKey(), r.validCells(), r.min(), r.max(), r.mean(), r.reason(), r.exception(),
+                r.kind() == null ? null : r.kind().name())).toList();
 
         Set<String> used = contents.reads().stream().map(FrameIngest.FrameRead::gridKey).filter(Objects::nonNull)
                 .collect(Collectors.toSet());

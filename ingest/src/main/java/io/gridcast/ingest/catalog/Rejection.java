@@ -1,5 +1,7 @@
 package io.gridcast.ingest.catalog;
 
-/** A quarantined file (or one frame of it), with the reason and the exception text behind it. */
-public record Rejection(String file, String reason, String exception) {
+import io.gridcast.ingest.read.RejectionKind;
+
+/** A quarantined file (or one frame of it), with the kind and reason and the exception text behind it. */
+public record Rejection(String file, RejectionKind kind, String reason, String exception) {
 }

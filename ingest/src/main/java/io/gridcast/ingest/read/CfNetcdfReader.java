@@ -113,7 +113,7 @@ public final class CfNetcdfReader implements FrameReader {
             nc = hdf5 ? NetcdfFile.open(file.toString(), H5iosp.class.getName(), -1, null, null)
                     : NetcdfFile.open(file.toString(), -1, null, null);
         } catch (IOException | RuntimeException e) {
-            throw new UnusableFileException(file, FileSignatures.openFailureReason(e), e);
+            throw new UnusableFileException(RejectionKind.NOT_READABLE, file, FileSignatures.openFailureReason(e), e);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("NetCDF-Java's HDF5 reader cannot be made", e);
         }
@@ -130,7 +130,7 @@ public final class CfNetcdfReader implements FrameReader {
             } catch (IOException ignored) {
                 // The open already failed; its cause is the one worth reporting.
             }
-            throw new UnusableFileException(file, FileSignatures.openFailureReason(e), e);
+            throw new UnusableFileException(RejectionKind.NOT_READABLE, file, FileSignatures.openFailureReason(e), e);
         }
     }
 
@@ -194,7 +194,7 @@ public final class CfNetcdfReader implements FrameReader {
             this.ds = ds;
             Variable v = ds.findVariable(name);
             if (v == null) {
-                throw new UnusableFileException(file, "no variable '" + name + "'; the file has "
+                throw new UnusableFileException(RejectionKind.NO_VARIABLE, file, "no variable '" + name + "'; the file has "
                         + ds.getVariables().stream().map(Variable::getFullName).collect(Collectors.joining(", ")));
             }
             if (!v.getDataType().isNumeric()) {

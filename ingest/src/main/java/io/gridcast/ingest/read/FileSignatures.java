@@ -24,7 +24,7 @@ final class FileSignatures {
                 && (head[3] == 1 || head[3] == 2 || head[3] == 5);
         boolean hdf5 = isHdf5(head);
         if (!netcdf3 && !hdf5) {
-            throw new UnusableFileException(file, "not a NetCDF file (starts with bytes " + hex(head)
+            throw new UnusableFileException(RejectionKind.NOT_READABLE, file, "not a NetCDF file (starts with bytes " + hex(head)
                     + "); expected the NetCDF-3 signature 'CDF' or the NetCDF-4/HDF5 signature");
         }
         return hdf5;
@@ -33,7 +33,7 @@ final class FileSignatures {
     static void requireHdf5(Path file, String expected) throws UnusableFileException {
         byte[] head = head(file);
         if (!isHdf5(head)) {
-            throw new UnusableFileException(file, "not an HDF5 file (starts with bytes " + hex(head)
+            throw new UnusableFileException(RejectionKind.NOT_READABLE, file, "not an HDF5 file (starts with bytes " + hex(head)
                     + "); expected " + expected);
         }
     }
@@ -45,16 +45,16 @@ final class FileSignatures {
 
     private static byte[] head(Path file) throws UnusableFileException {
         if (!Files.isRegularFile(file)) {
-            throw new UnusableFileException(file, "no such file (or not a regular file)");
+            throw new UnusableFileException(RejectionKind.NOT_READABLE, file, "no such file (or not a regular file)");
         }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(8);
             if (head.length == 0) {
-                throw new UnusableFileException(file, "file is empty (0 bytes); expected a NetCDF-3 or HDF5 file");
+                throw new UnusableFileException(RejectionKind.NOT_READABLE, file, "file is empty (0 bytes); expected a NetCDF-3 or HDF5 file");
             }
             return head;
         } catch (IOException e) {
-            throw new UnusableFileException(file, "cannot be read", e);
+            throw new UnusableFileException(RejectionKind.NOT_READABLE, file, "cannot be read", e);
         }
     }
 

@@ -137,7 +137,7 @@ public final class GribReader implements FrameReader {
             nc = NetcdfFile.open(path, (edition == 2 ? Grib2PngIosp.class : Grib1Iosp.class).getName(),
                     -1, null, null);
         } catch (IOException | RuntimeException e) {
-            throw new UnusableFileException(file, "cannot be opened as GRIB" + edition + " (corrupt?); expected "
+            throw new UnusableFileException(RejectionKind.NOT_READABLE, file, "cannot be opened as GRIB" + edition + " (corrupt?); expected "
                     + "complete GRIB messages", e);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("NetCDF-Java's GRIB reader cannot be made", e);
@@ -147,7 +147,7 @@ public final class GribReader implements FrameReader {
             String offered = nc.getVariables().stream().filter(v -> v.getRank() >= 2).map(Variable::getFullName)
                     .collect(Collectors.joining(", "));
             CfNetcdfReader.closeQuietly(nc);
-            throw new UnusableFileException(file, "no GRIB variable '" + name + "'"
+            throw new UnusableFileException(RejectionKind.NO_VARIABLE, file, "no GRIB variable '" + name + "'"
                     + (name.equals(variable) ? "" : " (input.options.aliases." + variable + ")")
                     + "; the file has " + (offered.isEmpty() ? "no gridded variables" : offered)
                     + "; expected NetCDF-Java's name of the variable, or input.options.aliases." + variable
@@ -240,12 +240,12 @@ public final class GribReader implements FrameReader {
          */
         static int check(Path file) throws UnusableFileException {
             if (!Files.isRegularFile(file)) {
-                throw new UnusableFileException(file, "no such file (or not a regular file)");
+                throw new UnusableFileException(RejectionKind.NOT_READABLE, file, "no such file (or not a regular file)");
             }
             try (FileChannel ch = FileChannel.open(file)) {
                 long size = ch.size();
                 if (size == 0) {
-                    throw new UnusableFileException(file, "file is empty (0 bytes); expected GRIB messages");
+                    throw new UnusableFileException(RejectionKind.NOT_READABLE, file, "file is empty (0 bytes); expected GRIB messages");
                 }
                 int edition = 0;
                 long pos = 0;
@@ -255,13 +255,13 @@ public final class GribReader implements FrameReader {
                     ch.read(head, pos);
                     byte[] h = head.array();
                     if (h[0] != 'G' || h[1] != 'R' || h[2] != 'I' || h[3] != 'B' || (h[7] != 1 && h[7] != 2)) {
-                        throw new UnusableFileException(file, (message == 1 ? "not a GRIB file" : "bytes after "
+                        throw new UnusableFileException(RejectionKind.NOT_READABLE, file, (message == 1 ? "not a GRIB file" : "bytes after "
                                 + "message " + (message - 1) + " are not a GRIB message") + " (at byte " + pos
                                 + ": " + HexFormat.ofDelimiter(" ").formatHex(h, 0, 8)
                                 + "); expected 'GRIB' and edition 1 or 2");
                     }
                     if (edition != 0 && edition != h[7]) {
-                        throw new UnusableFileException(file, "message " + message + " is GRIB" + h[7]
+                        throw new UnusableFileException(RejectionKind.NOT_READABLE, file, "message " + message + " is GRIB" + h[7]
                                 + " after GRIB" + edition + " messages; expected one edition a file");
                     }
                     edition = h[7];
@@ -272,14 +272,14 @@ public final class GribReader implements FrameReader {
                         return edition;
                     }
                     if (length < 16 || pos + length > size) {
-                        throw new UnusableFileException(file, "file is truncated: GRIB message " + message + " at byte "
+                        throw new UnusableFileException(RejectionKind.NOT_READABLE, file, "file is truncated: GRIB message " + message + " at byte "
                                 + pos + " states " + length + " bytes, the file has " + (size - pos)
                                 + " from there; expected complete GRIB messages");
                     }
                     ByteBuffer end = ByteBuffer.allocate(4);
                     ch.read(end, pos + length - 4);
                     if (!Arrays.equals(end.array(), new byte[] {'7', '7', '7', '7'})) {
-                        throw new UnusableFileException(file, "GRIB message " + message + " at byte " + pos
+                        throw new UnusableFileException(RejectionKind.NOT_READABLE, file, "GRIB message " + message + " at byte " + pos
                                 + " does not end with '7777' where its length says; expected complete GRIB messages");
                     }
                     pos += length;
@@ -287,7 +287,7 @@ public final class GribReader implements FrameReader {
                 }
                 return edition;
             } catch (IOException e) {
-                throw new UnusableFileException(file, "cannot be read", e);
+                throw new UnusableFileException(RejectionKind.NOT_READABLE, file, "cannot be read", e);
             }
         }
     }

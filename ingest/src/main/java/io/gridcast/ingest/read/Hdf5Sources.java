@@ -28,7 +28,7 @@ final class Hdf5Sources {
             // The HDF5 provider named: NetCDF-Java's own search loads every provider of the classpath per open.
             nc = NetcdfFile.open(file.toString(), H5iosp.class.getName(), -1, null, null);
         } catch (IOException | RuntimeException e) {
-            throw new UnusableFileException(file, FileSignatures.openFailureReason(e), e);
+            throw new UnusableFileException(RejectionKind.NOT_READABLE, file, FileSignatures.openFailureReason(e), e);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("NetCDF-Java's HDF5 reader cannot be made", e);
         }

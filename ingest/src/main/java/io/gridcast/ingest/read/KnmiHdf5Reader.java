@@ -92,7 +92,7 @@ public final class KnmiHdf5Reader implements FrameReader {
                 }
             }
             if (imageGroup == null) {
-                throw new UnusableFileException(file, "no image of '" + variable + "'; the file has "
+                throw new UnusableFileException(RejectionKind.NO_VARIABLE, file, "no image of '" + variable + "'; the file has "
                         + (offered.isEmpty() ? "no imageN group with an image_geo_parameter" : offered.toString())
                         + "; expected a KNMI HDF5 image group whose image_geo_parameter names the variable");
             }

@@ -215,7 +215,7 @@ public final class OdimHdf5Reader implements FrameReader {
                 }
             }
             if (matches.size() != 1) {
-                throw new UnusableFileException(file, (matches.isEmpty() ? "no" : matches.size()) + " datasets of quantity '"
+                throw new UnusableFileException(RejectionKind.NO_VARIABLE, file, (matches.isEmpty() ? "no" : matches.size()) + " datasets of quantity '"
                         + quantity + "'; the file has " + (offered.isEmpty() ? "no datasetN/dataM groups" : offered)
                         + "; expected exactly one datasetN/dataM whose what/quantity is '" + quantity + "'");
             }

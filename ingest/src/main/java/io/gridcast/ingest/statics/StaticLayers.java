@@ -53,6 +53,11 @@ public final class StaticLayers {
         if (layers.isEmpty()) {
             return List.of();
         }
+        if (grid.unreferenced()) {
+            throw new StaticLayerException(key + "[0]", "a data grid on the Earth to regrid static layer '"
+                    + layers.get(0).name() + "' onto; the data grid " + grid.describe() + " has plain x/y axes with"
+                    + " no grid_mapping and no latitude/longitude (leave out static_layers for this archive)");
+        }
         GridLocations locations;
         try {
             locations = new GridLocations(grid);

@@ -1,10 +1,14 @@
 package io.gridcast.ingest.catalog;
 
+import static io.gridcast.ingest.TinyNc.var;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static ucar.ma2.DataType.DOUBLE;
+import static ucar.ma2.DataType.FLOAT;
 
 import io.gridcast.ingest.LocalSpark;
 import io.gridcast.ingest.SharedData;
+import io.gridcast.ingest.TinyNc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -65,6 +70,28 @@ class FrameIngestTest {
                         + " x -127.75..127.75 km,2020-10-31]");
         assertThat(catalogDir.resolve("quarantine.txt")).content().contains("empty.nc", "noise.nc");
         assertThat(SPARK.session().read().parquet(catalogDir.resolve("quarantine").toString()).count()).isEqualTo(3);
+    }
+
+    @Test
+    void aPlainXyGridWithoutGridMappingIsCataloguedUnreferencedWithAWarning() throws IOException {
+        Path archive = Files.createDirectories(dir.resolve("archive"));
+        for (int minute : new int[] {0, 5}) {
+            TinyNc.write(archive.resolve("frame_" + minute + ".nc"), Map.of("time", 1, "y", 2, "x", 3), List.of(
+                    var("x", DOUBLE, "x", new double[] {0, 1, 2}), var("y", DOUBLE, "y", new double[] {0, 1}),
+                    var("time", DOUBLE, "time", new double[] {minute}, "units", "minutes since 2026-01-01 00:00:00"),
+                    var("rain", FLOAT, "time y x", new float[] {0, 1, 2, 3, 4, 5}, "units", "mm h-1")));
+        }
+        Path catalogDir = dir.resolve("catalog");
+
+        FrameIngest.Summary summary = FrameIngest.run(SPARK.session(),
+                new FrameIngest.Request(archive, "*.nc", "rain", "cf-netcdf", catalogDir));
+
+        assertThat(summary.frames()).as("read, not rejected").isEqualTo(2);
+        FrameCatalog.Description description = FrameCatalog.load(SPARK.session(), catalogDir).description();
+        assertThat(description.grid().unreferenced()).isTrue();
+        assertThat(description.warnings()).singleElement().asString().startsWith("grid 2x3 unreferenced")
+                .contains("no standard_name and 'rain' no grid_mapping", "no geolocation");
+        assertThat(catalogDir.resolve("description.json")).content().contains("read as plain x/y cells");
     }
 
     /** Twelve files, the rainy (large) ones together as in a real day: every task gets the same count and bytes. */

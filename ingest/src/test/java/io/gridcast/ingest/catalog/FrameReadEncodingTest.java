@@ -1,5 +1,6 @@
 package io.gridcast.ingest.catalog;
 
+import io.gridcast.ingest.read.RejectionKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gridcast.ingest.grid.Axis;
@@ -19,11 +20,11 @@ class FrameReadEncodingTest {
 
     private static final FrameIngest.FrameRead ACCEPTED = new FrameIngest.FrameRead("/archive/66_20201031_120000.nc",
             1_234_567L, 1_604_145_600_000L, 0, Instant.parse("2020-10-31T12:00:00.123456789Z"), "kg m-2",
-            "precipitation_amount", "0123456789abcdef", 262_144L, 0.0, 37.5, 0.012345678901234, null, null);
+            "precipitation_amount", "0123456789abcdef", 262_144L, 0.0, 37.5, 0.012345678901234, null, null, null);
 
     /** A rejection: no time, units, grid or statistics, and an exception text longer than DataOutput's 64 KB UTF. */
     private static final FrameIngest.FrameRead REJECTED = new FrameIngest.FrameRead("/archive/bruit-é.nc", 4096L, 7L,
-            -1, null, null, null, null, 0, Double.NaN, Double.NaN, Double.NaN,
+            -1, null, null, null, null, 0, Double.NaN, Double.NaN, Double.NaN, RejectionKind.NOT_READABLE,
             "not a NetCDF file (starts with bytes 00 01)", "java.io.IOException: " + "x".repeat(70_000));
 
     @Test

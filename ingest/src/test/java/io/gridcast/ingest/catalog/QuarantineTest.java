@@ -10,6 +10,7 @@ import static ucar.ma2.DataType.INT;
 import io.gridcast.ingest.LocalSpark;
 import io.gridcast.ingest.TinyNc;
 import io.gridcast.ingest.TinyNc.Var;
+import io.gridcast.ingest.read.RejectionKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +118,10 @@ class QuarantineTest {
         assertThat(summary.files()).isEqualTo(17);
         assertThat(summary.acceptedFiles()).isEqualTo(6);
         assertThat(summary.quarantinedFiles()).isEqualTo(11);
-        assertThat(summary.describe()).startsWith("17 files: 6 accepted (6 frames), 11 quarantined; 1 gap(s)");
+        assertThat(summary.describe()).startsWith("17 files: 6 accepted (6 frames), 11 quarantined (3 not_readable,"
+                + " 1 no_variable, 3 not_usable, 1 wrong_units, 1 other_grid, 1 duplicate_time, 1 all_missing); 1 gap(s)");
+        assertThat(summary.rejections().stream().filter(r -> r.file().endsWith("missing_variable.nc")).findFirst()
+                .orElseThrow().kind()).isEqualTo(RejectionKind.NO_VARIABLE);
         assertThat(summary.gaps()).singleElement().satisfies(g -> {
             assertThat(g.after()).isEqualTo(Instant.parse("2026-01-01T00:15:00Z"));
             assertThat(g.before()).isEqualTo(Instant.parse("2026-01-01T00:30:00Z"));
@@ -144,7 +148,9 @@ class QuarantineTest {
         assertThat(manifest.stream().filter(r -> r.getString(0).equals("quarantine")).count()).isEqualTo(11);
         assertThat(catalogDir.resolve("quarantine.txt")).content().contains("zero.nc\tfile is empty (0 bytes)");
         assertThat(catalogDir.resolve("summary.json")).content().contains("\"quarantined_files\" : 11",
-                "\"missing_steps\" : 2");
+                "\"missing_steps\" : 2", "\"not_readable\" : 3", "\"no_variable\" : 1", "\"not_usable\" : 3",
+                "\"wrong_units\" : 1", "\"other_grid\" : 1", "\"duplicate_time\" : 1", "\"all_missing\" : 1",
+                "\"kind\" : \"not_readable\"");
     }
 
     @Test
@@ -186,7 +192,39 @@ class QuarantineTest {
         assertThatThrownBy(() -> FrameIngest.run(SPARK.session(),
                 new FrameIngest.Request(archive, "*.nc", "rain", "cf-netcdf", dir.resolve("catalog"), "kg m-2")))
                 .isInstanceOf(FrameIngest.NoFramesException.class)
-                .hasMessageContaining("2 files quarantined, e.g. units 'mm h-1' of 'rain' differ from the configured "
-                        + "variables.rain.units 'kg m-2'");
+                .hasMessageContaining("2 files quarantined (2 wrong_units), e.g. " + archive.resolve("rain_000.nc")
+                        + ": units 'mm h-1' of 'rain' differ from the configured variables.rain.units 'kg m-2'");
+    }
+
+    @Test
+    void whenEveryFileIsRejectedTheQuarantineIsStillWrittenAndReplacesTheOldCatalog() throws IOException {
+        Path archive = Files.createDirectories(dir.resolve("archive"));
+        good(archive, 0);
+        good(archive, 5);
+        Path catalogDir = dir.resolve("catalog");
+        FrameIngest.run(SPARK.session(), new FrameIngest.Request(archive, "*.nc", "rain", "cf-netcdf", catalogDir, "mm/h"));
+        Files.write(archive.resolve("rain_000.nc"), new byte[] {1, 2, 3});
+        Files.createFile(archive.resolve("rain_010.nc"));
+        Files.delete(archive.resolve("rain_005.nc"));
+        TinyNc.write(archive.resolve("snow.nc"), Map.of("time", 1, "y", 2, "x", 3), List.of(X, Y, PROJ,
+                var("time", DOUBLE, "time", new double[] {40}, "units", "minutes since 2026-01-01 00:00:00"),
+                var("snow", FLOAT, "time y x", new float[6], "grid_mapping", "crs")));
+
+        assertThatThrownBy(() -> FrameIngest.run(SPARK.session(),
+                new FrameIngest.Request(archive, "*.nc", "rain", "cf-netcdf", catalogDir, "mm/h")))
+                .isInstanceOf(FrameIngest.NoFramesException.class)
+                .hasMessageContaining("no usable frames of variable 'rain' in " + archive + ": 3 files quarantined"
+                        + " (2 not_readable, 1 no_variable), e.g. " + archive.resolve("rain_000.nc") + ": not a NetCDF file")
+                .hasMessageEndingWith("every file and its reason in " + catalogDir.resolve("quarantine.txt"));
+
+        assertThat(catalogDir.resolve("quarantine.txt")).content().contains("rain_000.nc\tnot a NetCDF file",
+                "rain_010.nc\tfile is empty", "snow.nc\tno variable 'rain'");
+        assertThat(SPARK.session().read().parquet(catalogDir.resolve("quarantine").toString())
+                .select("kind").collectAsList().stream().map(r -> r.getString(0)).sorted().toList())
+                .containsExactly("no_variable", "not_readable", "not_readable");
+        assertThat(catalogDir.resolve("summary.json")).content().contains("\"accepted_files\" : 0",
+                "\"quarantined_by_kind\" : {", "\"not_readable\" : 2", "\"first_time\" : null");
+        assertThatThrownBy(() -> FrameCatalog.load(SPARK.session(), catalogDir))
+                .as("no stage takes the old frames for this archive's").hasMessageContaining("run ingest first");
     }
 }

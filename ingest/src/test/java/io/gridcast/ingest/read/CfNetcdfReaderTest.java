@@ -302,6 +302,19 @@ class CfNetcdfReaderTest {
     }
 
     @Test
+    void plainXyAxesWithoutStandardNamesOrGridMappingAreAnUnreferencedGrid() throws Exception {
+        // As machine-learning data sets are often written: cell coordinates, no standard_name, no grid_mapping.
+        Path f = file("ml.nc", Map.of("time", 2, "y", 2, "x", 3), var("x", DOUBLE, "x", new double[] {0, 1, 2}),
+                var("y", DOUBLE, "y", new double[] {0, 1}), TIME, var("v", FLOAT, "time y x", new float[12]));
+
+        try (FrameSource source = reader.open(f, "v")) {
+            assertThat(source.grid().unreferenced()).isTrue();
+            assertThat(source.grid().describe()).isEqualTo("2x3 unreferenced y 0.0..1.0 x 0.0..2.0 ");
+            assertThat(source.times()).hasSize(2);
+        }
+    }
+
+    @Test
     void gridMappingNamingNoVariable() throws IOException {
         Path f = timeYx(var("v", FLOAT, "time y x", new float[12], "grid_mapping", "lcc"));
         rejects(f, "v").hasMessageContaining("has grid_mapping 'lcc' but the file has no variable 'lcc'");

@@ -71,6 +71,18 @@ class StaticLayersTest {
     }
 
     @Test
+    void anUnreferencedDataGridTakesNoStaticLayerAndTheErrorNamesIt() throws IOException {
+        Path file = source("z.nc", new double[] {50, 51}, new double[] {0, 1}, new float[4], "units", "m");
+        Grid plain = new Grid(new Axis("y", "", "", new double[] {0, 1}), new Axis("x", "", "", new double[] {0, 1}), null);
+
+        assertThatThrownBy(() -> StaticLayers.load(List.of(StaticLayerSpec.continuous("elevation", file, "z")), plain,
+                null, "regions[0].static_layers"))
+                .isInstanceOf(StaticLayerException.class)
+                .hasMessageStartingWith("regions[0].static_layers[0]: expected a data grid on the Earth to regrid static"
+                        + " layer 'elevation' onto; the data grid 2x2 unreferenced");
+    }
+
+    @Test
     void pixelRegisteredGridsCoverHalfACellBeyondTheirCentresNodeRegisteredOnesDoNot() throws IOException {
         double[] lat = {50.5, 51.5};
         double[] lon = {3.5, 4.5, 5.5};

@@ -161,6 +161,26 @@ class ForecastWriterTest {
     }
 
     @Test
+    void unreferencedGridKeepsItsAxesAndGainsNoGeolocation() throws Exception {
+        Grid grid = new Grid(new Axis("row", "", "", new double[] {0, 1, 2}), new Axis("col", "", "", new double[] {0, 1}),
+                null);
+        Path file = ForecastWriter.write(tmp.resolve("ml.nc"), new Forecast(grid, "rain", "mm h-1", null, "rain rate",
+                REFERENCE, List.of(Duration.ofMinutes(5)), new float[][] {{0, 1, 2, 3, 4, 5}}, "t", "s", "h", null));
+        try (NetcdfFile nc = NetcdfFile.open(file.toString())) {
+            Variable data = nc.findVariable("rain");
+            assertThat(data.getDimensionsString()).isEqualTo("time row col");
+            assertThat(data.findAttribute("grid_mapping")).isNull();
+            assertThat(nc.findVariable("row").findAttribute("standard_name")).isNull();
+            assertThat(nc.getVariables()).extracting(Variable::getShortName).doesNotContain("lat", "lon", "latitude",
+                    "longitude");
+        }
+        try (FrameSource src = new CfNetcdfReader().open(file, "rain")) {
+            assertThat(src.grid()).isEqualTo(grid);
+            assertThat(src.grid().unreferenced()).isTrue();
+        }
+    }
+
+    @Test
     void rejectsValuesThatDoNotMatchLeadsOrGrid() {
         Grid grid = SyntheticArchive.grid(16);
         Path target = tmp.resolve("bad.nc");

@@ -1,11 +1,11 @@
 package io.gridcast.jobs.batch;
 
+import io.gridcast.features.RegionFeatures;
 import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.jobs.ops.RunLocks;
 import io.gridcast.models.Forecasting;
 import io.gridcast.models.ModelMetadata;
 import io.gridcast.models.ModelRegistry;
-import io.gridcast.models.ModelSpec;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
@@ -36,7 +36,12 @@ public class ForecastJobConfig {
                 Partitions.run(context, "forecast", (settings, config, region, variant) -> {
                     FrameCatalog catalog = stages.catalog(settings, config);
                     ModelRegistry registry = new ModelRegistry(settings.modelsDir());
-                    List<String> variants = config.modelSpecs().stream().map(ModelSpec::name).toList();
+                    RegionFeatures features = stages.features(settings, config, catalog, config.region(region));
+                    List<String> variants = StageSupport.usableVariants(config, registry, features);
+                    if (!variants.contains(variant)) {
+                        log.info("forecast {}/{}: no model: {}", region, variant, features.plan().choice());
+                        return;
+                    }
                     // forecast.model may select one version, or only the best variant of the region.
                     String selector = settings.forecastModel(config);
                     List<ModelMetadata> selected = registry.select(region, selector, variants).stream()
@@ -45,8 +50,7 @@ public class ForecastJobConfig {
                         log.info("forecast {}/{}: not selected by forecast.model '{}'", region, variant, selector);
                     }
                     for (ModelMetadata metadata : selected) {
-                        Path file = Forecasting.forecast(stages.features(settings, config, catalog,
-                                config.region(region)), metadata, registry.load(metadata),
+                        Path file = Forecasting.forecast(features, metadata, registry.load(metadata),
                                 settings.forecastsDir().resolve(region).resolve(variant));
                         log.info("forecast {}/{}@{}: wrote {}", region, variant, metadata.version(), file);
                         contribution.incrementWriteCount(1);

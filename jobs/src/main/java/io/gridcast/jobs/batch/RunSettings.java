@@ -23,9 +23,11 @@ import org.springframework.batch.core.JobParametersBuilder;
  * @param regions    the configured regions to work on; empty for all of them
  * @param model      the forecast job's model selector ({@code --model}); empty for the configuration's
  *                   {@code forecast.model}
+ * @param pattern    the glob on file names ({@code --pattern}); empty for the configuration's {@code input.pattern}
+ * @param reader     the reader by name ({@code --reader}); empty for the configuration's {@code input.reader}
  */
 public record RunSettings(Path configFile, Path inputDir, String variable, Path workDir, String run,
-                          List<String> regions, String model) {
+                          List<String> regions, String model, String pattern, String reader) {
 
     public static final DateTimeFormatter RUN_NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
@@ -42,6 +44,8 @@ public record RunSettings(Path configFile, Path inputDir, String variable, Path 
                 .addString("run", run)
                 .addString("regions", String.join(",", regions))
                 .addString("model", model == null ? "" : model)
+                .addString("pattern", pattern == null ? "" : pattern)
+                .addString("reader", reader == null ? "" : reader)
                 .toJobParameters();
     }
 
@@ -49,7 +53,8 @@ public record RunSettings(Path configFile, Path inputDir, String variable, Path 
         String input = parameters.getString("input");
         return new RunSettings(Path.of(parameters.getString("config")), input == null || input.isEmpty() ? null : Path.of(input),
                 parameters.getString("variable"), Path.of(parameters.getString("work")), parameters.getString("run"),
-                regionList(parameters.getString("regions")), parameters.getString("model", ""));
+                regionList(parameters.getString("regions")), parameters.getString("model", ""),
+                parameters.getString("pattern", ""), parameters.getString("reader", ""));
     }
 
     /** Which trained models the forecast job runs: {@code --model}, else {@code forecast.model}, else all. */
@@ -67,8 +72,10 @@ public record RunSettings(Path configFile, Path inputDir, String variable, Path 
         return config.regionList().stream().filter(r -> regions.isEmpty() || regions.contains(r.name())).toList();
     }
 
+    /** The configuration with this run's {@code --pattern} and {@code --reader}, if given, in place of its own. */
     public GridcastConfig config() {
-        return ConfigLoader.load(configFile);
+        GridcastConfig config = ConfigLoader.load(configFile);
+        return ConfigLoader.check(configFile, () -> config.withInput(pattern, reader));
     }
 
     /** The input folder; a job that reads the archive cannot run without one. */

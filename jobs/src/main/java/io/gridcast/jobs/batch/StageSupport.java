@@ -16,6 +16,7 @@ import io.gridcast.jobs.config.GridcastConfig;
 import io.gridcast.models.ModelMetadata;
 import io.gridcast.models.ModelRegistry;
 import io.gridcast.models.ModelSpec;
+import io.gridcast.models.ModelVariants;
 import io.gridcast.models.Nowcaster;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -130,12 +131,23 @@ public class StageSupport {
     public void forEachTrainedVariant(RunSettings settings, GridcastConfig config, FrameCatalog catalog,
                                       VariantAction action) throws IOException {
         ModelRegistry registry = new ModelRegistry(settings.modelsDir());
-        List<String> variants = config.modelSpecs().stream().map(ModelSpec::name).toList();
         for (Region region : settings.regions(config)) {
             RegionFeatures features = features(settings, config, catalog, region);
-            for (ModelMetadata metadata : registry.select(region.name(), "all", variants)) {
+            for (ModelMetadata metadata : registry.select(region.name(), "all",
+                    usableVariants(config, registry, features))) {
                 action.apply(features, metadata, registry.load(metadata));
             }
         }
+    }
+
+    /**
+     * The configured variants a region's models can be taken from: all of them, except trained variants that
+     * have no saved model because the archive is too short to train them (the train job said why).
+     */
+    public static List<String> usableVariants(GridcastConfig config, ModelRegistry registry, RegionFeatures features) {
+        String region = features.regionGrid().region().name();
+        return config.modelSpecs().stream().filter(spec -> features.plan().trainable()
+                        || !ModelVariants.isTrainable(spec.type()) || !registry.versions(region, spec.name()).isEmpty())
+                .map(ModelSpec::name).toList();
     }
 }

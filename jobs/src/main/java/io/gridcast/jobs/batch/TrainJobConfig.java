@@ -1,10 +1,15 @@
 package io.gridcast.jobs.batch;
 
+import io.gridcast.features.RegionFeatures;
 import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.jobs.ops.RunLocks;
 import io.gridcast.models.ModelRegistry;
 import io.gridcast.models.ModelSpec;
+import io.gridcast.models.ModelVariants;
 import io.gridcast.models.Training;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
 import org.springframework.batch.core.StepExecution;
@@ -20,11 +25,20 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The {@code train} job: one partition per region x model variant, each training (or, for baselines,
- * registering) one variant. Partitions run one after another: each training already uses every core. A restart
- * of a failed or killed run skips the partitions that completed.
+ * registering) one variant; a trained variant the archive is too short for is left out ({@link #NOT_TRAINED}).
+ * Partitions run one after another: each training already uses every core. A restart of a failed or killed run
+ * skips the partitions that completed.
  */
 @Configuration
 public class TrainJobConfig {
+
+    /**
+     * The exit code of a partition (and so of the train step) whose trained variant the archive is too short to
+     * train: the description says why. The job completes; the forecast and report jobs use the other variants.
+     */
+    public static final String NOT_TRAINED = "COMPLETED_WITH_UNTRAINED";
+
+    private static final Logger log = LoggerFactory.getLogger(TrainJobConfig.class);
 
     @Bean
     public Step trainPartitionStep(JobRepository repository, PlatformTransactionManager tx, StageSupport stages) {
@@ -32,8 +46,14 @@ public class TrainJobConfig {
                 Partitions.run(context, "train", (settings, config, region, variant) -> {
                     ModelSpec spec = config.modelSpec(variant, settings.configFile());
                     FrameCatalog catalog = stages.catalog(settings, config);
-                    Training.train(stages.features(settings, config, catalog, config.region(region)), spec, catalog.description(),
-                            new ModelRegistry(settings.modelsDir()));
+                    RegionFeatures features = stages.features(settings, config, catalog, config.region(region));
+                    if (ModelVariants.isTrainable(spec.type()) && !features.plan().trainable()) {
+                        // Not a failure of this partition: the baselines go on, and the command line reports it once.
+                        log.warn("train {}/{}: not trained: {}", region, variant, features.plan().choice());
+                        contribution.setExitStatus(new ExitStatus(NOT_TRAINED, features.plan().choice()));
+                        return;
+                    }
+                    Training.train(features, spec, catalog.description(), new ModelRegistry(settings.modelsDir()));
                     contribution.incrementWriteCount(1);
                 }), tx).build();
     }

@@ -1,5 +1,6 @@
 package io.gridcast.jobs.cli;
 
+import io.gridcast.ingest.read.FrameReaders;
 import io.gridcast.ingest.synth.SyntheticArchive;
 import io.gridcast.jobs.batch.RunSettings;
 import io.gridcast.jobs.config.ConfigException;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.springframework.batch.core.BatchStatus;
@@ -73,6 +75,15 @@ public final class Gridcast {
         @Option(names = "--variable", paramLabel = "NAME", description = "variable to read (default: the configuration's input.variable)")
         String variable;
 
+        @Option(names = "--pattern", paramLabel = "GLOB", description = "glob on the archive's file names, e.g. '*.cdf'"
+                + " (default: the configuration's input.pattern)")
+        String pattern;
+
+        @Option(names = "--reader", paramLabel = "NAME", description = "the reader of the archive's files: "
+                + "${COMPLETION-CANDIDATES} (default: the configuration's input.reader)",
+                completionCandidates = ReaderNames.class)
+        String reader;
+
         @Option(names = "--region", paramLabel = "NAME", split = ",",
                 description = "work on these configured regions only (repeatable or comma-separated; default: all)")
         List<String> regions = new ArrayList<>();
@@ -103,6 +114,7 @@ public final class Gridcast {
                     loaded.confineInput(input, "--input");
                 }
                 loaded.confineWork(out, "--out");
+                loaded.withInput(pattern, reader);
             } catch (ConfigException e) {
                 throw new IllegalArgumentException(config + ": " + e.getMessage());
             }
@@ -110,7 +122,7 @@ public final class Gridcast {
                 throw new IllegalArgumentException("input folder " + inputDir + " does not exist or is not a folder");
             }
             RunSettings settings = new RunSettings(config, inputDir,
-                    variable != null ? variable : loaded.input().variable(), out, run, regions, model);
+                    variable != null ? variable : loaded.input().variable(), out, run, regions, model, pattern, reader);
             try {
                 settings.regions(loaded);
             } catch (ConfigException e) {
@@ -164,6 +176,7 @@ public final class Gridcast {
         execution.getStepExecutions().stream().filter(step -> step.getStepName().equals("ingest")).forEach(step ->
                 out.println("gridcast: ingest: " + step.getExecutionContext().getString("summary", "")
                         + " (catalog and quarantine in " + settings.catalogDir() + ")"));
+        JobRunner.untrained(execution).forEach(line -> err.println("gridcast: train: " + line));
         out.println("gridcast: job '" + job + "' completed (run " + settings.run() + ", work folder " + settings.workDir() + ")");
         return 0;
     }
@@ -282,6 +295,13 @@ public final class Gridcast {
             spec.commandLine().getOut().println("gridcast: comparison of " + runs.get(0) + " and " + runs.get(1)
                     + " in " + page);
             return 0;
+        }
+    }
+
+    static final class ReaderNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return FrameReaders.names().iterator();
         }
     }
 

@@ -1,10 +1,14 @@
 package io.gridcast.jobs.cli;
 
 import io.gridcast.jobs.batch.RunSettings;
+import io.gridcast.jobs.batch.TrainJobConfig;
 import io.gridcast.jobs.ops.Batch;
 import io.gridcast.jobs.ops.WorkFolderLock;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -41,23 +45,47 @@ final class JobRunner {
     }
 
     /**
-     * One line per failure: the step and the message that names what was wrong. The stack traces go to the
-     * log at DEBUG ({@code logging.level.io.gridcast.jobs.cli=DEBUG}), not to the user's console.
+     * One line per distinct failure: the steps it stopped and the message that names what was wrong (partitions
+     * of one region failing alike are one line, not one each). The stack traces go to the log at DEBUG
+     * ({@code logging.level.io.gridcast.jobs.cli=DEBUG}), not to the user's console.
      */
     static String failures(JobExecution execution) {
-        StringBuilder s = new StringBuilder();
+        Map<String, List<String>> stepsByMessage = new LinkedHashMap<>();
         for (StepExecution step : execution.getStepExecutions()) {
             if (step.getStatus() == BatchStatus.FAILED) {
                 for (Throwable t : step.getFailureExceptions()) {
                     log.debug("job {} step {} failed", execution.getJobInstance().getJobName(), step.getStepName(), t);
-                    s.append("step '").append(step.getStepName()).append("': ").append(message(t)).append('\n');
+                    stepsByMessage.computeIfAbsent(message(t), m -> new ArrayList<>()).add(step.getStepName());
                 }
             }
         }
+        StringBuilder s = new StringBuilder();
+        stepsByMessage.forEach((message, steps) -> s.append(steps.size() == 1 ? "step '" : "steps '")
+                .append(String.join("', '", steps)).append("': ").append(message).append('\n'));
         for (Throwable t : execution.getFailureExceptions()) {
             s.append(message(t)).append('\n');
         }
         return s.length() == 0 ? "job ended with status " + execution.getStatus() + "\n" : s.toString();
+    }
+
+    /**
+     * One line per reason trained variants were left out ({@link TrainJobConfig#NOT_TRAINED}), naming the
+     * region/variant partitions; empty when every variant was trained.
+     */
+    static List<String> untrained(JobExecution execution) {
+        Map<String, List<String>> partitionsByReason = new LinkedHashMap<>();
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getExitStatus().getExitCode().equals(TrainJobConfig.NOT_TRAINED)
+                    && step.getExecutionContext().containsKey("region")) {
+                partitionsByReason.computeIfAbsent(step.getExitStatus().getExitDescription(), r -> new ArrayList<>())
+                        .add(step.getExecutionContext().getString("region") + "/"
+                                + step.getExecutionContext().getString("variant"));
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        partitionsByReason.forEach((reason, partitions) -> lines.add("not trained: "
+                + String.join(", ", partitions) + ": " + reason));
+        return lines;
     }
 
     static String message(Throwable t) {

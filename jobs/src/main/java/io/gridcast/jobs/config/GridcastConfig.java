@@ -407,6 +407,27 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
         return spark == null || spark.settings() == null ? Map.of() : spark.settings();
     }
 
+    /**
+     * This configuration reading the archive's files by {@code pattern} with {@code reader} (command-line
+     * overrides; null or empty keeps the configured one). A reader the {@code input.options} do not suit is an error.
+     */
+    public GridcastConfig withInput(String pattern, String reader) {
+        boolean newPattern = pattern != null && !pattern.isEmpty();
+        boolean newReader = reader != null && !reader.isEmpty();
+        if (!newPattern && !newReader) {
+            return this;
+        }
+        GridcastConfig changed = new GridcastConfig(new Input(input.dir(), input.variable(),
+                newPattern ? pattern : input.pattern(), newReader ? reader : input.reader(), input.options()), spark,
+                variables, staticLayers, regions, windows, models, forecast, report, schedules, roots);
+        try {
+            changed.reader().create();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--reader", "a reader and settings it knows: " + e.getMessage());
+        }
+        return changed;
+    }
+
     public String pattern() {
         return input.pattern() == null ? "*.nc" : input.pattern();
     }

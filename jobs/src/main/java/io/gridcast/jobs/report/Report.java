@@ -272,8 +272,16 @@ public final class Report {
     private static String periods(ModelMetadata m) {
         StringBuilder s = new StringBuilder();
         for (ModelMetadata.Period p : m.periods()) {
-            s.append(p.split()).append(" ").append(p.first()).append(" \u2013 ").append(p.last()).append(" (")
-                    .append(p.windows()).append(" windows)<br>");
+            if (p.first() == null) {
+                s.append(p.split()).append(": none<br>");
+            } else {
+                s.append(p.split()).append(" ").append(p.first()).append(" \u2013 ").append(p.last()).append(" (")
+                        .append(p.windows()).append(" windows)<br>");
+            }
+        }
+        // Metadata written before the choice was kept has none.
+        if (m.splitChoice() != null) {
+            s.append("chosen by: ").append(esc(m.splitChoice())).append("<br>");
         }
         // Metadata written before skip counts were kept has none.
         if (m.skippedWindows() != null) {

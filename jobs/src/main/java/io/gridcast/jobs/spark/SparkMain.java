@@ -11,6 +11,7 @@ import io.gridcast.jobs.config.GridcastConfig;
 import io.gridcast.models.ModelMetadata;
 import io.gridcast.models.ModelRegistry;
 import io.gridcast.models.ModelSpec;
+import io.gridcast.models.ModelVariants;
 import io.gridcast.models.Training;
 import java.io.IOException;
 import java.io.Serializable;
@@ -107,7 +108,7 @@ public final class SparkMain implements Callable<Integer> {
         Path inputDir = loaded.confineInput(input, "INPUT_DIR");
         Path workDir = loaded.confineWork(work, "WORK_DIR");
         RunSettings settings = new RunSettings(config, inputDir, variable != null ? variable : loaded.input().variable(),
-                workDir, RunSettings.newRunName(), List.of(), null);
+                workDir, RunSettings.newRunName(), List.of(), null, null, null);
         // spark-submit sets the master; the configuration's spark.settings still apply.
         SparkSession.Builder builder = SparkSession.builder().appName("gridcast")
                 .config("spark.sql.session.timeZone", "UTC");
@@ -155,9 +156,21 @@ public final class SparkMain implements Callable<Integer> {
         List<TrainTask> tasks = new ArrayList<>();
         for (Region region : config.regionList()) {
             RegionFeatures features = regionFeatures(spark, config, settings, catalog, region);
+            List<String> untrained = new ArrayList<>();
             for (ModelSpec spec : config.modelSpecs()) {
-                tasks.add(new TrainTask(features, spec, catalog.description(), settings.modelsDir().toString(), null));
+                if (ModelVariants.isTrainable(spec.type()) && !features.plan().trainable()) {
+                    untrained.add(spec.name());
+                } else {
+                    tasks.add(new TrainTask(features, spec, catalog.description(), settings.modelsDir().toString(), null));
+                }
             }
+            if (!untrained.isEmpty()) {
+                System.out.println("gridcast: train: not trained in region " + region.name() + ": "
+                        + String.join(", ", untrained) + ": " + features.plan().choice());
+            }
+        }
+        if (tasks.isEmpty()) {
+            return;
         }
         Instant trainedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         while (newVersionTaken(registry, tasks, trainedAt)) {

@@ -287,6 +287,16 @@ class CycleEndToEndTest {
     }
 
     @Test
+    void anUnknownReaderOnTheCommandLineIsOneClearMessage() {
+        Outcome run = gridcast("run", "ingest", "--config", TINY.toString(), "--out", work.toString(),
+                "--input", work.toString(), "--reader", "no-such-reader");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err().strip()).startsWith("gridcast: " + TINY + ": --reader: expected a reader and settings it"
+                + " knows: ").contains("unknown frame reader 'no-such-reader'");
+    }
+
+    @Test
     void aMissingInputFolderIsOneClearMessage() {
         Outcome run = gridcast("run", "ingest", "--config", TINY.toString(), "--out", work.toString(),
                 "--input", work.resolve("nowhere").toString());
