@@ -6,6 +6,7 @@ import io.gridcast.jobs.batch.RunSettings;
 import io.gridcast.jobs.config.ConfigException;
 import io.gridcast.jobs.config.ConfigLoader;
 import io.gridcast.jobs.config.GridcastConfig;
+import io.gridcast.jobs.ops.Failures;
 import io.gridcast.jobs.ops.WorkFolderLock;
 import io.gridcast.jobs.report.Comparison;
 import java.io.IOException;
@@ -56,7 +57,7 @@ public final class Gridcast {
     static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Gridcast()).setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("gridcast: " + JobRunner.message(e));
+            commandLine.getErr().println("gridcast: " + Failures.message(e));
             return e instanceof IllegalArgumentException ? BAD_INPUT
                     : e instanceof WorkFolderLock.BusyException ? WORK_FOLDER_BUSY : JOB_FAILED;
         });
@@ -169,7 +170,7 @@ public final class Gridcast {
     static int ended(String job, JobExecution execution, PrintWriter out, PrintWriter err) {
         if (execution.getStatus() != BatchStatus.COMPLETED) {
             err.print("gridcast: job '" + job + "' " + execution.getStatus().toString().toLowerCase() + ": "
-                    + JobRunner.failures(execution));
+                    + Failures.of(execution));
             return JOB_FAILED;
         }
         RunSettings settings = RunSettings.from(execution.getJobParameters());

@@ -9,16 +9,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.JobExecution;
 import org.springframework.batch.core.StepExecution;
 
 /** Opens the run's job repository, runs (or restarts) one job and reports how it ended. */
 final class JobRunner {
-
-    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
     static final List<String> JOBS = Batch.JOBS;
 
@@ -45,30 +40,6 @@ final class JobRunner {
     }
 
     /**
-     * One line per distinct failure: the steps it stopped and the message that names what was wrong (partitions
-     * of one region failing alike are one line, not one each). The stack traces go to the log at DEBUG
-     * ({@code logging.level.io.gridcast.jobs.cli=DEBUG}), not to the user's console.
-     */
-    static String failures(JobExecution execution) {
-        Map<String, List<String>> stepsByMessage = new LinkedHashMap<>();
-        for (StepExecution step : execution.getStepExecutions()) {
-            if (step.getStatus() == BatchStatus.FAILED) {
-                for (Throwable t : step.getFailureExceptions()) {
-                    log.debug("job {} step {} failed", execution.getJobInstance().getJobName(), step.getStepName(), t);
-                    stepsByMessage.computeIfAbsent(message(t), m -> new ArrayList<>()).add(step.getStepName());
-                }
-            }
-        }
-        StringBuilder s = new StringBuilder();
-        stepsByMessage.forEach((message, steps) -> s.append(steps.size() == 1 ? "step '" : "steps '")
-                .append(String.join("', '", steps)).append("': ").append(message).append('\n'));
-        for (Throwable t : execution.getFailureExceptions()) {
-            s.append(message(t)).append('\n');
-        }
-        return s.length() == 0 ? "job ended with status " + execution.getStatus() + "\n" : s.toString();
-    }
-
-    /**
      * One line per reason trained variants were left out ({@link TrainJobConfig#NOT_TRAINED}), naming the
      * region/variant partitions; empty when every variant was trained.
      */
@@ -86,13 +57,5 @@ final class JobRunner {
         partitionsByReason.forEach((reason, partitions) -> lines.add("not trained: "
                 + String.join(", ", partitions) + ": " + reason));
         return lines;
-    }
-
-    static String message(Throwable t) {
-        Throwable cause = t;
-        while (cause.getMessage() == null && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() == null ? cause.toString() : cause.getMessage();
     }
 }

@@ -19,6 +19,12 @@ public record Quantity(double value, String units) {
         return new Quantity(value, null);
     }
 
+    /** A whole number as YAML writes it ({@code thresholds: [1, 5]}): Jackson offers integers to no double creator. */
+    @JsonCreator
+    public static Quantity of(long value) {
+        return of((double) value);
+    }
+
     @JsonCreator
     public static Quantity parse(String text) {
         Matcher m = NUMBER_AND_UNITS.matcher(text);

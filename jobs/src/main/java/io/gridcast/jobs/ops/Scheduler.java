@@ -123,8 +123,9 @@ public final class Scheduler {
                 if (execution.getStatus() == BatchStatus.COMPLETED) {
                     log.info("schedule: job {} slot {} completed in {} s", job, slot, Math.round((System.nanoTime() - start) / 1e9));
                 } else {
+                    // Each failed partition's own reason, as 'gridcast run' prints them.
                     log.error("schedule: job {} slot {} ended {}: {}", job, slot, execution.getStatus(),
-                            execution.getExitStatus().getExitDescription().lines().findFirst().orElse(""));
+                            Failures.of(execution).strip().replace("\n", "; "));
                 }
             } catch (Exception | Error e) {
                 log.error("schedule: job {} slot {} could not run: {}", job, slot, e.getMessage(), e);

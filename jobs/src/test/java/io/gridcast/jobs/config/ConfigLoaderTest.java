@@ -63,6 +63,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void wholeNumberThresholdsBindAsNumbers() throws IOException {
+        Path file = demoWith("thresholds: [0.5, 2.0, 10.0]", "thresholds: [1, 5, \"10 mm/h\"]");
+
+        assertThat(ConfigLoader.load(file).thresholds("rain_rate")).containsExactly(1.0, 5.0, 10.0);
+    }
+
+    @Test
     void readerSettingsAreFlattenedAndCheckedByTheReader() throws IOException {
         assertThat(ConfigLoader.load(DEMO).reader()).isEqualTo(ReaderSpec.of("cf-netcdf"));
 
