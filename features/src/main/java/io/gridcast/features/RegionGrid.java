@@ -1,6 +1,7 @@
 package io.gridcast.features;
 
 import io.gridcast.ingest.grid.Axis;
+import io.gridcast.ingest.grid.CellBlock;
 import io.gridcast.ingest.grid.Grid;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -72,9 +73,23 @@ public record RegionGrid(Region region, int y0, int x0, int factor, Grid sourceG
         return grid.nx();
     }
 
+    /** The source cells the region takes: the only part of a frame that needs reading. */
+    public CellBlock block() {
+        return new CellBlock(y0, x0, height() * factor, width() * factor);
+    }
+
     /** The region's values from a full source frame: block means over the cells that are not missing. */
     public float[] extract(float[] source) {
-        int sourceNx = sourceGrid.nx();
+        return blockMeans(source, sourceGrid.nx(), y0, x0);
+    }
+
+    /** The region's values from the values of its {@link #block()} alone, as a reader returns them. */
+    public float[] extractBlock(float[] block) {
+        return blockMeans(block, width() * factor, 0, 0);
+    }
+
+    /** Means of each factor x factor block of {@code source} (rows of {@code rowLength}) from row y0, column x0. */
+    private float[] blockMeans(float[] source, int sourceNx, int y0, int x0) {
         float[] out = new float[height() * width()];
         for (int j = 0; j < height(); j++) {
             for (int i = 0; i < width(); i++) {

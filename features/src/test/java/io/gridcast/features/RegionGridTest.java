@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gridcast.ingest.grid.Axis;
+import io.gridcast.ingest.grid.CellBlock;
 import io.gridcast.ingest.grid.Grid;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,17 @@ class RegionGridTest {
         source[4] = Float.NaN; // missing cells are left out of the block mean
         // Top-left block: rows 0-1, columns 4-5 hold 4, 5, 12, 13 -> without the missing 4: 10; then 6, 7, 14, 15 ...
         assertThat(region.extract(source)).containsExactly(10f, 10.5f, 24.5f, 26.5f);
+    }
+
+    @Test
+    void theRegionNeedsOnlyItsBlockOfCellsAndAveragesItAsTheWholeFrame() {
+        RegionGrid region = RegionGrid.of(new Region("ne", 0, 2, 0, 2, 1.0), GRID);
+        assertThat(region.block()).isEqualTo(new CellBlock(0, 4, 4, 4));
+        float[] source = new float[64];
+        for (int i = 0; i < 64; i++) {
+            source[i] = i % 5 == 0 ? Float.NaN : i * 0.5f;
+        }
+        assertThat(region.extractBlock(region.block().cut(source, GRID))).containsExactly(region.extract(source));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.gridcast.ingest.read;
 
 import io.gridcast.ingest.grid.Axis;
+import io.gridcast.ingest.grid.CellBlock;
 import io.gridcast.ingest.grid.Frame;
 import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.grid.GridMapping;
@@ -124,7 +125,7 @@ public final class CfNetcdfReader implements FrameReader {
         NetcdfDataset ds = openDataset(file);
         try {
             Source source = new Source(file, ds, variable, false);
-            return new Frame(null, source.grid, variable, source.units(), source.values(0));
+            return new Frame(null, source.grid, variable, source.units(), source.values(0, CellBlock.of(source.grid)));
         } catch (RuntimeException e) {
             throw new UnusableFileException(file, "cannot be read as a static CF grid of '" + variable + "'", e);
         } finally {
@@ -461,7 +462,17 @@ public final class CfNetcdfReader implements FrameReader {
             if (index < 0 || index >= times.size()) {
                 throw new IndexOutOfBoundsException("frame " + index + " of " + file + ", which has " + times.size());
             }
-            return new Frame(times.get(index), grid, data.getShortName(), units(), values(index));
+            return new Frame(times.get(index), grid, data.getShortName(), units(), values(index, CellBlock.of(grid)));
+        }
+
+        /** A section read: only the block's rows and columns are read and decoded. */
+        @Override
+        public float[] block(int index, CellBlock block) throws UnusableFileException {
+            if (index < 0 || index >= times.size()) {
+                throw new IndexOutOfBoundsException("frame " + index + " of " + file + ", which has " + times.size());
+            }
+            block.requireWithin(grid);
+            return values(index, block);
         }
 
         /** Packed data decode and are summed in one pass over the stored values, never making the frame. */
@@ -470,39 +481,43 @@ public final class CfNetcdfReader implements FrameReader {
             if (index < 0 || index >= times.size()) {
                 throw new IndexOutOfBoundsException("frame " + index + " of " + file + ", which has " + times.size());
             }
+            CellBlock whole = CellBlock.of(grid);
             if (table == null) {
-                return FrameStatistics.of(values(index));
+                return FrameStatistics.of(values(index, whole));
             }
-            Array stored = readStored(index, origin(index), shape());
+            Array stored = readStored(index, origin(index, whole), shape(whole));
             return stored.getElementType() == short.class
                     ? FrameStatistics.ofPacked((short[]) stored.get1DJavaArray(short.class), table)
                     : FrameStatistics.ofPacked((byte[]) stored.get1DJavaArray(byte.class), table);
         }
 
-        private int[] origin(int index) {
-            int[] origin = new int[data.getRank()];
+        private int[] origin(int index, CellBlock block) {
+            int rank = data.getRank();
+            int[] origin = new int[rank];
             if (timeDim >= 0) {
                 origin[timeDim] = index;
             }
+            origin[rank - 2] = block.y0();
+            origin[rank - 1] = block.x0();
             return origin;
         }
 
-        /** One time step's y-x slice. */
-        private int[] shape() {
+        /** One time step's block of y-x cells. */
+        private int[] shape(CellBlock block) {
             int rank = data.getRank();
             int[] shape = new int[rank];
             Arrays.fill(shape, 1);
-            shape[rank - 2] = grid.ny();
-            shape[rank - 1] = grid.nx();
+            shape[rank - 2] = block.ny();
+            shape[rank - 1] = block.nx();
             return shape;
         }
 
-        /** The physical values of time step {@code index} (0 without a time dimension), NaN where missing. */
-        float[] values(int index) throws UnusableFileException {
-            int[] origin = origin(index);
-            int[] shape = shape();
+        /** The physical values of {@code block} of time step {@code index} (0 without a time dimension), NaN where missing. */
+        private float[] values(int index, CellBlock block) throws UnusableFileException {
+            int[] origin = origin(index, block);
+            int[] shape = shape(block);
             if (table != null) {
-                return lookUp(index, origin, shape);
+                return lookUp(index, origin, shape, block.cells());
             }
             Array a;
             try {
@@ -513,7 +528,7 @@ public final class CfNetcdfReader implements FrameReader {
             }
             // The backing array itself when the slice is already double (packed data), else a converted copy.
             double[] raw = (double[]) a.get1DJavaArray(double.class);
-            float[] values = new float[grid.cells()];
+            float[] values = new float[block.cells()];
             int firstNonFinite = -1;
             for (int k = 0; k < values.length; k++) {
                 float f = (float) raw[k];
@@ -523,7 +538,7 @@ public final class CfNetcdfReader implements FrameReader {
                 values[k] = !Float.isFinite(f) || (testMissing && data.isMissing(raw[k])) ? Float.NaN : f;
             }
             if (firstNonFinite >= 0 && data.getDataType().isFloatingPoint()) {
-                requireDeclaredMissing(index, origin, shape, firstNonFinite);
+                requireDeclaredMissing(index, origin, shape, block, firstNonFinite);
             }
             return values;
         }
@@ -541,7 +556,7 @@ public final class CfNetcdfReader implements FrameReader {
         /** A NetCDF-3 short or byte slice as its stored bytes, converted to shorts in one bulk copy. */
         private Array readRaw(int[] origin, int[] shape) throws IOException, InvalidRangeException {
             Variable stored = data.getOriginalVariable();
-            int cells = grid.cells();
+            int cells = shape[shape.length - 2] * shape[shape.length - 1];
             int width = data.getOriginalDataType() == DataType.SHORT ? 2 : 1;
             BytesChannel channel = new BytesChannel(new byte[cells * width]);
             stored.readToByteChannel(new Section(origin, shape), channel);
@@ -556,9 +571,9 @@ public final class CfNetcdfReader implements FrameReader {
             return Array.factory(DataType.SHORT, shape, values);
         }
 
-        private float[] lookUp(int index, int[] origin, int[] shape) throws UnusableFileException {
+        private float[] lookUp(int index, int[] origin, int[] shape, int cells) throws UnusableFileException {
             Array stored = readStored(index, origin, shape);
-            float[] values = new float[grid.cells()];
+            float[] values = new float[cells];
             if (stored.getElementType() == short.class) {
                 short[] raw = (short[]) stored.get1DJavaArray(short.class);
                 for (int k = 0; k < values.length; k++) {
@@ -578,14 +593,15 @@ public final class CfNetcdfReader implements FrameReader {
          * writer never declared. Only a frame with non-finite cells pays for re-reading the stored values: a
          * stored NaN or infinity is accepted only when _FillValue or missing_value declares NaN.
          */
-        private void requireDeclaredMissing(int index, int[] origin, int[] shape, int from) throws UnusableFileException {
+        private void requireDeclaredMissing(int index, int[] origin, int[] shape, CellBlock block, int from)
+                throws UnusableFileException {
             boolean nanDeclared = declaresNaN("_FillValue") || declaresNaN("missing_value");
             Array stored = readStored(index, origin, shape);
             for (int k = from; k < stored.getSize(); k++) {
                 double v = stored.getDouble(k);
                 if (Double.isInfinite(v) || (Double.isNaN(v) && !nanDeclared)) {
                     throw new UnusableFileException(file, "frame " + index + " of '" + data.getFullName() + "' holds "
-                            + v + " at cell (y " + k / grid.nx() + ", x " + k % grid.nx() + "), not declared as "
+                            + v + " at cell (y " + (block.y0() + k / block.nx()) + ", x " + (block.x0() + k % block.nx()) + "), not declared as "
                             + "_FillValue or missing_value; expected finite values, missing cells as the fill value");
                 }
             }

@@ -11,6 +11,7 @@ import static ucar.ma2.DataType.SHORT;
 
 import io.gridcast.ingest.TinyNc;
 import io.gridcast.ingest.TinyNc.Var;
+import io.gridcast.ingest.grid.CellBlock;
 import io.gridcast.ingest.grid.Frame;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,6 +58,49 @@ class CfNetcdfReaderTest {
         return assertThatThrownBy(() -> reader.open(file, variable).close())
                 .isInstanceOf(UnusableFileException.class)
                 .hasMessageStartingWith(file.toString());
+    }
+
+    @Test
+    void aBlockOfAFrameIsReadAloneAndEqualsTheSameCellsOfTheWholeFrame() throws Exception {
+        Random random = new Random(17);
+        Map<String, Integer> dims = Map.of("time", 2, "y", 5, "x", 7);
+        Var x = var("x", DOUBLE, "x", new double[] {0, 1, 2, 3, 4, 5, 6}, "units", "km",
+                "standard_name", "projection_x_coordinate");
+        Var y = var("y", DOUBLE, "y", new double[] {4, 3, 2, 1, 0}, "units", "km",
+                "standard_name", "projection_y_coordinate");
+        short[] packed = new short[70];
+        float[] floats = new float[70];
+        double[] doubles = new double[70];
+        for (int k = 0; k < 70; k++) {
+            packed[k] = (short) (k % 9 == 0 ? -1 : random.nextInt(3000));
+            floats[k] = k % 11 == 0 ? -999f : random.nextFloat();
+            doubles[k] = random.nextGaussian();
+        }
+        // Packed shorts (NetCDF-3 raw bytes and a decoding table), floats with a fill value, doubles.
+        Path f = file("blocks.nc", dims, x, y, PROJ, TIME,
+                var("packed", SHORT, "time y x", packed, "scale_factor", 0.1, "_FillValue", (short) -1,
+                        "grid_mapping", "crs"),
+                var("floats", FLOAT, "time y x", floats, "_FillValue", -999f, "grid_mapping", "crs"),
+                var("doubles", DOUBLE, "time y x", doubles, "grid_mapping", "crs"));
+        for (String variable : List.of("packed", "floats", "doubles")) {
+            try (FrameSource src = reader.open(f, variable)) {
+                BlockReads.assertEqualToCutsOfTheFrame(src, 0);
+                BlockReads.assertEqualToCutsOfTheFrame(src, 1);
+                assertThatThrownBy(() -> src.block(0, new CellBlock(3, 5, 3, 2)))
+                        .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("5x7 grid");
+            }
+        }
+    }
+
+    @Test
+    void anUndeclaredNaNInABlockIsNamedByItsCellInTheWholeGrid() throws Exception {
+        Path f = timeYx(var("rain", FLOAT, "time y x", new float[] {0, 1, 2, 3, 4, Float.NaN, 0, 0, 0, 0, 0, 0},
+                "grid_mapping", "crs"));
+        try (FrameSource src = reader.open(f, "rain")) {
+            assertThat(src.block(0, new CellBlock(0, 0, 2, 2))).containsExactly(0f, 1f, 3f, 4f);
+            assertThatThrownBy(() -> src.block(0, new CellBlock(1, 1, 1, 2)))
+                    .isInstanceOf(UnusableFileException.class).hasMessageContaining("at cell (y 1, x 2)");
+        }
     }
 
     @Test
