@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import ucar.ma2.Array;
 import ucar.ma2.DataType;
 import ucar.ma2.IndexIterator;
@@ -401,7 +402,9 @@ public final class CfNetcdfReader implements FrameReader {
 
         private GridMapping mapping(Variable v, Axis x, Axis y) throws UnusableFileException {
             String ref = text(v, "grid_mapping");
-            boolean projected = x.standardName().startsWith("projection_") || y.standardName().startsWith("projection_");
+            // Projection and rotated-pole (grid_latitude/grid_longitude) axes mean nothing without their mapping.
+            boolean projected = Stream.of(x.standardName(), y.standardName())
+                    .anyMatch(n -> n.startsWith("projection_") || n.startsWith("grid_"));
             if (ref.isEmpty()) {
                 if (projected) {
                     throw new UnusableFileException(file, "variable '" + v.getFullName() + "' is on projection "

@@ -27,21 +27,29 @@ final class GridLocations {
     private final Grid grid;
     /** Null for a latitude/longitude grid. */
     private final ProjectionImpl projection;
-    /** Projection coordinates in the grid's axis units times this give NetCDF-Java's km. */
+    /**
+     * Projection coordinates in the grid's axis units times this give NetCDF-Java's: km for map projections,
+     * degrees (factor 1) for a rotated pole, whose axes are longitude and latitude on the rotated sphere.
+     */
     private final double toKm;
 
     GridLocations(Grid grid) {
         this.grid = grid;
         this.projection = grid.mapping() == null ? null : projection(grid.mapping(), grid.x().units());
-        this.toKm = grid.mapping() == null ? 1 : kilometresPer(grid.x());
+        this.toKm = grid.mapping() == null ? 1 : angular(grid.mapping()) ? requireDegrees(grid.x()) : kilometresPer(grid.x());
+    }
+
+    /** Whether the grid's x axis is a longitude (plain or on a rotated sphere), so it may wrap around the circle. */
+    boolean angular() {
+        return grid.mapping() == null || angular(grid.mapping());
+    }
+
+    private static boolean angular(GridMapping mapping) {
+        return mapping.mappingName().equals("rotated_latitude_longitude");
     }
 
     Grid grid() {
         return grid;
-    }
-
-    boolean projected() {
-        return projection != null;
     }
 
     /** Computed once: projecting a large grid costs seconds (an ellipsoidal inverse per point). */
@@ -108,6 +116,16 @@ final class GridLocations {
         e[0] = centres[0] - (centres[1] - centres[0]) / 2;
         e[n] = centres[n - 1] + (centres[n - 1] - centres[n - 2]) / 2;
         return e;
+    }
+
+    /** 1 for a rotated-pole axis in degrees (CF: {@code degrees} or unitless); other units are an error naming the axis. */
+    private static double requireDegrees(Axis axis) {
+        String u = axis.units().toLowerCase(Locale.ROOT);
+        if (!u.isEmpty() && !u.startsWith("degree")) {
+            throw new IllegalArgumentException("rotated-pole axis '" + axis.name() + "' has units '" + axis.units()
+                    + "'; expected degrees");
+        }
+        return 1;
     }
 
     /** Kilometres per unit of a projection axis (m, km); other units are an error naming the axis. */

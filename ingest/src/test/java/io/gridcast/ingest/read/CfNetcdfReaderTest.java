@@ -340,6 +340,27 @@ class CfNetcdfReaderTest {
     }
 
     @Test
+    void readsARotatedPoleGridAsRegionalModelsWriteIt() throws Exception {
+        Var rlon = var("rlon", DOUBLE, "rlon", new double[] {-1, -0.5, 0}, "units", "degrees",
+                "standard_name", "grid_longitude", "axis", "X");
+        Var rlat = var("rlat", DOUBLE, "rlat", new double[] {0.5, 1}, "units", "degrees", "standard_name", "grid_latitude");
+        Var pole = var("rotated_pole", INT, "", new int[] {0}, "grid_mapping_name", "rotated_latitude_longitude",
+                "grid_north_pole_latitude", 39.25, "grid_north_pole_longitude", -162.0);
+        Path f = file("rotated.nc", Map.of("time", 2, "rlat", 2, "rlon", 3), rlon, rlat, pole, TIME,
+                var("pr", FLOAT, "time rlat rlon", new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11},
+                        "units", "kg m-2 s-1", "grid_mapping", "rotated_pole"));
+        try (FrameSource src = reader.open(f, "pr")) {
+            assertThat(src.grid().mapping().mappingName()).isEqualTo("rotated_latitude_longitude");
+            assertThat(src.grid().x().standardName()).isEqualTo("grid_longitude");
+            assertThat(src.grid().y().values()).containsExactly(0.5, 1);
+            assertThat(src.frame(1).values()).containsExactly(6, 7, 8, 9, 10, 11);
+        }
+        Path unmapped = file("rotated-unmapped.nc", Map.of("time", 2, "rlat", 2, "rlon", 3), rlon, rlat, TIME,
+                var("pr", FLOAT, "time rlat rlon", new float[12]));
+        rejects(unmapped, "pr").hasMessageContaining("is on projection coordinates but has no grid_mapping attribute");
+    }
+
+    @Test
     void projectedWithoutGridMapping() throws IOException {
         Path f = timeYx(var("v", FLOAT, "time y x", new float[12]));
         rejects(f, "v").hasMessageContaining("is on projection coordinates but has no grid_mapping attribute");
