@@ -22,7 +22,7 @@ import ucar.unidata.geoloc.ProjectionPoint;
  * grids go through NetCDF-Java's own CF grid-mapping builders ({@code ucar.unidata.geoloc}), so every mapping
  * NetCDF-Java knows (Albers, polar stereographic, Lambert conformal, rotated pole, ...) works unchanged.
  */
-final class GridLocations {
+public final class GridLocations {
 
     private final Grid grid;
     /** Null for a latitude/longitude grid. */
@@ -33,7 +33,7 @@ final class GridLocations {
      */
     private final double toKm;
 
-    GridLocations(Grid grid) {
+    public GridLocations(Grid grid) {
         this.grid = grid;
         this.projection = grid.mapping() == null ? null : projection(grid.mapping(), grid.x().units());
         this.toKm = grid.mapping() == null ? 1 : angular(grid.mapping()) ? requireDegrees(grid.x()) : kilometresPer(grid.x());
@@ -48,7 +48,7 @@ final class GridLocations {
         return mapping.mappingName().equals("rotated_latitude_longitude");
     }
 
-    Grid grid() {
+    public Grid grid() {
         return grid;
     }
 
@@ -57,7 +57,7 @@ final class GridLocations {
     private double[][] corners;
 
     /** {@code [lat, lon]} of every cell centre, row-major like the grid's values. */
-    synchronized double[][] centres() {
+    public synchronized double[][] centres() {
         if (centres == null) {
             centres = locate(grid.y().values(), grid.x().values());
         }
@@ -76,7 +76,7 @@ final class GridLocations {
     }
 
     /** Latitude/longitude of one point given in the grid's own coordinates. */
-    double[] latLon(double y, double x) {
+    public double[] latLon(double y, double x) {
         if (projection == null) {
             return new double[] {y, x};
         }
@@ -85,7 +85,7 @@ final class GridLocations {
     }
 
     /** The grid's own {@code [y, x]} of a latitude/longitude (NaN where the projection has no image). */
-    double[] gridCoordinates(double lat, double lon) {
+    public double[] gridCoordinates(double lat, double lon) {
         if (projection == null) {
             return new double[] {lat, lon};
         }

@@ -2,6 +2,7 @@ package io.gridcast.ingest.write;
 
 import io.gridcast.ingest.grid.Axis;
 import io.gridcast.ingest.grid.Grid;
+import io.gridcast.ingest.statics.GridLocations;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +21,9 @@ import ucar.nc2.Variable;
 /**
  * Writes a {@link Forecast} as CF-1.8 NetCDF-3: {@code float <variable>(time, y, x)} with valid time
  * {@code time}, scalar {@code forecast_reference_time} and {@code forecast_period(time)} (CF 4.4, 5.7), the
- * input's coordinate variables and grid mapping. The file appears atomically at the target.
+ * input's coordinate variables and grid mapping. On a projected grid {@code lat(y, x)} and {@code lon(y, x)} give
+ * every cell centre's position (CF 5.6 asks for them beside a grid mapping), so tools that know no projection can
+ * place the data. The file appears atomically at the target.
  */
 public final class ForecastWriter {
 
@@ -66,13 +69,17 @@ public final class ForecastWriter {
             Variable y = Netcdf3Files.defineAxis(w, g.y(), "Y");
             Variable x = Netcdf3Files.defineAxis(w, g.x(), "X");
             Variable mapping = g.mapping() == null ? null : Netcdf3Files.defineGridMapping(w, g.mapping());
+            String horizontal = g.y().name() + " " + g.x().name();
+            Variable lat = mapping == null ? null : geolocation(w, "lat", horizontal, "latitude", "degrees_north");
+            Variable lon = mapping == null ? null : geolocation(w, "lon", horizontal, "longitude", "degrees_east");
 
-            Variable data = w.addVariable(null, f.variable(), DataType.FLOAT, "time " + g.y().name() + " " + g.x().name());
+            Variable data = w.addVariable(null, f.variable(), DataType.FLOAT, "time " + horizontal);
             Netcdf3Files.text(w, data, "units", f.units());
             Netcdf3Files.text(w, data, "standard_name", f.standardName());
             Netcdf3Files.text(w, data, "long_name", f.longName());
             w.addVariableAttribute(data, new Attribute("_FillValue", FILL_VALUE));
-            w.addVariableAttribute(data, new Attribute("coordinates", "forecast_reference_time forecast_period"));
+            w.addVariableAttribute(data, new Attribute("coordinates",
+                    (mapping == null ? "" : "lat lon ") + "forecast_reference_time forecast_period"));
             if (mapping != null) {
                 w.addVariableAttribute(data, new Attribute("grid_mapping", mapping.getShortName()));
             }
@@ -92,6 +99,9 @@ public final class ForecastWriter {
             Netcdf3Files.writeAxis(w, x, g.x());
             if (mapping != null) {
                 Netcdf3Files.writeGridMapping(w, mapping);
+                double[][] centres = new GridLocations(g).centres();
+                w.write(lat, Array.factory(DataType.DOUBLE, new int[] {g.ny(), g.nx()}, centres[0]));
+                w.write(lon, Array.factory(DataType.DOUBLE, new int[] {g.ny(), g.nx()}, centres[1]));
             }
             // One lead at a time: a whole forecast as one array would need a second copy of every value.
             for (int i = 0; i < n; i++) {
@@ -104,6 +114,14 @@ public final class ForecastWriter {
                 w.write(data, new int[] {i, 0, 0}, Array.factory(DataType.FLOAT, new int[] {1, g.ny(), g.nx()}, v));
             }
         });
+    }
+
+    private static Variable geolocation(NetcdfFileWriter w, String name, String dims, String standardName, String units) {
+        Variable v = w.addVariable(null, name, DataType.DOUBLE, dims);
+        w.addVariableAttribute(v, new Attribute("standard_name", standardName));
+        w.addVariableAttribute(v, new Attribute("long_name", standardName + " of the cell centre"));
+        w.addVariableAttribute(v, new Attribute("units", units));
+        return v;
     }
 
     private static void timeAttributes(NetcdfFileWriter w, Variable v, String standardName, String longName) {
@@ -149,7 +167,7 @@ public final class ForecastWriter {
         for (String name : fileNames(f)) {
             if (!names.add(name)) {
                 throw new IllegalArgumentException(where + "name '" + name + "' is used twice among the variable, "
-                        + "its axes, grid mapping, time, forecast_reference_time and forecast_period; expected distinct names");
+                        + "its axes, grid mapping, lat, lon, time, forecast_reference_time and forecast_period; expected distinct names");
             }
         }
         for (String k : f.extraAttributes().keySet()) {
@@ -166,6 +184,6 @@ public final class ForecastWriter {
         return f.grid().mapping() == null
                 ? List.of(f.variable(), y.name(), x.name(), "time", "forecast_reference_time", "forecast_period")
                 : List.of(f.variable(), y.name(), x.name(), "time", "forecast_reference_time", "forecast_period",
-                        f.grid().mapping().variable());
+                        f.grid().mapping().variable(), "lat", "lon");
     }
 }
