@@ -40,7 +40,7 @@ public final class GridLocations {
     }
 
     /** Whether the grid's x axis is a longitude (plain or on a rotated sphere), so it may wrap around the circle. */
-    boolean angular() {
+    public boolean angular() {
         return grid.mapping() == null || angular(grid.mapping());
     }
 
