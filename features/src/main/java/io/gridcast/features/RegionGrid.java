@@ -47,8 +47,10 @@ public record RegionGrid(Region region, int y0, int x0, int factor, Grid sourceG
             throw new IllegalArgumentException("region '" + region.name() + "': box holds fewer than 2x2 cells of size "
                     + region.cellSize());
         }
+        CellBlock block = new CellBlock(ys[0], xs[0], ny * factor, nx * factor);
         Grid grid = new Grid(coarsen(source.y(), ys[0], ny, factor), coarsen(source.x(), xs[0], nx, factor),
-                source.mapping());
+                source.mapping(), source.geolocation() == null ? null
+                        : source.geolocation().coarsen(source.nx(), block, factor));
         return new RegionGrid(configured, ys[0], xs[0], factor, source, grid);
     }
 

@@ -2,9 +2,11 @@ package io.gridcast.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.gridcast.ingest.grid.Axis;
 import io.gridcast.ingest.grid.CellBlock;
+import io.gridcast.ingest.grid.Geolocation;
 import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.statics.GridLocations;
 import io.gridcast.ingest.synth.SyntheticArchive;
@@ -113,6 +115,27 @@ class RegionGridTest {
         RegionGrid west = RegionGrid.of(new Region("west", -10, -5, 45, 55, 5.0, true), global);
         assertThat(west.grid().x().values()).containsExactly(350, 355);
         assertThat(west.grid().y().values()).containsExactly(55, 50, 45);
+    }
+
+    @Test
+    void aLongitudeLatitudeBoxOnACurvilinearGridTakesTheCellsAroundItAndAveragesTheirPositions() {
+        // 6 x 8 cells, sheared: latitude 50 + 0.1 j + 0.02 i, longitude 10 + 0.1 i + 0.03 j.
+        double[] lat = new double[48];
+        double[] lon = new double[48];
+        for (int k = 0; k < 48; k++) {
+            lat[k] = 50 + 0.1 * (k / 8) + 0.02 * (k % 8);
+            lon[k] = 10 + 0.1 * (k % 8) + 0.03 * (k / 8);
+        }
+        Grid curvilinear = new Grid(new Axis("y", "", "1", new double[] {0, 1, 2, 3, 4, 5}),
+                new Axis("x", "", "1", new double[] {0, 1, 2, 3, 4, 5, 6, 7}), null, new Geolocation(lat, lon));
+        // Cell (1, 2) lies at 50.14N 10.23E, cell (4, 5) at 50.5N 10.62E.
+        RegionGrid region = RegionGrid.of(new Region("inner", 10.23, 10.62, 50.14, 50.5, 2.0, true), curvilinear);
+
+        assertThat(region.block()).isEqualTo(new CellBlock(0, 1, 6, 6));
+        assertThat(region.grid().geolocation().lat()[0]).as("mean of cells (0..1, 1..2)")
+                .isCloseTo(50 + 0.1 * 0.5 + 0.02 * 1.5, within(1e-12));
+        assertThat(region.grid().geolocation().lon()[8]).as("mean of cells (4..5, 5..6)")
+                .isCloseTo(10 + 0.1 * 5.5 + 0.03 * 4.5, within(1e-12));
     }
 
     @Test

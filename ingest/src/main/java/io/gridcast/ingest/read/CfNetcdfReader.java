@@ -3,6 +3,7 @@ package io.gridcast.ingest.read;
 import io.gridcast.ingest.grid.Axis;
 import io.gridcast.ingest.grid.CellBlock;
 import io.gridcast.ingest.grid.Frame;
+import io.gridcast.ingest.grid.Geolocation;
 import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.grid.GridMapping;
 import java.io.IOException;
@@ -45,8 +46,10 @@ import ucar.nc2.time.CalendarDateUnit;
 /**
  * Reads CF-style NetCDF-3 and NetCDF-4/HDF5 files with NetCDF-Java: a variable whose last two dimensions are
  * y and x (projected or latitude/longitude), with either a leading time dimension or a scalar time variable;
- * other leading dimensions must have length 1 (e.g. a single height). Packing, fill values and valid ranges are
- * undone by NetCDF-Java's enhancement; missing and non-finite values become NaN.
+ * other leading dimensions must have length 1 (e.g. a single height). A curvilinear grid, placed only by 2-D
+ * latitude and longitude named in the variable's {@code coordinates}, is read with index axes and its
+ * {@link Geolocation}. Packing, fill values and valid ranges are undone by NetCDF-Java's enhancement; missing and
+ * non-finite values become NaN.
  */
 public final class CfNetcdfReader implements FrameReader {
 
@@ -193,8 +196,9 @@ public final class CfNetcdfReader implements FrameReader {
             Dimension yDim = dims.get(dims.size() - 2);
             Dimension xDim = dims.get(dims.size() - 1);
             ReadLimits.checkGrid(file, "variable '" + name + "'", yDim.getLength(), xDim.getLength());
-            Axis y = axis(yDim, 'Y', name);
-            Axis x = axis(xDim, 'X', name);
+            Geolocation geolocation = geolocation(v, yDim, xDim);
+            Axis y = geolocation == null ? axis(yDim, 'Y', name) : indexAxis(yDim);
+            Axis x = geolocation == null ? axis(xDim, 'X', name) : indexAxis(xDim);
 
             int tDim = -1;
             for (int i = 0; i < dims.size() - 2; i++) {
@@ -214,7 +218,7 @@ public final class CfNetcdfReader implements FrameReader {
             this.timeDim = tDim;
             this.times = !timed ? List.of() : tDim >= 0 ? decodeTimes(coordinateVariable(dims.get(tDim), CfNetcdfReader::isTimeLike))
                     : decodeTimes(scalarTime(v));
-            this.grid = new Grid(y, x, mapping(v, x, y));
+            this.grid = geolocation == null ? new Grid(y, x, mapping(v, x, y)) : new Grid(y, x, null, geolocation);
             this.testMissing = data.hasMissing() && !data.getDataType().isFloatingPoint();
             this.table = decodingTable();
             this.rawBigEndian = table != null && ds.getReferencedFile().getIosp() instanceof N3iosp;
@@ -301,6 +305,60 @@ public final class CfNetcdfReader implements FrameReader {
             } catch (IllegalArgumentException e) {
                 throw new UnusableFileException(file, "coordinate '" + c.getFullName() + "': " + e.getMessage()
                         + "; expected strictly increasing or decreasing cell centres");
+            }
+        }
+
+        /**
+         * The cell positions of a curvilinear grid: when neither horizontal dimension has a latitude, longitude or
+         * projection coordinate variable and {@code coordinates} names 2-D latitude and longitude on (y, x), as CF
+         * 5.2 and 5.6 have them. Null for every other grid.
+         */
+        private Geolocation geolocation(Variable v, Dimension yDim, Dimension xDim) throws UnusableFileException {
+            for (Dimension d : List.of(yDim, xDim)) {
+                Variable c = coordinateVariable(d, cv -> locates(cv));
+                if (c != null && locates(c)) {
+                    return null;
+                }
+            }
+            Variable lat = null;
+            Variable lon = null;
+            for (String n : text(v, "coordinates").split("\\s+")) {
+                Variable c = n.isEmpty() ? null : ds.findVariable(n);
+                if (c != null && c.getRank() == 2 && c.getDimension(0).equals(yDim) && c.getDimension(1).equals(xDim)) {
+                    String sn = text(c, "standard_name");
+                    lat = sn.equals("latitude") || isLatitudeUnits(text(c, "units")) ? c : lat;
+                    lon = sn.equals("longitude") || isLongitudeUnits(text(c, "units")) ? c : lon;
+                }
+            }
+            if (lat == null || lon == null) {
+                return null;
+            }
+            try {
+                return new Geolocation(doubles(lat.read()), doubles(lon.read()));
+            } catch (IOException e) {
+                throw new UnusableFileException(file, "auxiliary coordinates '" + lat.getFullName() + "' and '"
+                        + lon.getFullName() + "' cannot be read", e);
+            } catch (IllegalArgumentException e) {
+                throw new UnusableFileException(file, "auxiliary coordinates '" + lat.getFullName() + "' and '"
+                        + lon.getFullName() + "' of '" + v.getFullName() + "': " + e.getMessage());
+            }
+        }
+
+        /** A curvilinear grid's axis: its dimension's own coordinate variable if it has one, else 0, 1, ... */
+        private Axis indexAxis(Dimension dim) throws UnusableFileException {
+            Variable c = ds.findVariable(dim.getShortName());
+            double[] values = new double[dim.getLength()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = i;
+            }
+            if (c == null || c.getRank() != 1 || !c.getDimension(0).equals(dim)) {
+                return new Axis(dim.getShortName(), "", "1", values);
+            }
+            try {
+                return new Axis(c.getShortName(), text(c, "standard_name"), text(c, "units"), doubles(c.read()));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UnusableFileException(file, "coordinate variable '" + c.getFullName() + "' cannot be read "
+                        + "as strictly monotonic cell indices: " + e.getMessage());
             }
         }
 
@@ -673,6 +731,13 @@ public final class CfNetcdfReader implements FrameReader {
             return 'Y';
         }
         return 0;
+    }
+
+    /** Whether a coordinate variable places cells: latitude, longitude, projection or rotated-pole coordinates. */
+    private static boolean locates(Variable c) {
+        String sn = text(c, "standard_name");
+        return Set.of("latitude", "longitude", "projection_x_coordinate", "projection_y_coordinate", "grid_latitude",
+                "grid_longitude").contains(sn) || isLatitudeUnits(text(c, "units")) || isLongitudeUnits(text(c, "units"));
     }
 
     private static boolean isTimeLike(Variable c) {

@@ -20,7 +20,9 @@ import ucar.unidata.geoloc.ProjectionPoint;
 /**
  * Where a grid lies on the Earth: latitude and longitude of its cell centres and of its cell corners. Projected
  * grids go through NetCDF-Java's own CF grid-mapping builders ({@code ucar.unidata.geoloc}), so every mapping
- * NetCDF-Java knows (Albers, polar stereographic, Lambert conformal, rotated pole, ...) works unchanged.
+ * NetCDF-Java knows (Albers, polar stereographic, Lambert conformal, rotated pole, ...) works unchanged. A
+ * curvilinear grid is located by its cells' own latitudes and longitudes, interpolated bilinearly between
+ * centres, and searched by {@link CurvilinearSearch}.
  */
 public final class GridLocations {
 
@@ -33,6 +35,9 @@ public final class GridLocations {
      */
     private final double toKm;
 
+    /** Null unless the grid is curvilinear; made on first use. */
+    private CurvilinearSearch search;
+
     public GridLocations(Grid grid) {
         this.grid = grid;
         this.projection = grid.mapping() == null ? null : projection(grid.mapping(), grid.x().units());
@@ -41,7 +46,7 @@ public final class GridLocations {
 
     /** Whether the grid's x axis is a longitude (plain or on a rotated sphere), so it may wrap around the circle. */
     public boolean angular() {
-        return grid.mapping() == null || angular(grid.mapping());
+        return grid.geolocation() == null && (grid.mapping() == null || angular(grid.mapping()));
     }
 
     private static boolean angular(GridMapping mapping) {
@@ -59,7 +64,8 @@ public final class GridLocations {
     /** {@code [lat, lon]} of every cell centre, row-major like the grid's values. */
     public synchronized double[][] centres() {
         if (centres == null) {
-            centres = locate(grid.y().values(), grid.x().values());
+            centres = grid.geolocation() != null ? new double[][] {grid.geolocation().lat(), grid.geolocation().lon()}
+                    : locate(grid.y().values(), grid.x().values());
         }
         return centres;
     }
@@ -77,6 +83,10 @@ public final class GridLocations {
 
     /** Latitude/longitude of one point given in the grid's own coordinates. */
     public double[] latLon(double y, double x) {
+        if (grid.geolocation() != null) {
+            return interpolate(SourceLayer.fractionalIndex(grid.y().values(), y),
+                    SourceLayer.fractionalIndex(grid.x().values(), x));
+        }
         if (projection == null) {
             return new double[] {y, x};
         }
@@ -86,11 +96,55 @@ public final class GridLocations {
 
     /** The grid's own {@code [y, x]} of a latitude/longitude (NaN where the projection has no image). */
     public double[] gridCoordinates(double lat, double lon) {
+        if (grid.geolocation() != null) {
+            double[] f = curvilinearSearch().position(lat, lon);
+            return new double[] {axisValue(grid.y().values(), f[0]), axisValue(grid.x().values(), f[1])};
+        }
         if (projection == null) {
             return new double[] {lat, lon};
         }
         ProjectionPoint p = projection.latLonToProj(lat, lon);
         return new double[] {p.getY() / toKm, p.getX() / toKm};
+    }
+
+    private synchronized CurvilinearSearch curvilinearSearch() {
+        if (search == null) {
+            search = new CurvilinearSearch(grid.geolocation(), grid.ny(), grid.nx());
+        }
+        return search;
+    }
+
+    /**
+     * A curvilinear grid's latitude/longitude at fractional indices: bilinear between the four centres around
+     * them, extrapolated from the outer quad beyond the outer centres; longitudes on the first corner's side of
+     * the antimeridian.
+     */
+    private double[] interpolate(double fy, double fx) {
+        double[] lat = grid.geolocation().lat();
+        double[] lon = grid.geolocation().lon();
+        int nx = grid.nx();
+        int j0 = Math.max(0, Math.min(grid.ny() - 2, (int) Math.floor(fy)));
+        int i0 = Math.max(0, Math.min(nx - 2, (int) Math.floor(fx)));
+        double v = fy - j0;
+        double u = fx - i0;
+        int[] k = {j0 * nx + i0, j0 * nx + i0 + 1, (j0 + 1) * nx + i0, (j0 + 1) * nx + i0 + 1};
+        double[] w = {(1 - u) * (1 - v), u * (1 - v), (1 - u) * v, u * v};
+        double la = 0;
+        double lo = 0;
+        for (int c = 0; c < 4; c++) {
+            la += w[c] * lat[k[c]];
+            lo += w[c] * (lon[k[c]] + 360 * Math.rint((lon[k[0]] - lon[k[c]]) / 360));
+        }
+        return new double[] {Math.max(-90, Math.min(90, la)), lo};
+    }
+
+    /** The axis value at a fractional index, extrapolated linearly beyond the ends. */
+    private static double axisValue(double[] axis, double f) {
+        if (!Double.isFinite(f)) {
+            return Double.NaN;
+        }
+        int i = Math.max(0, Math.min(axis.length - 2, (int) Math.floor(f)));
+        return axis[i] + (f - i) * (axis[i + 1] - axis[i]);
     }
 
     private double[][] locate(double[] ys, double[] xs) {

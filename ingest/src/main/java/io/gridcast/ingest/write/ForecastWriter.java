@@ -2,11 +2,11 @@ package io.gridcast.ingest.write;
 
 import io.gridcast.ingest.grid.Axis;
 import io.gridcast.ingest.grid.Grid;
-import io.gridcast.ingest.statics.GridLocations;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +21,9 @@ import ucar.nc2.Variable;
 /**
  * Writes a {@link Forecast} as CF-1.8 NetCDF-3: {@code float <variable>(time, y, x)} with valid time
  * {@code time}, scalar {@code forecast_reference_time} and {@code forecast_period(time)} (CF 4.4, 5.7), the
- * input's coordinate variables and grid mapping. On a projected grid {@code lat(y, x)} and {@code lon(y, x)} give
- * every cell centre's position (CF 5.6 asks for them beside a grid mapping), so tools that know no projection can
- * place the data. The file appears atomically at the target.
+ * input's coordinate variables and grid mapping. On a projected or curvilinear grid {@code lat(y, x)} and
+ * {@code lon(y, x)} give every cell centre's position (CF 5.6 asks for them beside a grid mapping), so tools that
+ * know no projection can place the data. The file appears atomically at the target.
  */
 public final class ForecastWriter {
 
@@ -69,17 +69,15 @@ public final class ForecastWriter {
             Variable y = Netcdf3Files.defineAxis(w, g.y(), "Y");
             Variable x = Netcdf3Files.defineAxis(w, g.x(), "X");
             Variable mapping = g.mapping() == null ? null : Netcdf3Files.defineGridMapping(w, g.mapping());
-            String horizontal = g.y().name() + " " + g.x().name();
-            Variable lat = mapping == null ? null : geolocation(w, "lat", horizontal, "latitude", "degrees_north");
-            Variable lon = mapping == null ? null : geolocation(w, "lon", horizontal, "longitude", "degrees_east");
+            Variable[] latLon = Netcdf3Files.defineGeolocation(w, g);
 
-            Variable data = w.addVariable(null, f.variable(), DataType.FLOAT, "time " + horizontal);
+            Variable data = w.addVariable(null, f.variable(), DataType.FLOAT, "time " + g.y().name() + " " + g.x().name());
             Netcdf3Files.text(w, data, "units", f.units());
             Netcdf3Files.text(w, data, "standard_name", f.standardName());
             Netcdf3Files.text(w, data, "long_name", f.longName());
             w.addVariableAttribute(data, new Attribute("_FillValue", FILL_VALUE));
             w.addVariableAttribute(data, new Attribute("coordinates",
-                    (mapping == null ? "" : "lat lon ") + "forecast_reference_time forecast_period"));
+                    (latLon == null ? "" : "lat lon ") + "forecast_reference_time forecast_period"));
             if (mapping != null) {
                 w.addVariableAttribute(data, new Attribute("grid_mapping", mapping.getShortName()));
             }
@@ -99,10 +97,8 @@ public final class ForecastWriter {
             Netcdf3Files.writeAxis(w, x, g.x());
             if (mapping != null) {
                 Netcdf3Files.writeGridMapping(w, mapping);
-                double[][] centres = new GridLocations(g).centres();
-                w.write(lat, Array.factory(DataType.DOUBLE, new int[] {g.ny(), g.nx()}, centres[0]));
-                w.write(lon, Array.factory(DataType.DOUBLE, new int[] {g.ny(), g.nx()}, centres[1]));
             }
+            Netcdf3Files.writeGeolocation(w, latLon, g);
             // One lead at a time: a whole forecast as one array would need a second copy of every value.
             for (int i = 0; i < n; i++) {
                 float[] v = f.values()[i].clone();
@@ -114,14 +110,6 @@ public final class ForecastWriter {
                 w.write(data, new int[] {i, 0, 0}, Array.factory(DataType.FLOAT, new int[] {1, g.ny(), g.nx()}, v));
             }
         });
-    }
-
-    private static Variable geolocation(NetcdfFileWriter w, String name, String dims, String standardName, String units) {
-        Variable v = w.addVariable(null, name, DataType.DOUBLE, dims);
-        w.addVariableAttribute(v, new Attribute("standard_name", standardName));
-        w.addVariableAttribute(v, new Attribute("long_name", standardName + " of the cell centre"));
-        w.addVariableAttribute(v, new Attribute("units", units));
-        return v;
     }
 
     private static void timeAttributes(NetcdfFileWriter w, Variable v, String standardName, String longName) {
@@ -181,9 +169,14 @@ public final class ForecastWriter {
     private static List<String> fileNames(Forecast f) {
         Axis y = f.grid().y();
         Axis x = f.grid().x();
-        return f.grid().mapping() == null
-                ? List.of(f.variable(), y.name(), x.name(), "time", "forecast_reference_time", "forecast_period")
-                : List.of(f.variable(), y.name(), x.name(), "time", "forecast_reference_time", "forecast_period",
-                        f.grid().mapping().variable(), "lat", "lon");
+        List<String> names = new ArrayList<>(List.of(f.variable(), y.name(), x.name(), "time",
+                "forecast_reference_time", "forecast_period"));
+        if (f.grid().mapping() != null) {
+            names.add(f.grid().mapping().variable());
+        }
+        if (f.grid().mapping() != null || f.grid().geolocation() != null) {
+            names.addAll(List.of("lat", "lon"));
+        }
+        return names;
     }
 }

@@ -13,6 +13,7 @@ import io.gridcast.ingest.TinyNc;
 import io.gridcast.ingest.TinyNc.Var;
 import io.gridcast.ingest.grid.CellBlock;
 import io.gridcast.ingest.grid.Frame;
+import io.gridcast.ingest.grid.Grid;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -358,6 +359,31 @@ class CfNetcdfReaderTest {
         Path unmapped = file("rotated-unmapped.nc", Map.of("time", 2, "rlat", 2, "rlon", 3), rlon, rlat, TIME,
                 var("pr", FLOAT, "time rlat rlon", new float[12]));
         rejects(unmapped, "pr").hasMessageContaining("is on projection coordinates but has no grid_mapping attribute");
+    }
+
+    @Test
+    void readsACurvilinearGridPlacedOnlyByItsTwoDimensionalLatitudeAndLongitude() throws Exception {
+        Var lat = var("lat", DOUBLE, "y x", new double[] {50, 50.1, 50.2, 50.5, 50.6, 50.7},
+                "standard_name", "latitude", "units", "degrees_north");
+        Var lon = var("lon", DOUBLE, "y x", new double[] {10, 10.3, 10.6, 9.9, 10.2, 10.5}, "units", "degrees_east");
+        Path f = file("curvilinear.nc", Map.of("time", 2, "y", 2, "x", 3), lat, lon, TIME,
+                var("rain", FLOAT, "time y x", new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, "coordinates", "lon lat"));
+        try (FrameSource src = reader.open(f, "rain")) {
+            Grid g = src.grid();
+            assertThat(g.mapping()).isNull();
+            assertThat(g.geolocation().lat()).containsExactly(50, 50.1, 50.2, 50.5, 50.6, 50.7);
+            assertThat(g.geolocation().lon()).containsExactly(10, 10.3, 10.6, 9.9, 10.2, 10.5);
+            assertThat(g.x().values()).as("index axes").containsExactly(0, 1, 2);
+            assertThat(g.y().name()).isEqualTo("y");
+            assertThat(g.describe()).startsWith("2x3 curvilinear");
+            assertThat(src.frame(1).values()).containsExactly(6, 7, 8, 9, 10, 11);
+        }
+        Var holed = var("lat", DOUBLE, "y x", new double[] {50, 50.1, -999, 50.5, 50.6, 50.7},
+                "standard_name", "latitude", "units", "degrees_north", "_FillValue", -999.0);
+        Path missing = file("curvilinear-holed.nc", Map.of("time", 2, "y", 2, "x", 3), holed, lon, TIME,
+                var("rain", FLOAT, "time y x", new float[12], "coordinates", "lat lon"));
+        rejects(missing, "rain").hasMessageContaining("auxiliary coordinates 'lat' and 'lon' of 'rain': cell 2 is at "
+                + "latitude NaN");
     }
 
     @Test

@@ -252,6 +252,92 @@ class StaticLayersTest {
         }
     }
 
+    /**
+     * A curvilinear grid of 6 x 7 cells, sheared: latitude 50 + 0.1 j + 0.02 i, longitude 10 + 0.1 i + 0.03 j.
+     * Fields {@code lat_field} and {@code lon_field} hold each cell's own latitude and longitude.
+     */
+    private Path shearedCurvilinear() throws IOException {
+        double[] lat = new double[42];
+        double[] lon = new double[42];
+        float[] latField = new float[42];
+        float[] lonField = new float[42];
+        for (int k = 0; k < 42; k++) {
+            lat[k] = 50 + 0.1 * (k / 7) + 0.02 * (k % 7);
+            lon[k] = 10 + 0.1 * (k % 7) + 0.03 * (k / 7);
+            latField[k] = (float) lat[k];
+            lonField[k] = (float) lon[k];
+        }
+        Map<String, Integer> dims = new LinkedHashMap<>();
+        dims.put("y", 6);
+        dims.put("x", 7);
+        return TinyNc.write(dir.resolve("sheared.nc"), dims, List.of(
+                var("lat", DataType.DOUBLE, "y x", lat, "standard_name", "latitude", "units", "degrees_north"),
+                var("lon", DataType.DOUBLE, "y x", lon, "standard_name", "longitude", "units", "degrees_east"),
+                var("lat_field", DataType.FLOAT, "y x", latField, "units", "degrees_north", "coordinates", "lat lon"),
+                var("lon_field", DataType.FLOAT, "y x", lonField, "units", "degrees_east", "coordinates", "lat lon")));
+    }
+
+    @Test
+    void aCurvilinearSourceIsSampledWhereItsCellsLie() throws IOException {
+        Path file = shearedCurvilinear();
+        // Inside the sheared grid: between its rows 1..4 and columns 1..5.
+        Grid target = latLonGrid(new double[] {50.45, 50.35, 50.25}, new double[] {10.25, 10.35, 10.45});
+        List<StaticField> f = StaticLayers.load(List.of(StaticLayerSpec.continuous("lat", file, "lat_field"),
+                StaticLayerSpec.continuous("lon", file, "lon_field")), target, null);
+        for (int j = 0; j < 3; j++) {
+            for (int i = 0; i < 3; i++) {
+                assertThat((double) f.get(0).at(j, i)).isCloseTo(target.y().values()[j], within(1e-4));
+                assertThat((double) f.get(1).at(j, i)).isCloseTo(target.x().values()[i], within(1e-4));
+            }
+        }
+        Grid beyond = latLonGrid(new double[] {52, 51}, new double[] {10.2, 10.3});
+        assertThat(StaticLayers.load(List.of(StaticLayerSpec.continuous("lat", file, "lat_field")), beyond, null)
+                .get(0).values()).as("beyond the curvilinear grid").containsOnly(Float.NaN);
+    }
+
+    @Test
+    void aCurvilinearTargetTakesEachCellsOwnPositionAndIsCachedAsItself() throws Exception {
+        Path file = shearedCurvilinear();
+        Grid curvilinear = new CfNetcdfReader().readStatic(file, "lat_field").grid();
+        double[] lat = {49.5, 50.0, 50.5, 51.0};
+        double[] lon = {9.5, 10.0, 10.5, 11.0, 11.5};
+        float[] latField = new float[20];
+        for (int k = 0; k < 20; k++) {
+            latField[k] = (float) lat[k / 5];
+        }
+        Path plain = source("plain-lat.nc", lat, lon, latField, "units", "degrees_north");
+        Path cache = dir.resolve("cache");
+        List<StaticLayerSpec> spec = List.of(StaticLayerSpec.continuous("lat", plain, "z"));
+        StaticField f = StaticLayers.load(spec, curvilinear, cache).get(0);
+        for (int k = 0; k < 42; k++) {
+            assertThat((double) f.values()[k]).isCloseTo(curvilinear.geolocation().lat()[k], within(1e-4));
+        }
+        Path cached;
+        try (Stream<Path> files = Files.list(cache)) {
+            cached = files.filter(p -> p.toString().endsWith(".nc")).findFirst().orElseThrow();
+        }
+        Files.setLastModifiedTime(cached, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+        assertThat(StaticLayers.load(spec, curvilinear, cache).get(0).values()).containsExactly(f.values());
+        assertThat(Files.getLastModifiedTime(cached).toInstant()).as("read back, not regridded again")
+                .isEqualTo(Instant.parse("2020-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void cdosCurvilinearGridIsATargetForItsRotatedPoleSource() throws Exception {
+        Path rotated = cdoRotatedGrid();
+        Path curvilinearFile = dir.resolve("cdo-curvilinear.nc");
+        Tools.run("cdo", "-s", "-f", "nc", "-setgridtype,curvilinear", rotated.toString(), curvilinearFile.toString());
+        Grid curvilinear = new CfNetcdfReader().readStatic(curvilinearFile, "lat2").grid();
+        assertThat(curvilinear.geolocation()).as("cdo's lat(y, x), lon(y, x)").isNotNull();
+
+        List<StaticField> f = StaticLayers.load(List.of(StaticLayerSpec.continuous("lat", rotated, "lat2"),
+                StaticLayerSpec.continuous("lon", rotated, "lon2")), curvilinear, null);
+        for (int k = 0; k < curvilinear.cells(); k++) {
+            assertThat((double) f.get(0).values()[k]).isCloseTo(curvilinear.geolocation().lat()[k], within(1e-4));
+            assertThat((double) f.get(1).values()[k]).isCloseTo(curvilinear.geolocation().lon()[k], within(1e-4));
+        }
+    }
+
     @Test
     void slopeAndAspectOfAPlaneInTrueDistances() {
         // On a lat/lon grid near 60N a rise of 1 m per 0.01 degree northward: slope 1 / 1112 m, facing south.

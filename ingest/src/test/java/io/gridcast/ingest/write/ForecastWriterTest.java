@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.gridcast.ingest.Tools;
 import io.gridcast.ingest.grid.Axis;
 import io.gridcast.ingest.grid.Frame;
+import io.gridcast.ingest.grid.Geolocation;
 import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.grid.GridMapping;
 import io.gridcast.ingest.read.CfNetcdfReader;
@@ -169,6 +170,22 @@ class ForecastWriterTest {
                 + "'rlon', 'time'] latitude degrees_east 50.75 18.00");
         String info = Tools.run("cdo", "sinfon", file.toString());
         assertThat(info).contains("points=12 (4x3)", "mapping : rotated_latitude_longitude");
+    }
+
+    @Test
+    void aCurvilinearForecastCarriesItsCellsPositionsForXarray() throws Exception {
+        Grid grid = new Grid(new Axis("y", "", "1", new double[] {0, 1}), new Axis("x", "", "1", new double[] {0, 1, 2}),
+                null, new Geolocation(new double[] {50, 50.1, 50.2, 50.5, 50.6, 50.7},
+                        new double[] {10, 10.3, 10.6, 9.9, 10.2, 10.5}));
+        Path file = ForecastWriter.write(tmp.resolve("curvilinear.nc"), forecast(grid, LEADS, ramp(grid, 3)));
+        try (FrameSource src = new CfNetcdfReader().open(file, "rain_rate")) {
+            assertThat(src.grid()).as("read back as the same grid").isEqualTo(grid);
+        }
+        Tools.requireXarray();
+        String printed = Tools.run("/usr/bin/python3", "-c", "import xarray as xr; d = xr.open_dataset('" + file + "');"
+                + "r = d.rain_rate; print(sorted(r.coords), float(r.lat[1, 2]), float(r.lon[1, 2]))");
+        assertThat(printed.strip()).isEqualTo("['forecast_period', 'forecast_reference_time', 'lat', 'lon', 'time', "
+                + "'x', 'y'] 50.7 10.5");
     }
 
     @Test
