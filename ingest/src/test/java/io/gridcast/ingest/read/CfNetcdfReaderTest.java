@@ -94,6 +94,39 @@ class CfNetcdfReaderTest {
     }
 
     @Test
+    void statisticsOfAFrameLargerThanAStripeCoverEveryRowOnce() throws Exception {
+        int ny = 1100;
+        int nx = 1001;
+        assertThat(ny * nx).as("more than one stripe, and a partial last one").isGreaterThan(CfNetcdfReader.STRIPE_CELLS)
+                .isNotEqualTo(2 * CfNetcdfReader.STRIPE_CELLS);
+        double[] ys = new double[ny];
+        double[] xs = new double[nx];
+        Arrays.setAll(ys, i -> i);
+        Arrays.setAll(xs, i -> i);
+        short[] packed = new short[ny * nx];
+        float[] floats = new float[ny * nx];
+        for (int k = 0; k < packed.length; k++) {
+            packed[k] = (short) (k % 1000 == 0 ? -1 : (k * 7919) % 30000);
+            floats[k] = k % 1000 == 1 ? Float.NaN : (k % 4093) * 0.25f;
+        }
+        packed[packed.length - 1] = 29999; // the largest value sits in the last, partial stripe
+        floats[floats.length - 1] = 5000f;
+        Path f = file("large.nc", Map.of("y", ny, "x", nx),
+                var("x", DOUBLE, "x", xs, "units", "km", "standard_name", "projection_x_coordinate"),
+                var("y", DOUBLE, "y", ys, "units", "km", "standard_name", "projection_y_coordinate"), PROJ,
+                var("time", DOUBLE, "", new double[] {0}, "units", "minutes since 2026-01-01", "standard_name", "time"),
+                var("packed", SHORT, "y x", packed, "scale_factor", 0.1, "_FillValue", (short) -1, "grid_mapping", "crs"),
+                var("floats", FLOAT, "y x", floats, "_FillValue", Float.NaN, "grid_mapping", "crs"));
+        for (String variable : List.of("packed", "floats")) {
+            try (FrameSource src = reader.open(f, variable)) {
+                FrameStatistics whole = FrameStatistics.of(src.frame(0).values());
+                assertThat(src.statistics(0)).as(variable).isEqualTo(whole);
+                assertThat(whole.max()).isIn(2999.9f, 5000f);
+            }
+        }
+    }
+
+    @Test
     void anUndeclaredNaNInABlockIsNamedByItsCellInTheWholeGrid() throws Exception {
         Path f = timeYx(var("rain", FLOAT, "time y x", new float[] {0, 1, 2, 3, 4, Float.NaN, 0, 0, 0, 0, 0, 0},
                 "grid_mapping", "crs"));
