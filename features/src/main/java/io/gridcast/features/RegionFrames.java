@@ -37,10 +37,10 @@ public final class RegionFrames {
         return shards.frame(index, 0);
     }
 
-    /** Reads one catalog frame and cuts the region from it; usable on Spark executors too. */
+    /** Reads only the region's cells of one catalog frame; usable on Spark executors too. */
     static float[] read(FrameReader reader, String variable, CatalogEntry entry, RegionGrid regionGrid) {
         try (FrameSource source = reader.open(Path.of(entry.file()), variable)) {
-            return regionGrid.extract(source.frame(entry.timeIndex()).values());
+            return regionGrid.extractBlock(source.block(entry.timeIndex(), regionGrid.block()));
         } catch (UnusableFileException e) {
             throw new IllegalStateException("catalogued frame " + entry + " can no longer be read: " + e.getMessage(), e);
         }

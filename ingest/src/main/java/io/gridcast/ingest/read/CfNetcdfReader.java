@@ -1,7 +1,9 @@
 package io.gridcast.ingest.read;
 
 import io.gridcast.ingest.grid.Axis;
+import io.gridcast.ingest.grid.CellBlock;
 import io.gridcast.ingest.grid.Frame;
+import io.gridcast.ingest.grid.Geolocation;
 import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.grid.GridMapping;
 import java.io.IOException;
@@ -22,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import ucar.ma2.Array;
 import ucar.ma2.DataType;
 import ucar.ma2.IndexIterator;
@@ -43,8 +46,10 @@ import ucar.nc2.time.CalendarDateUnit;
 /**
  * Reads CF-style NetCDF-3 and NetCDF-4/HDF5 files with NetCDF-Java: a variable whose last two dimensions are
  * y and x (projected or latitude/longitude), with either a leading time dimension or a scalar time variable;
- * other leading dimensions must have length 1 (e.g. a single height). Packing, fill values and valid ranges are
- * undone by NetCDF-Java's enhancement; missing and non-finite values become NaN.
+ * other leading dimensions must have length 1 (e.g. a single height). A curvilinear grid, placed only by 2-D
+ * latitude and longitude named in the variable's {@code coordinates}, is read with index axes and its
+ * {@link Geolocation}. Packing, fill values and valid ranges are undone by NetCDF-Java's enhancement; missing and
+ * non-finite values become NaN.
  */
 public final class CfNetcdfReader implements FrameReader {
 
@@ -61,6 +66,9 @@ public final class CfNetcdfReader implements FrameReader {
     /** The attributes that decide how a stored value unpacks (NetCDF-Java's ScaleMissing enhancement). */
     private static final List<String> PACKING_ATTRIBUTES = List.of("scale_factor", "add_offset", "_FillValue",
             "missing_value", "valid_min", "valid_max", "valid_range", "_Unsigned");
+
+    /** Cells of a frame that ingest's statistics read at a time (4 MB as floats). */
+    static final int STRIPE_CELLS = 1 << 20;
 
     /** Decoding tables by packing attributes, shared by the sources of one executor JVM (read-only arrays). */
     private static final Map<List<Object>, float[]> DECODING_TABLES = new ConcurrentHashMap<>();
@@ -142,7 +150,7 @@ public final class CfNetcdfReader implements FrameReader {
         NetcdfDataset ds = openDataset(file);
         try {
             Source source = new Source(file, ds, variable, false);
-            return new Frame(null, source.grid, variable, source.units(), source.values(0));
+            return new Frame(null, source.grid, variable, source.units(), source.values(0, CellBlock.of(source.grid)));
         } catch (RuntimeException e) {
             throw new UnusableFileException(file, "cannot be read as a static CF grid of '" + variable + "'", e);
         } finally {
@@ -210,8 +218,9 @@ public final class CfNetcdfReader implements FrameReader {
             Dimension yDim = dims.get(dims.size() - 2);
             Dimension xDim = dims.get(dims.size() - 1);
             ReadLimits.checkGrid(file, "variable '" + name + "'", yDim.getLength(), xDim.getLength());
-            Axis y = axis(yDim, 'Y', name);
-            Axis x = axis(xDim, 'X', name);
+            Geolocation geolocation = geolocation(v, yDim, xDim);
+            Axis y = geolocation == null ? axis(yDim, 'Y', name) : indexAxis(yDim);
+            Axis x = geolocation == null ? axis(xDim, 'X', name) : indexAxis(xDim);
 
             int tDim = -1;
             for (int i = 0; i < dims.size() - 2; i++) {
@@ -231,7 +240,7 @@ public final class CfNetcdfReader implements FrameReader {
             this.timeDim = tDim;
             this.times = !timed ? List.of() : tDim >= 0 ? decodeTimes(coordinateVariable(dims.get(tDim), CfNetcdfReader::isTimeLike))
                     : decodeTimes(scalarTime(v));
-            this.grid = new Grid(y, x, mapping(v, x, y));
+            this.grid = geolocation == null ? new Grid(y, x, mapping(v, x, y)) : new Grid(y, x, null, geolocation);
             this.testMissing = data.hasMissing() && !data.getDataType().isFloatingPoint();
             this.table = decodingTable();
             this.rawBigEndian = table != null && ds.getReferencedFile().getIosp() instanceof N3iosp;
@@ -318,6 +327,60 @@ public final class CfNetcdfReader implements FrameReader {
             } catch (IllegalArgumentException e) {
                 throw new UnusableFileException(file, "coordinate '" + c.getFullName() + "': " + e.getMessage()
                         + "; expected strictly increasing or decreasing cell centres");
+            }
+        }
+
+        /**
+         * The cell positions of a curvilinear grid: when neither horizontal dimension has a latitude, longitude or
+         * projection coordinate variable and {@code coordinates} names 2-D latitude and longitude on (y, x), as CF
+         * 5.2 and 5.6 have them. Null for every other grid.
+         */
+        private Geolocation geolocation(Variable v, Dimension yDim, Dimension xDim) throws UnusableFileException {
+            for (Dimension d : List.of(yDim, xDim)) {
+                Variable c = coordinateVariable(d, cv -> locates(cv));
+                if (c != null && locates(c)) {
+                    return null;
+                }
+            }
+            Variable lat = null;
+            Variable lon = null;
+            for (String n : text(v, "coordinates").split("\\s+")) {
+                Variable c = n.isEmpty() ? null : ds.findVariable(n);
+                if (c != null && c.getRank() == 2 && c.getDimension(0).equals(yDim) && c.getDimension(1).equals(xDim)) {
+                    String sn = text(c, "standard_name");
+                    lat = sn.equals("latitude") || isLatitudeUnits(text(c, "units")) ? c : lat;
+                    lon = sn.equals("longitude") || isLongitudeUnits(text(c, "units")) ? c : lon;
+                }
+            }
+            if (lat == null || lon == null) {
+                return null;
+            }
+            try {
+                return new Geolocation(doubles(lat.read()), doubles(lon.read()));
+            } catch (IOException e) {
+                throw new UnusableFileException(file, "auxiliary coordinates '" + lat.getFullName() + "' and '"
+                        + lon.getFullName() + "' cannot be read", e);
+            } catch (IllegalArgumentException e) {
+                throw new UnusableFileException(file, "auxiliary coordinates '" + lat.getFullName() + "' and '"
+                        + lon.getFullName() + "' of '" + v.getFullName() + "': " + e.getMessage());
+            }
+        }
+
+        /** A curvilinear grid's axis: its dimension's own coordinate variable if it has one, else 0, 1, ... */
+        private Axis indexAxis(Dimension dim) throws UnusableFileException {
+            Variable c = ds.findVariable(dim.getShortName());
+            double[] values = new double[dim.getLength()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = i;
+            }
+            if (c == null || c.getRank() != 1 || !c.getDimension(0).equals(dim)) {
+                return new Axis(dim.getShortName(), "", "1", values);
+            }
+            try {
+                return new Axis(c.getShortName(), text(c, "standard_name"), text(c, "units"), doubles(c.read()));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UnusableFileException(file, "coordinate variable '" + c.getFullName() + "' cannot be read "
+                        + "as strictly monotonic cell indices: " + e.getMessage());
             }
         }
 
@@ -419,7 +482,9 @@ public final class CfNetcdfReader implements FrameReader {
 
         private GridMapping mapping(Variable v, Axis x, Axis y) throws UnusableFileException {
             String ref = text(v, "grid_mapping");
-            boolean projected = x.standardName().startsWith("projection_") || y.standardName().startsWith("projection_");
+            // Projection and rotated-pole (grid_latitude/grid_longitude) axes mean nothing without their mapping.
+            boolean projected = Stream.of(x.standardName(), y.standardName())
+                    .anyMatch(n -> n.startsWith("projection_") || n.startsWith("grid_"));
             if (ref.isEmpty()) {
                 if (projected) {
                     throw new UnusableFileException(file, "variable '" + v.getFullName() + "' is on projection "
@@ -480,48 +545,74 @@ public final class CfNetcdfReader implements FrameReader {
             if (index < 0 || index >= times.size()) {
                 throw new IndexOutOfBoundsException("frame " + index + " of " + file + ", which has " + times.size());
             }
-            return new Frame(times.get(index), grid, data.getShortName(), units(), values(index));
+            return new Frame(times.get(index), grid, data.getShortName(), units(), values(index, CellBlock.of(grid)));
         }
 
-        /** Packed data decode and are summed in one pass over the stored values, never making the frame. */
+        /** A section read: only the block's rows and columns are read and decoded. */
+        @Override
+        public float[] block(int index, CellBlock block) throws UnusableFileException {
+            if (index < 0 || index >= times.size()) {
+                throw new IndexOutOfBoundsException("frame " + index + " of " + file + ", which has " + times.size());
+            }
+            block.requireWithin(grid);
+            return values(index, block);
+        }
+
+        /**
+         * Packed data decode and are summed in one pass over the stored values, never making the frame. A frame of
+         * more than {@link #STRIPE_CELLS} cells is read a stripe of rows at a time, so ingest's memory per task
+         * stays bounded on continental grids (a 7000 x 3500 frame would be 200 MB as doubles).
+         */
         @Override
         public FrameStatistics statistics(int index) throws UnusableFileException {
             if (index < 0 || index >= times.size()) {
                 throw new IndexOutOfBoundsException("frame " + index + " of " + file + ", which has " + times.size());
             }
-            if (table == null) {
-                return FrameStatistics.of(values(index));
+            FrameStatistics.Accumulator sums = new FrameStatistics.Accumulator();
+            int rows = Math.max(1, STRIPE_CELLS / grid.nx());
+            for (int y0 = 0; y0 < grid.ny(); y0 += rows) {
+                CellBlock stripe = new CellBlock(y0, 0, Math.min(rows, grid.ny() - y0), grid.nx());
+                if (table == null) {
+                    sums.add(values(index, stripe));
+                    continue;
+                }
+                Array stored = readStored(index, origin(index, stripe), shape(stripe));
+                if (stored.getElementType() == short.class) {
+                    sums.addPacked((short[]) stored.get1DJavaArray(short.class), table);
+                } else {
+                    sums.addPacked((byte[]) stored.get1DJavaArray(byte.class), table);
+                }
             }
-            Array stored = readStored(index, origin(index), shape());
-            return stored.getElementType() == short.class
-                    ? FrameStatistics.ofPacked((short[]) stored.get1DJavaArray(short.class), table)
-                    : FrameStatistics.ofPacked((byte[]) stored.get1DJavaArray(byte.class), table);
+            return sums.result();
         }
 
-        private int[] origin(int index) {
-            int[] origin = new int[data.getRank()];
+        private int[] origin(int index, CellBlock block) {
+            int rank = data.getRank();
+            int[] origin = new int[rank];
             if (timeDim >= 0) {
                 origin[timeDim] = index;
             }
+            origin[rank - 2] = block.y0();
+            origin[rank - 1] = block.x0();
             return origin;
         }
 
-        /** One time step's y-x slice. */
-        private int[] shape() {
+        /** One time step's block of y-x cells. */
+        private int[] shape(CellBlock block) {
             int rank = data.getRank();
             int[] shape = new int[rank];
             Arrays.fill(shape, 1);
-            shape[rank - 2] = grid.ny();
-            shape[rank - 1] = grid.nx();
+            shape[rank - 2] = block.ny();
+            shape[rank - 1] = block.nx();
             return shape;
         }
 
-        /** The physical values of time step {@code index} (0 without a time dimension), NaN where missing. */
-        float[] values(int index) throws UnusableFileException {
-            int[] origin = origin(index);
-            int[] shape = shape();
+        /** The physical values of {@code block} of time step {@code index} (0 without a time dimension), NaN where missing. */
+        private float[] values(int index, CellBlock block) throws UnusableFileException {
+            int[] origin = origin(index, block);
+            int[] shape = shape(block);
             if (table != null) {
-                return lookUp(index, origin, shape);
+                return lookUp(index, origin, shape, block.cells());
             }
             Array a;
             try {
@@ -531,11 +622,11 @@ public final class CfNetcdfReader implements FrameReader {
                         + "' cannot be read (truncated or corrupt data?)", e);
             }
             if (a.getElementType() == float.class) {
-                return floats(index, origin, shape, a);
+                return floats(index, origin, shape, block, a);
             }
             // The backing array itself when the slice is already double (packed data), else a converted copy.
             double[] raw = (double[]) a.get1DJavaArray(double.class);
-            float[] values = new float[grid.cells()];
+            float[] values = new float[block.cells()];
             int firstNonFinite = -1;
             for (int k = 0; k < values.length; k++) {
                 float f = (float) raw[k];
@@ -545,7 +636,7 @@ public final class CfNetcdfReader implements FrameReader {
                 values[k] = !Float.isFinite(f) || (testMissing && data.isMissing(raw[k])) ? Float.NaN : f;
             }
             if (firstNonFinite >= 0 && data.getDataType().isFloatingPoint()) {
-                requireDeclaredMissing(index, origin, shape, firstNonFinite);
+                requireDeclaredMissing(index, origin, shape, block, firstNonFinite);
             }
             return values;
         }
@@ -554,7 +645,8 @@ public final class CfNetcdfReader implements FrameReader {
          * Float data (GRIB, unpacked NetCDF) in place in the array just read: a continental frame (24.5 M cells,
          * 98 MB as float) is then held once, not again as doubles and once more as the result.
          */
-        private float[] floats(int index, int[] origin, int[] shape, Array a) throws UnusableFileException {
+        private float[] floats(int index, int[] origin, int[] shape, CellBlock block, Array a)
+                throws UnusableFileException {
             float[] values = (float[]) a.get1DJavaArray(float.class);
             int firstNonFinite = -1;
             boolean infinite = false;
@@ -568,7 +660,7 @@ public final class CfNetcdfReader implements FrameReader {
             // Where NaN itself is the declared missing value (GRIB: cells a bitmap leaves out), a NaN needs no
             // second decoding of the stored values to tell it from an undeclared one.
             if (firstNonFinite >= 0 && (infinite || !(declaresNaN("_FillValue") || declaresNaN("missing_value")))) {
-                requireDeclaredMissing(index, origin, shape, firstNonFinite);
+                requireDeclaredMissing(index, origin, shape, block, firstNonFinite);
             }
             return values;
         }
@@ -586,7 +678,7 @@ public final class CfNetcdfReader implements FrameReader {
         /** A NetCDF-3 short or byte slice as its stored bytes, converted to shorts in one bulk copy. */
         private Array readRaw(int[] origin, int[] shape) throws IOException, InvalidRangeException {
             Variable stored = data.getOriginalVariable();
-            int cells = grid.cells();
+            int cells = shape[shape.length - 2] * shape[shape.length - 1];
             int width = data.getOriginalDataType() == DataType.SHORT ? 2 : 1;
             BytesChannel channel = new BytesChannel(new byte[cells * width]);
             stored.readToByteChannel(new Section(origin, shape), channel);
@@ -601,9 +693,9 @@ public final class CfNetcdfReader implements FrameReader {
             return Array.factory(DataType.SHORT, shape, values);
         }
 
-        private float[] lookUp(int index, int[] origin, int[] shape) throws UnusableFileException {
+        private float[] lookUp(int index, int[] origin, int[] shape, int cells) throws UnusableFileException {
             Array stored = readStored(index, origin, shape);
-            float[] values = new float[grid.cells()];
+            float[] values = new float[cells];
             if (stored.getElementType() == short.class) {
                 short[] raw = (short[]) stored.get1DJavaArray(short.class);
                 for (int k = 0; k < values.length; k++) {
@@ -623,14 +715,15 @@ public final class CfNetcdfReader implements FrameReader {
          * writer never declared. Only a frame with non-finite cells pays for re-reading the stored values: a
          * stored NaN or infinity is accepted only when _FillValue or missing_value declares NaN.
          */
-        private void requireDeclaredMissing(int index, int[] origin, int[] shape, int from) throws UnusableFileException {
+        private void requireDeclaredMissing(int index, int[] origin, int[] shape, CellBlock block, int from)
+                throws UnusableFileException {
             boolean nanDeclared = declaresNaN("_FillValue") || declaresNaN("missing_value");
             Array stored = readStored(index, origin, shape);
             for (int k = from; k < stored.getSize(); k++) {
                 double v = stored.getDouble(k);
                 if (Double.isInfinite(v) || (Double.isNaN(v) && !nanDeclared)) {
                     throw new UnusableFileException(file, "frame " + index + " of '" + data.getFullName() + "' holds "
-                            + v + " at cell (y " + k / grid.nx() + ", x " + k % grid.nx() + "), not declared as "
+                            + v + " at cell (y " + (block.y0() + k / block.nx()) + ", x " + (block.x0() + k % block.nx()) + "), not declared as "
                             + "_FillValue or missing_value; expected finite values, missing cells as the fill value");
                 }
             }
@@ -699,6 +792,13 @@ public final class CfNetcdfReader implements FrameReader {
             return 'Y';
         }
         return 0;
+    }
+
+    /** Whether a coordinate variable places cells: latitude, longitude, projection or rotated-pole coordinates. */
+    private static boolean locates(Variable c) {
+        String sn = text(c, "standard_name");
+        return Set.of("latitude", "longitude", "projection_x_coordinate", "projection_y_coordinate", "grid_latitude",
+                "grid_longitude").contains(sn) || isLatitudeUnits(text(c, "units")) || isLongitudeUnits(text(c, "units"));
     }
 
     private static boolean isTimeLike(Variable c) {

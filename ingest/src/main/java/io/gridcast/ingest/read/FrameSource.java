@@ -1,5 +1,6 @@
 package io.gridcast.ingest.read;
 
+import io.gridcast.ingest.grid.CellBlock;
 import io.gridcast.ingest.grid.Frame;
 import io.gridcast.ingest.grid.Grid;
 import java.time.Instant;
@@ -21,6 +22,15 @@ public interface FrameSource extends AutoCloseable {
 
     /** The frame at {@code index} of {@link #times()}: physical values, NaN where missing. */
     Frame frame(int index) throws UnusableFileException;
+
+    /**
+     * The values of {@code block} of frame {@code index}, row-major, equal to cutting the block from
+     * {@link #frame}{@code (index)}. This default reads the whole frame; a reader whose format reads part of a
+     * variable overrides it, so a region costs what its own cells cost.
+     */
+    default float[] block(int index, CellBlock block) throws UnusableFileException {
+        return block.cut(frame(index).values(), grid());
+    }
 
     /**
      * The statistics of {@link #frame}{@code (index)}, with the same checks; a reader may compute them without

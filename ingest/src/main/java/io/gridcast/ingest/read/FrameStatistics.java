@@ -8,32 +8,36 @@ public record FrameStatistics(long validCells, float min, float max, double mean
 
     public static FrameStatistics of(float[] values) {
         Accumulator a = new Accumulator();
-        for (float v : values) {
-            a.add(v);
-        }
+        a.add(values);
         return a.result();
     }
 
-    /** The statistics of packed values decoded through {@code table} (physical value by stored short). */
-    static FrameStatistics ofPacked(short[] stored, float[] table) {
-        Accumulator a = new Accumulator();
-        for (short s : stored) {
-            a.add(table[s & 0xffff]);
-        }
-        return a.result();
-    }
-
-    /** The statistics of packed values decoded through {@code table} (physical value by stored byte). */
-    static FrameStatistics ofPacked(byte[] stored, float[] table) {
-        Accumulator a = new Accumulator();
-        for (byte s : stored) {
-            a.add(table[s & 0xff]);
-        }
-        return a.result();
-    }
-
-    /** One pass over a frame's values; the JIT keeps it in registers (it never escapes). */
+    /**
+     * One pass over a frame's values, in one piece or in consecutive parts (a large frame a stripe of rows at a
+     * time): the same sums in the same order either way. The JIT keeps it in registers when it does not escape.
+     */
     static final class Accumulator {
+
+        void add(float[] values) {
+            for (float v : values) {
+                add(v);
+            }
+        }
+
+        /** Packed values decoded through {@code table} (physical value by stored short). */
+        void addPacked(short[] stored, float[] table) {
+            for (short s : stored) {
+                add(table[s & 0xffff]);
+            }
+        }
+
+        /** Packed values decoded through {@code table} (physical value by stored byte). */
+        void addPacked(byte[] stored, float[] table) {
+            for (byte s : stored) {
+                add(table[s & 0xff]);
+            }
+        }
+
         private long valid;
         private float min = Float.POSITIVE_INFINITY;
         private float max = Float.NEGATIVE_INFINITY;

@@ -1,6 +1,7 @@
 package io.gridcast.ingest.read;
 
 import io.gridcast.ingest.grid.Axis;
+import io.gridcast.ingest.grid.CellBlock;
 import io.gridcast.ingest.grid.Frame;
 import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.grid.GridMapping;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import ucar.ma2.Array;
+import ucar.ma2.InvalidRangeException;
 import ucar.nc2.Attribute;
 import ucar.nc2.Group;
 import ucar.nc2.NetcdfFile;
@@ -227,13 +229,20 @@ public final class KnmiHdf5Reader implements FrameReader {
 
         @Override
         public Frame frame(int index) throws UnusableFileException {
+            return new Frame(time, grid, variable, units, block(index, CellBlock.of(grid)));
+        }
+
+        /** A section read of image_data: HDF5 reads only the chunks the block touches. */
+        @Override
+        public float[] block(int index, CellBlock block) throws UnusableFileException {
             if (index != 0) {
                 throw new IndexOutOfBoundsException("frame " + index + " of " + file + ", which has 1");
             }
+            block.requireWithin(grid);
             Array a;
             try {
-                a = image.read();
-            } catch (IOException | RuntimeException e) {
+                a = image.read(new int[] {block.y0(), block.x0()}, new int[] {block.ny(), block.nx()});
+            } catch (IOException | InvalidRangeException | RuntimeException e) {
                 throw new UnusableFileException(file, "image_data cannot be read (truncated or corrupt data?)", e);
             }
             // HDF5 unsigned shorts arrive as Java shorts: mask to 0..65535 before comparing with 65535.
@@ -247,7 +256,7 @@ public final class KnmiHdf5Reader implements FrameReader {
                 }
                 values[k] = isMissing ? Float.NaN : (float) (scale * pv + offset);
             }
-            return new Frame(time, grid, variable, units, values);
+            return values;
         }
 
         @Override

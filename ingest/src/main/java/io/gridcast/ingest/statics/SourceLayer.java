@@ -7,7 +7,7 @@ import io.gridcast.ingest.grid.Grid;
  * A static layer as read from its own file, ready to be sampled at any latitude/longitude: positions become
  * fractional indices into its grid (index 2.5 lies midway between columns 2 and 3).
  *
- * <p>Longitudes: a latitude/longitude grid whose columns cover the whole circle (n x spacing of at least 360
+ * <p>Longitudes (plain or on a rotated pole's sphere): a latitude/longitude grid whose columns cover the whole circle (n x spacing of at least 360
  * degrees, like ETOPO20's 20.17E..380.17E modulo axis or a 0.5..359.5 grid) wraps, so a point is found whatever
  * convention it comes in; a regional grid takes the longitude's representation (x + k 360) nearest its centre,
  * so 0..360 and -180..180 grids both work.
@@ -37,7 +37,7 @@ final class SourceLayer {
         this.nx = grid.nx();
         this.registration = registration;
         Axis x = grid.x();
-        this.wraps = grid.mapping() == null && x.values()[1] > x.values()[0] && x.spacing() * nx >= 360 - 1e-6 * x.spacing();
+        this.wraps = locations.angular() && x.values()[1] > x.values()[0] && x.spacing() * nx >= 360 - 1e-6 * x.spacing();
         this.turn = wraps ? (int) Math.round(360 / x.spacing()) : nx;
     }
 
@@ -78,7 +78,7 @@ final class SourceLayer {
     double[] position(double lat, double lon) {
         double[] yx = locations.gridCoordinates(lat, lon);
         double fy = fractionalIndex(grid().y().values(), yx[0]);
-        double fx = locations.projected() ? fractionalIndex(grid().x().values(), yx[1]) : longitudeIndex(yx[1]);
+        double fx = locations.angular() ? longitudeIndex(yx[1]) : fractionalIndex(grid().x().values(), yx[1]);
         return new double[] {fy, fx};
     }
 

@@ -74,6 +74,12 @@ final class StaticCache {
             Variable x = Netcdf3Files.defineAxis(w, grid.x(), "X");
             Variable proj = grid.mapping() == null ? null : Netcdf3Files.defineGridMapping(w, grid.mapping());
             Variable v = w.addVariable(null, field.name(), DataType.FLOAT, grid.y().name() + " " + grid.x().name());
+            // A curvilinear grid is its cells' positions: the file must carry them to be read back as the same grid.
+            Variable[] latLon = grid.geolocation() == null ? null : Netcdf3Files.defineGeolocation(w, grid);
+            if (latLon != null) {
+                w.addVariableAttribute(v, new Attribute("coordinates", latLon[0].getShortName() + " "
+                        + latLon[1].getShortName()));
+            }
             Netcdf3Files.text(w, v, "units", field.units());
             Netcdf3Files.text(w, v, "long_name", field.provenance());
             if (proj != null) {
@@ -86,6 +92,7 @@ final class StaticCache {
             if (proj != null) {
                 Netcdf3Files.writeGridMapping(w, proj);
             }
+            Netcdf3Files.writeGeolocation(w, latLon, grid);
             w.write(v, Array.factory(DataType.FLOAT, new int[] {grid.ny(), grid.nx()}, field.values()));
         });
     }
@@ -101,6 +108,9 @@ final class StaticCache {
         if (grid.mapping() != null) {
             b.append(grid.mapping().variable()).append(grid.mapping().textAttributes());
             grid.mapping().numberAttributes().forEach((k, v) -> b.append(k).append(Arrays.toString(v)));
+        }
+        if (grid.geolocation() != null) {
+            b.append(Arrays.toString(grid.geolocation().lat())).append(Arrays.toString(grid.geolocation().lon()));
         }
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,9 @@ import ucar.nc2.Variable;
 /**
  * Writes a {@link Forecast} as CF-1.8 NetCDF-3: {@code float <variable>(time, y, x)} with valid time
  * {@code time}, scalar {@code forecast_reference_time} and {@code forecast_period(time)} (CF 4.4, 5.7), the
- * input's coordinate variables and grid mapping. The file appears atomically at the target.
+ * input's coordinate variables and grid mapping. On a projected or curvilinear grid {@code lat(y, x)} and
+ * {@code lon(y, x)} give every cell centre's position (CF 5.6 asks for them beside a grid mapping), so tools that
+ * know no projection can place the data. The file appears atomically at the target.
  */
 public final class ForecastWriter {
 
@@ -66,13 +69,15 @@ public final class ForecastWriter {
             Variable y = Netcdf3Files.defineAxis(w, g.y(), "Y");
             Variable x = Netcdf3Files.defineAxis(w, g.x(), "X");
             Variable mapping = g.mapping() == null ? null : Netcdf3Files.defineGridMapping(w, g.mapping());
+            Variable[] latLon = Netcdf3Files.defineGeolocation(w, g);
 
             Variable data = w.addVariable(null, f.variable(), DataType.FLOAT, "time " + g.y().name() + " " + g.x().name());
             Netcdf3Files.text(w, data, "units", f.units());
             Netcdf3Files.text(w, data, "standard_name", f.standardName());
             Netcdf3Files.text(w, data, "long_name", f.longName());
             w.addVariableAttribute(data, new Attribute("_FillValue", FILL_VALUE));
-            w.addVariableAttribute(data, new Attribute("coordinates", "forecast_reference_time forecast_period"));
+            w.addVariableAttribute(data, new Attribute("coordinates",
+                    (latLon == null ? "" : "lat lon ") + "forecast_reference_time forecast_period"));
             if (mapping != null) {
                 w.addVariableAttribute(data, new Attribute("grid_mapping", mapping.getShortName()));
             }
@@ -93,6 +98,7 @@ public final class ForecastWriter {
             if (mapping != null) {
                 Netcdf3Files.writeGridMapping(w, mapping);
             }
+            Netcdf3Files.writeGeolocation(w, latLon, g);
             // One lead at a time: a whole forecast as one array would need a second copy of every value.
             for (int i = 0; i < n; i++) {
                 float[] v = f.values()[i].clone();
@@ -149,7 +155,7 @@ public final class ForecastWriter {
         for (String name : fileNames(f)) {
             if (!names.add(name)) {
                 throw new IllegalArgumentException(where + "name '" + name + "' is used twice among the variable, "
-                        + "its axes, grid mapping, time, forecast_reference_time and forecast_period; expected distinct names");
+                        + "its axes, grid mapping, lat, lon, time, forecast_reference_time and forecast_period; expected distinct names");
             }
         }
         for (String k : f.extraAttributes().keySet()) {
@@ -163,9 +169,14 @@ public final class ForecastWriter {
     private static List<String> fileNames(Forecast f) {
         Axis y = f.grid().y();
         Axis x = f.grid().x();
-        return f.grid().mapping() == null
-                ? List.of(f.variable(), y.name(), x.name(), "time", "forecast_reference_time", "forecast_period")
-                : List.of(f.variable(), y.name(), x.name(), "time", "forecast_reference_time", "forecast_period",
-                        f.grid().mapping().variable());
+        List<String> names = new ArrayList<>(List.of(f.variable(), y.name(), x.name(), "time",
+                "forecast_reference_time", "forecast_period"));
+        if (f.grid().mapping() != null) {
+            names.add(f.grid().mapping().variable());
+        }
+        if (f.grid().mapping() != null || f.grid().geolocation() != null) {
+            names.addAll(List.of("lat", "lon"));
+        }
+        return names;
     }
 }

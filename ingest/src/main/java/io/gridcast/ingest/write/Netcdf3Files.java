@@ -2,7 +2,9 @@ package io.gridcast.ingest.write;
 
 import io.gridcast.ingest.AtomicFiles;
 import io.gridcast.ingest.grid.Axis;
+import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.grid.GridMapping;
+import io.gridcast.ingest.statics.GridLocations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,6 +87,43 @@ public final class Netcdf3Files {
 
     public static void writeGridMapping(NetcdfFileWriter w, Variable v) throws IOException, InvalidRangeException {
         w.write(v, Array.factory(DataType.INT, new int[0], new int[] {0}));
+    }
+
+    /**
+     * {@code lat(y, x)} and {@code lon(y, x)}, every cell centre's position (CF 5.2 and 5.6 auxiliary coordinates),
+     * for a projected or curvilinear grid; null for a latitude/longitude grid, whose axes place it already. The
+     * data variables name them in {@code coordinates}; a name already taken gets underscores appended.
+     */
+    public static Variable[] defineGeolocation(NetcdfFileWriter w, Grid g) {
+        if (g.mapping() == null && g.geolocation() == null) {
+            return null;
+        }
+        String dims = g.y().name() + " " + g.x().name();
+        return new Variable[] {auxiliary(w, "lat", dims, "latitude", "degrees_north"),
+            auxiliary(w, "lon", dims, "longitude", "degrees_east")};
+    }
+
+    private static Variable auxiliary(NetcdfFileWriter w, String name, String dims, String standardName, String units) {
+        String free = name;
+        while (w.findVariable(free) != null) {
+            free += "_";
+        }
+        Variable v = w.addVariable(null, free, DataType.DOUBLE, dims);
+        w.addVariableAttribute(v, new Attribute("standard_name", standardName));
+        w.addVariableAttribute(v, new Attribute("long_name", standardName + " of the cell centre"));
+        w.addVariableAttribute(v, new Attribute("units", units));
+        return v;
+    }
+
+    /** Writes what {@link #defineGeolocation} defined (nothing when it returned null). */
+    public static void writeGeolocation(NetcdfFileWriter w, Variable[] latLon, Grid g)
+            throws IOException, InvalidRangeException {
+        if (latLon == null) {
+            return;
+        }
+        double[][] centres = new GridLocations(g).centres();
+        w.write(latLon[0], Array.factory(DataType.DOUBLE, new int[] {g.ny(), g.nx()}, centres[0]));
+        w.write(latLon[1], Array.factory(DataType.DOUBLE, new int[] {g.ny(), g.nx()}, centres[1]));
     }
 
     /** Adds a text attribute unless {@code value} is empty (CF has no use for empty names or units). */

@@ -9,18 +9,21 @@ import static ucar.ma2.DataType.FLOAT;
 import io.gridcast.ingest.LocalSpark;
 import io.gridcast.ingest.SharedData;
 import io.gridcast.ingest.TinyNc;
+import io.gridcast.ingest.grid.Grid;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import ucar.ma2.DataType;
 
 /** Ingest on a real local Spark session, over real BOM radar files mixed with broken ones. */
 class FrameIngestTest {
@@ -92,6 +95,35 @@ class FrameIngestTest {
         assertThat(description.warnings()).singleElement().asString().startsWith("grid 2x3 unreferenced")
                 .contains("no standard_name and 'rain' no grid_mapping", "no geolocation");
         assertThat(catalogDir.resolve("description.json")).content().contains("read as plain x/y cells");
+    }
+
+    @Test
+    void aCurvilinearArchiveIsCataloguedWithEveryCellsPosition() throws Exception {
+        Path archive = Files.createDirectories(dir.resolve("curvilinear"));
+        double[] lat = {50, 50.1, 50.2, 50.5, 50.6, 50.7};
+        double[] lon = {10, 10.3, 10.6, 9.9, 10.2, 10.5};
+        for (int t = 0; t < 3; t++) {
+            Map<String, Integer> dims = new LinkedHashMap<>();
+            dims.put("y", 2);
+            dims.put("x", 3);
+            TinyNc.write(archive.resolve("rain_" + t + ".nc"), dims, List.of(
+                    var("lat", DataType.DOUBLE, "y x", lat, "standard_name", "latitude", "units", "degrees_north"),
+                    var("lon", DataType.DOUBLE, "y x", lon, "standard_name", "longitude", "units", "degrees_east"),
+                    var("time", DataType.DOUBLE, "", new double[] {10 * t}, "units", "minutes since 2026-01-01",
+                            "standard_name", "time"),
+                    var("rain", DataType.FLOAT, "y x", new float[] {t, 1, 2, 3, 4, 5}, "units", "mm h-1",
+                            "coordinates", "time lat lon")));
+        }
+        Path catalogDir = dir.resolve("catalog");
+
+        FrameIngest.Summary summary = FrameIngest.run(SPARK.session(),
+                new FrameIngest.Request(archive, "*.nc", "rain", "cf-netcdf", catalogDir));
+
+        assertThat(summary.frames()).isEqualTo(3);
+        Grid grid = FrameCatalog.load(SPARK.session(), catalogDir).description().grid();
+        assertThat(grid.geolocation().lat()).containsExactly(lat);
+        assertThat(grid.geolocation().lon()).containsExactly(lon);
+        assertThat(grid.describe()).startsWith("2x3 curvilinear");
     }
 
     /** Twelve files, the rainy (large) ones together as in a real day: every task gets the same count and bytes. */

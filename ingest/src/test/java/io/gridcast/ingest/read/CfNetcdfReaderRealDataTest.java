@@ -138,6 +138,18 @@ class CfNetcdfReaderRealDataTest {
     }
 
     @Test
+    void blocksOfBomAndEra5FramesEqualTheSameCellsOfTheWholeFrame() throws Exception {
+        Path bom = SharedData.require("radar/bom-brisbane-20201031").resolve("66_20201031_120000.prcp-c10.nc");
+        try (FrameSource src = reader.open(bom, "precipitation")) {
+            BlockReads.assertEqualToCutsOfTheFrame(src, 0);
+        }
+        try (FrameSource src = reader.open(SharedData.require("reanalysis/era5-t2m-uk-201903.nc"), "t2m")) {
+            BlockReads.assertEqualToCutsOfTheFrame(src, 0);
+            BlockReads.assertEqualToCutsOfTheFrame(src, 743);
+        }
+    }
+
+    @Test
     void era5TruncatedCopyIsRejected(@TempDir Path tmp) throws IOException {
         Path file = SharedData.require("reanalysis/era5-t2m-uk-201903.nc");
         byte[] all = Files.readAllBytes(file);

@@ -11,7 +11,9 @@ import static ucar.ma2.DataType.SHORT;
 
 import io.gridcast.ingest.TinyNc;
 import io.gridcast.ingest.TinyNc.Var;
+import io.gridcast.ingest.grid.CellBlock;
 import io.gridcast.ingest.grid.Frame;
+import io.gridcast.ingest.grid.Grid;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +59,82 @@ class CfNetcdfReaderTest {
         return assertThatThrownBy(() -> reader.open(file, variable).close())
                 .isInstanceOf(UnusableFileException.class)
                 .hasMessageStartingWith(file.toString());
+    }
+
+    @Test
+    void aBlockOfAFrameIsReadAloneAndEqualsTheSameCellsOfTheWholeFrame() throws Exception {
+        Random random = new Random(17);
+        Map<String, Integer> dims = Map.of("time", 2, "y", 5, "x", 7);
+        Var x = var("x", DOUBLE, "x", new double[] {0, 1, 2, 3, 4, 5, 6}, "units", "km",
+                "standard_name", "projection_x_coordinate");
+        Var y = var("y", DOUBLE, "y", new double[] {4, 3, 2, 1, 0}, "units", "km",
+                "standard_name", "projection_y_coordinate");
+        short[] packed = new short[70];
+        float[] floats = new float[70];
+        double[] doubles = new double[70];
+        for (int k = 0; k < 70; k++) {
+            packed[k] = (short) (k % 9 == 0 ? -1 : random.nextInt(3000));
+            floats[k] = k % 11 == 0 ? -999f : random.nextFloat();
+            doubles[k] = random.nextGaussian();
+        }
+        // Packed shorts (NetCDF-3 raw bytes and a decoding table), floats with a fill value, doubles.
+        Path f = file("blocks.nc", dims, x, y, PROJ, TIME,
+                var("packed", SHORT, "time y x", packed, "scale_factor", 0.1, "_FillValue", (short) -1,
+                        "grid_mapping", "crs"),
+                var("floats", FLOAT, "time y x", floats, "_FillValue", -999f, "grid_mapping", "crs"),
+                var("doubles", DOUBLE, "time y x", doubles, "grid_mapping", "crs"));
+        for (String variable : List.of("packed", "floats", "doubles")) {
+            try (FrameSource src = reader.open(f, variable)) {
+                BlockReads.assertEqualToCutsOfTheFrame(src, 0);
+                BlockReads.assertEqualToCutsOfTheFrame(src, 1);
+                assertThatThrownBy(() -> src.block(0, new CellBlock(3, 5, 3, 2)))
+                        .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("5x7 grid");
+            }
+        }
+    }
+
+    @Test
+    void statisticsOfAFrameLargerThanAStripeCoverEveryRowOnce() throws Exception {
+        int ny = 1100;
+        int nx = 1001;
+        assertThat(ny * nx).as("more than one stripe, and a partial last one").isGreaterThan(CfNetcdfReader.STRIPE_CELLS)
+                .isNotEqualTo(2 * CfNetcdfReader.STRIPE_CELLS);
+        double[] ys = new double[ny];
+        double[] xs = new double[nx];
+        Arrays.setAll(ys, i -> i);
+        Arrays.setAll(xs, i -> i);
+        short[] packed = new short[ny * nx];
+        float[] floats = new float[ny * nx];
+        for (int k = 0; k < packed.length; k++) {
+            packed[k] = (short) (k % 1000 == 0 ? -1 : (k * 7919) % 30000);
+            floats[k] = k % 1000 == 1 ? Float.NaN : (k % 4093) * 0.25f;
+        }
+        packed[packed.length - 1] = 29999; // the largest value sits in the last, partial stripe
+        floats[floats.length - 1] = 5000f;
+        Path f = file("large.nc", Map.of("y", ny, "x", nx),
+                var("x", DOUBLE, "x", xs, "units", "km", "standard_name", "projection_x_coordinate"),
+                var("y", DOUBLE, "y", ys, "units", "km", "standard_name", "projection_y_coordinate"), PROJ,
+                var("time", DOUBLE, "", new double[] {0}, "units", "minutes since 2026-01-01", "standard_name", "time"),
+                var("packed", SHORT, "y x", packed, "scale_factor", 0.1, "_FillValue", (short) -1, "grid_mapping", "crs"),
+                var("floats", FLOAT, "y x", floats, "_FillValue", Float.NaN, "grid_mapping", "crs"));
+        for (String variable : List.of("packed", "floats")) {
+            try (FrameSource src = reader.open(f, variable)) {
+                FrameStatistics whole = FrameStatistics.of(src.frame(0).values());
+                assertThat(src.statistics(0)).as(variable).isEqualTo(whole);
+                assertThat(whole.max()).isIn(2999.9f, 5000f);
+            }
+        }
+    }
+
+    @Test
+    void anUndeclaredNaNInABlockIsNamedByItsCellInTheWholeGrid() throws Exception {
+        Path f = timeYx(var("rain", FLOAT, "time y x", new float[] {0, 1, 2, 3, 4, Float.NaN, 0, 0, 0, 0, 0, 0},
+                "grid_mapping", "crs"));
+        try (FrameSource src = reader.open(f, "rain")) {
+            assertThat(src.block(0, new CellBlock(0, 0, 2, 2))).containsExactly(0f, 1f, 3f, 4f);
+            assertThatThrownBy(() -> src.block(0, new CellBlock(1, 1, 1, 2)))
+                    .isInstanceOf(UnusableFileException.class).hasMessageContaining("at cell (y 1, x 2)");
+        }
     }
 
     @Test
@@ -293,6 +371,52 @@ class CfNetcdfReaderTest {
         Path f = file("xy.nc", Map.of("time", 2, "y", 2, "x", 3), X, Y, PROJ, TIME,
                 var("v", FLOAT, "time x y", new float[12], "grid_mapping", "crs"));
         rejects(f, "v").hasMessageContaining("expected (..., y, x) order");
+    }
+
+    @Test
+    void readsARotatedPoleGridAsRegionalModelsWriteIt() throws Exception {
+        Var rlon = var("rlon", DOUBLE, "rlon", new double[] {-1, -0.5, 0}, "units", "degrees",
+                "standard_name", "grid_longitude", "axis", "X");
+        Var rlat = var("rlat", DOUBLE, "rlat", new double[] {0.5, 1}, "units", "degrees", "standard_name", "grid_latitude");
+        Var pole = var("rotated_pole", INT, "", new int[] {0}, "grid_mapping_name", "rotated_latitude_longitude",
+                "grid_north_pole_latitude", 39.25, "grid_north_pole_longitude", -162.0);
+        Path f = file("rotated.nc", Map.of("time", 2, "rlat", 2, "rlon", 3), rlon, rlat, pole, TIME,
+                var("pr", FLOAT, "time rlat rlon", new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11},
+                        "units", "kg m-2 s-1", "grid_mapping", "rotated_pole"));
+        try (FrameSource src = reader.open(f, "pr")) {
+            assertThat(src.grid().mapping().mappingName()).isEqualTo("rotated_latitude_longitude");
+            assertThat(src.grid().x().standardName()).isEqualTo("grid_longitude");
+            assertThat(src.grid().y().values()).containsExactly(0.5, 1);
+            assertThat(src.frame(1).values()).containsExactly(6, 7, 8, 9, 10, 11);
+        }
+        Path unmapped = file("rotated-unmapped.nc", Map.of("time", 2, "rlat", 2, "rlon", 3), rlon, rlat, TIME,
+                var("pr", FLOAT, "time rlat rlon", new float[12]));
+        rejects(unmapped, "pr").hasMessageContaining("is on projection coordinates but has no grid_mapping attribute");
+    }
+
+    @Test
+    void readsACurvilinearGridPlacedOnlyByItsTwoDimensionalLatitudeAndLongitude() throws Exception {
+        Var lat = var("lat", DOUBLE, "y x", new double[] {50, 50.1, 50.2, 50.5, 50.6, 50.7},
+                "standard_name", "latitude", "units", "degrees_north");
+        Var lon = var("lon", DOUBLE, "y x", new double[] {10, 10.3, 10.6, 9.9, 10.2, 10.5}, "units", "degrees_east");
+        Path f = file("curvilinear.nc", Map.of("time", 2, "y", 2, "x", 3), lat, lon, TIME,
+                var("rain", FLOAT, "time y x", new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, "coordinates", "lon lat"));
+        try (FrameSource src = reader.open(f, "rain")) {
+            Grid g = src.grid();
+            assertThat(g.mapping()).isNull();
+            assertThat(g.geolocation().lat()).containsExactly(50, 50.1, 50.2, 50.5, 50.6, 50.7);
+            assertThat(g.geolocation().lon()).containsExactly(10, 10.3, 10.6, 9.9, 10.2, 10.5);
+            assertThat(g.x().values()).as("index axes").containsExactly(0, 1, 2);
+            assertThat(g.y().name()).isEqualTo("y");
+            assertThat(g.describe()).startsWith("2x3 curvilinear");
+            assertThat(src.frame(1).values()).containsExactly(6, 7, 8, 9, 10, 11);
+        }
+        Var holed = var("lat", DOUBLE, "y x", new double[] {50, 50.1, -999, 50.5, 50.6, 50.7},
+                "standard_name", "latitude", "units", "degrees_north", "_FillValue", -999.0);
+        Path missing = file("curvilinear-holed.nc", Map.of("time", 2, "y", 2, "x", 3), holed, lon, TIME,
+                var("rain", FLOAT, "time y x", new float[12], "coordinates", "lat lon"));
+        rejects(missing, "rain").hasMessageContaining("auxiliary coordinates 'lat' and 'lon' of 'rain': cell 2 is at "
+                + "latitude NaN");
     }
 
     @Test

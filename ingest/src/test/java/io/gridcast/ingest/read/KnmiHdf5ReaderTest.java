@@ -90,6 +90,14 @@ class KnmiHdf5ReaderTest {
     }
 
     @Test
+    void blocksOfAFrameEqualTheSameCellsOfTheWholeFrame() throws UnusableFileException {
+        Path file = SharedData.require(DAY).resolve("RAD_NL25_RAP_5min_201008260600.h5");
+        try (FrameSource source = reader.open(file, "accumulated_precipitation")) {
+            BlockReads.assertEqualToCutsOfTheFrame(source, 0);
+        }
+    }
+
+    @Test
     void anUnknownVariableNamesTheImagesOnOffer() {
         Path file = SharedData.require(DAY).resolve("RAD_NL25_RAP_5min_201008260000.h5");
         assertThatThrownBy(() -> reader.open(file, "reflectivity")).isInstanceOf(UnusableFileException.class)

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.gridcast.ingest.TinyNc;
+import io.gridcast.ingest.Tools;
+import io.gridcast.ingest.grid.Frame;
+import io.gridcast.ingest.read.CfNetcdfReader;
 import io.gridcast.ingest.grid.Axis;
 import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.synth.SyntheticArchive;
@@ -180,6 +183,170 @@ class StaticLayersTest {
             double y = target.y().values()[j];
             // Within 1 km of the projection origin: about 111.2 km per degree northward.
             assertThat((double) f.at(j, 8)).isCloseTo(50 + y / 111.2, within(0.002));
+        }
+    }
+
+    /** EURO-CORDEX's rotated pole: the rotated origin lies at 50.75N 18E, the rotated meridian 0 along 18E. */
+    private static final Object[] CORDEX_POLE = {"grid_mapping_name", "rotated_latitude_longitude",
+        "grid_north_pole_latitude", 39.25, "grid_north_pole_longitude", -162.0};
+
+    @Test
+    void aRotatedPoleSourceIsFoundThroughItsPoleWhateverItsAxesAreCalled() throws IOException {
+        // As EURO-CORDEX writes them: rlat/rlon in "degrees" with standard names grid_latitude/grid_longitude.
+        // The field is the rotated latitude; along 18E it is the true latitude less 50.75.
+        double[] r = {-2, -1, 0, 1, 2};
+        float[] z = new float[25];
+        for (int k = 0; k < 25; k++) {
+            z[k] = (float) r[k / 5];
+        }
+        Map<String, Integer> dims = new LinkedHashMap<>();
+        dims.put("rlat", 5);
+        dims.put("rlon", 5);
+        Path file = TinyNc.write(dir.resolve("orog_cordex.nc"), dims, List.of(
+                var("rlat", DataType.DOUBLE, "rlat", r, "units", "degrees", "standard_name", "grid_latitude"),
+                var("rlon", DataType.DOUBLE, "rlon", r, "units", "degrees", "standard_name", "grid_longitude"),
+                var("rotated_pole", DataType.CHAR, "", null, CORDEX_POLE),
+                var("orog", DataType.FLOAT, "rlat rlon", z, "units", "m", "grid_mapping", "rotated_pole")));
+        Grid target = latLonGrid(new double[] {51.5, 51.0, 50.5, 49.5}, new double[] {17.9, 18.0, 18.1});
+        StaticField f = StaticLayers.load(List.of(StaticLayerSpec.continuous("orog", file, "orog")), target, null).get(0);
+        for (int j = 0; j < 4; j++) {
+            assertThat((double) f.at(j, 1)).isCloseTo(target.y().values()[j] - 50.75, within(1e-4));
+        }
+    }
+
+    /** A file cdo made on a EURO-CORDEX-like rotated grid: {@code lat2}, {@code lon2} hold cdo's own cell centres. */
+    private Path cdoRotatedGrid() throws IOException, InterruptedException {
+        Path description = Files.writeString(dir.resolve("rotated.txt"), String.join("\n", "gridtype = projection",
+                "xsize = 9", "ysize = 7", "xname = rlon", "xunits = degrees", "yname = rlat", "yunits = degrees",
+                "xfirst = -2", "xinc = 0.5", "yfirst = -1.5", "yinc = 0.5", "grid_mapping = rotated_pole",
+                "grid_mapping_name = rotated_latitude_longitude", "grid_north_pole_longitude = -162.",
+                "grid_north_pole_latitude = 39.25", ""));
+        Path file = dir.resolve("cdo-rotated.nc");
+        Tools.run("cdo", "-s", "-f", "nc", "-expr,lat2=clat(const);lon2=clon(const)", "-const,1," + description, file.toString());
+        return file;
+    }
+
+    @Test
+    void rotatedPoleGridsWorkAsSourceAndAsTargetAsCdoLocatesThem() throws Exception {
+        Path file = cdoRotatedGrid();
+        Frame lat2 = new CfNetcdfReader().readStatic(file, "lat2");
+        Frame lon2 = new CfNetcdfReader().readStatic(file, "lon2");
+        Grid rotated = lat2.grid();
+        assertThat(rotated.mapping().mappingName()).isEqualTo("rotated_latitude_longitude");
+
+        // Target: latitude and longitude from a plain grid, regridded onto the rotated grid, are cdo's centres.
+        double[] lat = {49, 50, 51, 52, 53};
+        double[] lon = {14, 16, 18, 20, 22};
+        float[] latField = new float[25];
+        float[] lonField = new float[25];
+        for (int k = 0; k < 25; k++) {
+            latField[k] = (float) lat[k / 5];
+            lonField[k] = (float) lon[k % 5];
+        }
+        Path latFile = source("lat.nc", lat, lon, latField, "units", "degrees_north");
+        Path lonFile = source("lon.nc", lat, lon, lonField, "units", "degrees_east");
+        List<StaticField> onRotated = StaticLayers.load(List.of(StaticLayerSpec.continuous("lat", latFile, "z"),
+                StaticLayerSpec.continuous("lon", lonFile, "z")), rotated, null);
+        for (int k = 0; k < rotated.cells(); k++) {
+            assertThat((double) onRotated.get(0).values()[k]).isCloseTo(lat2.values()[k], within(1e-3));
+            assertThat((double) onRotated.get(1).values()[k]).isCloseTo(lon2.values()[k], within(1e-3));
+        }
+
+        // Source: cdo's centres, regridded from the rotated grid onto a plain one, give each target cell's position.
+        Grid plain = latLonGrid(new double[] {51.5, 51.0, 50.5, 50.0}, new double[] {17.0, 17.5, 18.0, 18.5, 19.0});
+        List<StaticField> onPlain = StaticLayers.load(List.of(StaticLayerSpec.continuous("lat", file, "lat2"),
+                StaticLayerSpec.continuous("lon", file, "lon2")), plain, null);
+        for (int j = 0; j < plain.ny(); j++) {
+            for (int i = 0; i < plain.nx(); i++) {
+                assertThat((double) onPlain.get(0).at(j, i)).isCloseTo(plain.y().values()[j], within(2e-3));
+                assertThat((double) onPlain.get(1).at(j, i)).isCloseTo(plain.x().values()[i], within(2e-3));
+            }
+        }
+    }
+
+    /**
+     * A curvilinear grid of 6 x 7 cells, sheared: latitude 50 + 0.1 j + 0.02 i, longitude 10 + 0.1 i + 0.03 j.
+     * Fields {@code lat_field} and {@code lon_field} hold each cell's own latitude and longitude.
+     */
+    private Path shearedCurvilinear() throws IOException {
+        double[] lat = new double[42];
+        double[] lon = new double[42];
+        float[] latField = new float[42];
+        float[] lonField = new float[42];
+        for (int k = 0; k < 42; k++) {
+            lat[k] = 50 + 0.1 * (k / 7) + 0.02 * (k % 7);
+            lon[k] = 10 + 0.1 * (k % 7) + 0.03 * (k / 7);
+            latField[k] = (float) lat[k];
+            lonField[k] = (float) lon[k];
+        }
+        Map<String, Integer> dims = new LinkedHashMap<>();
+        dims.put("y", 6);
+        dims.put("x", 7);
+        return TinyNc.write(dir.resolve("sheared.nc"), dims, List.of(
+                var("lat", DataType.DOUBLE, "y x", lat, "standard_name", "latitude", "units", "degrees_north"),
+                var("lon", DataType.DOUBLE, "y x", lon, "standard_name", "longitude", "units", "degrees_east"),
+                var("lat_field", DataType.FLOAT, "y x", latField, "units", "degrees_north", "coordinates", "lat lon"),
+                var("lon_field", DataType.FLOAT, "y x", lonField, "units", "degrees_east", "coordinates", "lat lon")));
+    }
+
+    @Test
+    void aCurvilinearSourceIsSampledWhereItsCellsLie() throws IOException {
+        Path file = shearedCurvilinear();
+        // Inside the sheared grid: between its rows 1..4 and columns 1..5.
+        Grid target = latLonGrid(new double[] {50.45, 50.35, 50.25}, new double[] {10.25, 10.35, 10.45});
+        List<StaticField> f = StaticLayers.load(List.of(StaticLayerSpec.continuous("lat", file, "lat_field"),
+                StaticLayerSpec.continuous("lon", file, "lon_field")), target, null);
+        for (int j = 0; j < 3; j++) {
+            for (int i = 0; i < 3; i++) {
+                assertThat((double) f.get(0).at(j, i)).isCloseTo(target.y().values()[j], within(1e-4));
+                assertThat((double) f.get(1).at(j, i)).isCloseTo(target.x().values()[i], within(1e-4));
+            }
+        }
+        Grid beyond = latLonGrid(new double[] {52, 51}, new double[] {10.2, 10.3});
+        assertThat(StaticLayers.load(List.of(StaticLayerSpec.continuous("lat", file, "lat_field")), beyond, null)
+                .get(0).values()).as("beyond the curvilinear grid").containsOnly(Float.NaN);
+    }
+
+    @Test
+    void aCurvilinearTargetTakesEachCellsOwnPositionAndIsCachedAsItself() throws Exception {
+        Path file = shearedCurvilinear();
+        Grid curvilinear = new CfNetcdfReader().readStatic(file, "lat_field").grid();
+        double[] lat = {49.5, 50.0, 50.5, 51.0};
+        double[] lon = {9.5, 10.0, 10.5, 11.0, 11.5};
+        float[] latField = new float[20];
+        for (int k = 0; k < 20; k++) {
+            latField[k] = (float) lat[k / 5];
+        }
+        Path plain = source("plain-lat.nc", lat, lon, latField, "units", "degrees_north");
+        Path cache = dir.resolve("cache");
+        List<StaticLayerSpec> spec = List.of(StaticLayerSpec.continuous("lat", plain, "z"));
+        StaticField f = StaticLayers.load(spec, curvilinear, cache).get(0);
+        for (int k = 0; k < 42; k++) {
+            assertThat((double) f.values()[k]).isCloseTo(curvilinear.geolocation().lat()[k], within(1e-4));
+        }
+        Path cached;
+        try (Stream<Path> files = Files.list(cache)) {
+            cached = files.filter(p -> p.toString().endsWith(".nc")).findFirst().orElseThrow();
+        }
+        Files.setLastModifiedTime(cached, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+        assertThat(StaticLayers.load(spec, curvilinear, cache).get(0).values()).containsExactly(f.values());
+        assertThat(Files.getLastModifiedTime(cached).toInstant()).as("read back, not regridded again")
+                .isEqualTo(Instant.parse("2020-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void cdosCurvilinearGridIsATargetForItsRotatedPoleSource() throws Exception {
+        Path rotated = cdoRotatedGrid();
+        Path curvilinearFile = dir.resolve("cdo-curvilinear.nc");
+        Tools.run("cdo", "-s", "-f", "nc", "-setgridtype,curvilinear", rotated.toString(), curvilinearFile.toString());
+        Grid curvilinear = new CfNetcdfReader().readStatic(curvilinearFile, "lat2").grid();
+        assertThat(curvilinear.geolocation()).as("cdo's lat(y, x), lon(y, x)").isNotNull();
+
+        List<StaticField> f = StaticLayers.load(List.of(StaticLayerSpec.continuous("lat", rotated, "lat2"),
+                StaticLayerSpec.continuous("lon", rotated, "lon2")), curvilinear, null);
+        for (int k = 0; k < curvilinear.cells(); k++) {
+            assertThat((double) f.get(0).values()[k]).isCloseTo(curvilinear.geolocation().lat()[k], within(1e-4));
+            assertThat((double) f.get(1).values()[k]).isCloseTo(curvilinear.geolocation().lon()[k], within(1e-4));
         }
     }
 

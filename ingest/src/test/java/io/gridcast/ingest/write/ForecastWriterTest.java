@@ -2,10 +2,14 @@ package io.gridcast.ingest.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import io.gridcast.ingest.Tools;
 import io.gridcast.ingest.grid.Axis;
 import io.gridcast.ingest.grid.Frame;
+import io.gridcast.ingest.grid.Geolocation;
 import io.gridcast.ingest.grid.Grid;
+import io.gridcast.ingest.grid.GridMapping;
 import io.gridcast.ingest.read.CfNetcdfReader;
 import io.gridcast.ingest.read.FrameSource;
 import io.gridcast.ingest.synth.SyntheticArchive;
@@ -114,7 +118,7 @@ class ForecastWriterTest {
             assertThat(text(nc, data, "standard_name")).isEqualTo("rainfall_rate");
             assertThat(text(nc, data, "long_name")).isEqualTo("nowcast rain rate");
             assertThat(text(nc, data, "grid_mapping")).isEqualTo("proj");
-            assertThat(text(nc, data, "coordinates")).isEqualTo("forecast_reference_time forecast_period");
+            assertThat(text(nc, data, "coordinates")).isEqualTo("lat lon forecast_reference_time forecast_period");
             assertThat(data.findAttribute("_FillValue").getNumericValue().floatValue()).isEqualTo(ForecastWriter.FILL_VALUE);
         }
         try (NetcdfDataset ds = NetcdfDataset.openDataset(file.toString())) {
@@ -124,6 +128,64 @@ class ForecastWriterTest {
                         .as("lead %d, fill read back as NaN", i).containsExactly(values[i]);
             }
         }
+    }
+
+    @Test
+    void aProjectedForecastLocatesEveryCellByLatitudeAndLongitude() throws Exception {
+        // The synthetic Albers grid of 1-km cells is centred on 50N 10E: about 111.2 km a degree of latitude there.
+        Grid grid = SyntheticArchive.grid(16);
+        Path file = ForecastWriter.write(tmp.resolve("nowcast.nc"), forecast(grid, LEADS, ramp(grid, 3)));
+        try (NetcdfFile nc = NetcdfFile.open(file.toString())) {
+            Variable lat = nc.findVariable("lat");
+            Variable lon = nc.findVariable("lon");
+            assertThat(lat.getDimensionsString()).isEqualTo("y x");
+            assertThat(text(nc, lat, "standard_name")).isEqualTo("latitude");
+            assertThat(text(nc, lat, "units")).isEqualTo("degrees_north");
+            assertThat(text(nc, lon, "standard_name")).isEqualTo("longitude");
+            assertThat(text(nc, lon, "units")).isEqualTo("degrees_east");
+            double[] lats = (double[]) lat.read().get1DJavaArray(double.class);
+            double[] lons = (double[]) lon.read().get1DJavaArray(double.class);
+            for (int k : new int[] {0, 8 * 16 + 8, 16 * 16 - 1}) {
+                double y = grid.y().values()[k / 16];
+                double x = grid.x().values()[k % 16];
+                assertThat(lats[k]).as("cell %d", k).isCloseTo(50 + y / 111.2, within(2e-3));
+                assertThat(lons[k]).as("cell %d", k).isCloseTo(10 + x / (111.2 * Math.cos(Math.toRadians(50))), within(2e-3));
+            }
+        }
+    }
+
+    @Test
+    void xarrayAndCdoPlaceARotatedPoleForecastByItsLatitudeAndLongitude() throws Exception {
+        GridMapping pole = new GridMapping("rotated_pole", Map.of("grid_mapping_name", "rotated_latitude_longitude"),
+                Map.of("grid_north_pole_latitude", new double[] {39.25}, "grid_north_pole_longitude", new double[] {-162}));
+        Grid grid = new Grid(new Axis("rlat", "grid_latitude", "degrees", new double[] {-0.5, 0, 0.5}),
+                new Axis("rlon", "grid_longitude", "degrees", new double[] {-0.5, 0, 0.5, 1}), pole);
+        Path file = ForecastWriter.write(tmp.resolve("rotated.nc"), forecast(grid, LEADS, ramp(grid, 3)));
+
+        Tools.requireXarray();
+        String printed = Tools.run("/usr/bin/python3", "-c", "import xarray as xr; d = xr.open_dataset('" + file + "');"
+                + "r = d.rain_rate; print(sorted(r.coords), r.lat.attrs['standard_name'], r.lon.attrs['units'],"
+                + " '%.2f %.2f' % (float(r.lat[1, 1]), float(r.lon[1, 1])))");
+        assertThat(printed.strip()).isEqualTo("['forecast_period', 'forecast_reference_time', 'lat', 'lon', 'rlat', "
+                + "'rlon', 'time'] latitude degrees_east 50.75 18.00");
+        String info = Tools.run("cdo", "sinfon", file.toString());
+        assertThat(info).contains("points=12 (4x3)", "mapping : rotated_latitude_longitude");
+    }
+
+    @Test
+    void aCurvilinearForecastCarriesItsCellsPositionsForXarray() throws Exception {
+        Grid grid = new Grid(new Axis("y", "", "1", new double[] {0, 1}), new Axis("x", "", "1", new double[] {0, 1, 2}),
+                null, new Geolocation(new double[] {50, 50.1, 50.2, 50.5, 50.6, 50.7},
+                        new double[] {10, 10.3, 10.6, 9.9, 10.2, 10.5}));
+        Path file = ForecastWriter.write(tmp.resolve("curvilinear.nc"), forecast(grid, LEADS, ramp(grid, 3)));
+        try (FrameSource src = new CfNetcdfReader().open(file, "rain_rate")) {
+            assertThat(src.grid()).as("read back as the same grid").isEqualTo(grid);
+        }
+        Tools.requireXarray();
+        String printed = Tools.run("/usr/bin/python3", "-c", "import xarray as xr; d = xr.open_dataset('" + file + "');"
+                + "r = d.rain_rate; print(sorted(r.coords), float(r.lat[1, 2]), float(r.lon[1, 2]))");
+        assertThat(printed.strip()).isEqualTo("['forecast_period', 'forecast_reference_time', 'lat', 'lon', 'time', "
+                + "'x', 'y'] 50.7 10.5");
     }
 
     @Test
@@ -151,6 +213,7 @@ class ForecastWriterTest {
         try (NetcdfFile nc = NetcdfFile.open(file.toString())) {
             Variable data = nc.findVariable("t2m");
             assertThat(data.getDimensionsString()).isEqualTo("time latitude longitude");
+            assertThat(nc.findVariable("lat")).as("the axes locate the cells already").isNull();
             assertThat(data.findAttribute("grid_mapping")).isNull();
             assertThat(text(nc, nc.findVariable("latitude"), "units")).isEqualTo("degrees_north");
         }

@@ -92,7 +92,17 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     public record Report(Integer mapCases, String split) {
     }
 
-    public record Box(Double xMin, Double xMax, Double yMin, Double yMax) {
+    /** In the data grid's coordinates ({@code x_min} ...) or in longitude and latitude ({@code lon_min} ...). */
+    public record Box(Double xMin, Double xMax, Double yMin, Double yMax, Double lonMin, Double lonMax, Double latMin,
+                      Double latMax) {
+
+        boolean lonLat() {
+            return lonMin != null || lonMax != null || latMin != null || latMax != null;
+        }
+
+        boolean grid() {
+            return xMin != null || xMax != null || yMin != null || yMax != null;
+        }
     }
 
     /**
@@ -158,10 +168,21 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
             String key = "regions[" + i + "]";
             require(r.name(), key + ".name");
             require(r.box(), key + ".box");
-            require(r.box().xMin(), key + ".box.x_min");
-            require(r.box().xMax(), key + ".box.x_max");
-            require(r.box().yMin(), key + ".box.y_min");
-            require(r.box().yMax(), key + ".box.y_max");
+            if (r.box().lonLat() && r.box().grid()) {
+                throw new ConfigException(key + ".box", "either x_min, x_max, y_min, y_max (grid coordinates) or lon_min, "
+                        + "lon_max, lat_min, lat_max (degrees), not both, got " + r.box());
+            }
+            if (r.box().lonLat()) {
+                require(r.box().lonMin(), key + ".box.lon_min");
+                require(r.box().lonMax(), key + ".box.lon_max");
+                require(r.box().latMin(), key + ".box.lat_min");
+                require(r.box().latMax(), key + ".box.lat_max");
+            } else {
+                require(r.box().xMin(), key + ".box.x_min");
+                require(r.box().xMax(), key + ".box.x_max");
+                require(r.box().yMin(), key + ".box.y_min");
+                require(r.box().yMax(), key + ".box.y_max");
+            }
             require(r.cellSize(), key + ".cell_size");
             if (!names.add(r.name())) {
                 throw new ConfigException(key + ".name", "a region name used once, '" + r.name() + "' repeats");
@@ -468,7 +489,12 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     public RegionGrid regionGrid(String name, Grid grid) {
         RegionEntry entry = regionEntry(name);
         String key = "regions[" + regions.indexOf(entry) + "]";
-        Region region = region(entry);
+        Region region;
+        try {
+            region = RegionGrid.onGrid(region(entry), grid);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ".box", "a box inside the data grid; " + e.getMessage());
+        }
         if (!RegionGrid.inside(region, grid)) {
             throw new ConfigException(key + ".box", "a box inside the data grid's extent x [" + grid.x().min() + ", "
                     + grid.x().max() + "] y [" + grid.y().min() + ", " + grid.y().max() + "] " + grid.x().units()
@@ -476,14 +502,16 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                     + region.yMax() + "] for region '" + name + "'");
         }
         try {
-            return RegionGrid.of(region, grid);
+            return RegionGrid.of(region(entry), grid);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(key, e.getMessage());
         }
     }
 
     private static Region region(RegionEntry r) {
-        return new Region(r.name(), r.box().xMin(), r.box().xMax(), r.box().yMin(), r.box().yMax(), r.cellSize());
+        Box b = r.box();
+        return b.lonLat() ? new Region(r.name(), b.lonMin(), b.lonMax(), b.latMin(), b.latMax(), r.cellSize(), true)
+                : new Region(r.name(), b.xMin(), b.xMax(), b.yMin(), b.yMax(), r.cellSize());
     }
 
     /**

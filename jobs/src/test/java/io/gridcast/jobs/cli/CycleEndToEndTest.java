@@ -270,7 +270,9 @@ class CycleEndToEndTest {
     void cdoRecognisesTheProjectedGrid() throws Exception {
         String info = tool("cdo", "sinfon", aForecast().toString());
 
-        assertThat(info).contains("projection", "points=256 (16x16)", "mapping : albers_conical_equal_area",
+        // With lat(y, x) and lon(y, x) cdo places every cell itself (a curvilinear grid to it), mapping kept.
+        assertThat(info).contains("curvilinear", "points=256 (16x16)", "lon : 10.01393 to 10.43418 degrees_east",
+                "lat : 49.86452 to 50.13467 degrees_north", "mapping : albers_conical_equal_area",
                 "ForecastRefTime =  2026-01-01T06:35:00");
     }
 

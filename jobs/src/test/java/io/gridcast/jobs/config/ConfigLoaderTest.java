@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.gridcast.features.RegionGrid;
 import io.gridcast.features.SplitPeriod;
 import io.gridcast.features.TransformSpec;
 import io.gridcast.ingest.read.ReaderSpec;
@@ -224,6 +225,32 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.check(file, () -> config.regionGrid("east", SyntheticArchive.grid(64))))
                 .hasMessage(file + ": regions[1].box: expected a box inside the data grid's extent x [-31.5, 31.5]"
                         + " y [-31.5, 31.5] km (cell centres), got x [0.0, 48.0] y [-16.0, 16.0] for region 'east'");
+    }
+
+    @Test
+    void aRegionBoxInLongitudeAndLatitudeIsFoundThroughTheGridsProjection() throws IOException {
+        Path file = demoWith("box: {x_min: 0, x_max: 32, y_min: -16, y_max: 16}",
+                "box: {lon_min: 10, lon_max: 10.2, lat_min: 49.9, lat_max: 50.1}");
+        GridcastConfig config = ConfigLoader.load(file);
+
+        RegionGrid east = ConfigLoader.check(file, () -> config.regionGrid("east", SyntheticArchive.grid(64)));
+        assertThat(east.grid().x().values()[0]).as("from 10E, the projection's central meridian").isEqualTo(0.5);
+        assertThat(east.width()).isEqualTo(15);
+        assertThatThrownBy(() -> ConfigLoader.check(file, () -> config.regionGrid("east", SyntheticArchive.grid(16))))
+                .hasMessageStartingWith(file + ": regions[1].box: expected a box inside the data grid; region 'east': "
+                        + "box lon [10.0, 10.2] lat [49.9, 50.1] is not inside the data grid 16x16");
+    }
+
+    @Test
+    void aRegionBoxMixingGridAndLongitudeLatitudeKeysIsAnErrorNamingTheKey() throws IOException {
+        Path file = demoWith("box: {x_min: 0, x_max: 32, y_min: -16, y_max: 16}",
+                "box: {x_min: 0, x_max: 32, lat_min: 49.9, lat_max: 50.1}");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageStartingWith(file + ": regions[1].box: expected "
+                + "either x_min, x_max, y_min, y_max (grid coordinates) or lon_min, lon_max, lat_min, lat_max (degrees), "
+                + "not both");
+        Path partial = demoWith("box: {x_min: 0, x_max: 32, y_min: -16, y_max: 16}", "box: {lon_min: 10, lon_max: 10.2, lat_min: 49.9}");
+        assertThatThrownBy(() -> ConfigLoader.load(partial)).hasMessage(partial + ": regions[1].box.lat_max: expected "
+                + "a value (the key is missing)");
     }
 
     @Test
