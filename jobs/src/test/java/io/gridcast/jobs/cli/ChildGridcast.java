@@ -43,14 +43,23 @@ final class ChildGridcast implements AutoCloseable {
 
     /** Starts {@code gridcast args} with the test JVM's options and classpath, plus {@code environment}. */
     static ChildGridcast start(Map<String, String> environment, String... args) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command(List.of("-Xmx2g"), List.of(args))).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        return new ChildGridcast(builder.start());
+    }
+
+    /**
+     * {@code java jvmOptions ... Gridcast args}: the test JVM's system properties, {@code --add-opens} and classpath
+     * (surefire's, so the launcher's Maven build is not needed), its heap from {@code jvmOptions}.
+     */
+    static List<String> command(List<String> jvmOptions, List<String> args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> !a.startsWith("-Xmx") && !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
-        command.addAll(List.of("-Xmx2g", "-cp", System.getProperty("java.class.path"), Gridcast.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(environment);
-        return new ChildGridcast(builder.start());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Gridcast.class.getName()));
+        command.addAll(args);
+        return command;
     }
 
     /** Waits until the console shows a line matching {@code line}; false if the process ended or time ran out first. */
