@@ -98,15 +98,15 @@ class ReadmeTest {
                 checkAgainstHelp(command);
             }
             if (reason != null) {
-                Assumptions.abort("not run: " + reason);
+                Assumptions.abort(name + ": not run: " + reason);
             }
             if (earlier != null) {
-                Assumptions.abort("not run again: at its smallest settings it is README.md:" + earlier + "'s command");
+                Assumptions.abort(name + ": not run again: at its smallest settings it is README.md:" + earlier + "'s command");
             }
             if (runnable != null) {
                 runAndCheck(runnable);
             } else if (!gridcast) {
-                Assumptions.abort("not run: a synopsis whose placeholders the test cannot fill (give an example too)");
+                Assumptions.abort(name + ": not run: a synopsis whose placeholders the test cannot fill (give an example too)");
             }
         }));
     }
@@ -137,7 +137,7 @@ class ReadmeTest {
             return "needs the real data in ../shared, absent here";
         }
         if (isPython(c)) {
-            return pythonCannotRun(root.resolve(words.get(1)));
+            return pythonCannotRun(c.program(), root.resolve(words.get(1)));
         }
         return null;
     }
@@ -147,7 +147,7 @@ class ReadmeTest {
     }
 
     /** A script that runs the launcher, or needs a module not installed here, cannot run. */
-    static String pythonCannotRun(Path script) {
+    static String pythonCannotRun(String python, Path script) {
         String source;
         try {
             source = Files.readString(script);
@@ -168,13 +168,13 @@ class ReadmeTest {
         }
         for (String module : modules) {
             try {
-                Process probe = new ProcessBuilder("/usr/bin/python3", "-c", "import " + module).redirectErrorStream(true).start();
+                Process probe = new ProcessBuilder(python, "-c", "import " + module).redirectErrorStream(true).start();
                 probe.getInputStream().readAllBytes();
                 if (probe.waitFor() != 0) {
                     return "needs the Python module '" + module + "', not installed here";
                 }
             } catch (IOException | InterruptedException e) {
-                return "/usr/bin/python3 cannot be run: " + e.getMessage();
+                return python + " cannot be run: " + e.getMessage();
             }
         }
         return null;
