@@ -236,7 +236,12 @@ class RegionFeaturesTest {
             assertThatThrownBy(windows::next).isInstanceOf(NoSuchElementException.class);
         }
         assertThat(batches).isEqualTo((validation.starts().size() + 2) / 3);
-        Thread.sleep(100);
+        // close() stops the thread; it may still be unwinding, however slow the machine.
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("gridcast-windows")) {
+                t.join(Duration.ofMinutes(1).toMillis());
+            }
+        }
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("gridcast-windows"));
 
         Path shard = dir.resolve("shards").resolve(FrameShards.shardName(validation.starts().get(0) / 64));

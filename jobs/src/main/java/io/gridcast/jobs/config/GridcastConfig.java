@@ -44,6 +44,11 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
 
     /** The jobs a schedule can run. */
     static final List<String> JOBS = List.of("ingest", "train", "forecast", "report", "cycle");
+    /**
+     * The environment variable that caps every model's epochs: the same run in less time, as the README test runs
+     * every demo. Unset, each model trains for its configured epochs.
+     */
+    public static final String MAX_EPOCHS = "GRIDCAST_MAX_EPOCHS";
     /** What {@code report.split} may name: the first is the default. */
     static final List<String> REPORT_SPLITS = List.of("test", "validation");
 
@@ -666,11 +671,17 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
         return report == null || report.split() == null ? REPORT_SPLITS.get(0) : report.split();
     }
 
+    /** The model variants, each's epochs capped by {@link #MAX_EPOCHS} when it is set. */
     public List<ModelSpec> modelSpecs() {
+        return modelSpecs(System.getenv(MAX_EPOCHS));
+    }
+
+    List<ModelSpec> modelSpecs(String maxEpochs) {
+        int cap = epochCap(maxEpochs);
         List<ModelSpec> specs = new ArrayList<>();
         for (ModelEntry m : models) {
             specs.add(new ModelSpec(m.name(), m.type(), orElse(m.hidden(), List.of(16)), orElse(m.kernel(), 3),
-                    orElse(m.filters(), List.of(8, 16)), orElse(m.epochs(), 3), orElse(m.batchSize(), 8),
+                    orElse(m.filters(), List.of(8, 16)), Math.min(orElse(m.epochs(), 3), cap), orElse(m.batchSize(), 8),
                     orElse(m.learningRate(), 1e-3), orElse(m.seed(), 42L),
                     m.lrSchedule() == null ? LearningRateSchedule.CONSTANT : schedule(m.lrSchedule()),
                     orElse(m.patience(), 0), orElse(m.minDelta(), 0.0), orElse(m.checkpointEvery(), 1),
@@ -678,6 +689,22 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                     orElse(m.residual(), false), orElse(m.postprocess(), PostProcessing.NONE)));
         }
         return specs;
+    }
+
+    private static int epochCap(String maxEpochs) {
+        if (maxEpochs == null || maxEpochs.isBlank()) {
+            return Integer.MAX_VALUE;
+        }
+        try {
+            int cap = Integer.parseInt(maxEpochs.strip());
+            if (cap >= 1) {
+                return cap;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("environment variable " + MAX_EPOCHS + ": expected a whole number of "
+                + "epochs, 1 or more, got '" + maxEpochs + "'");
     }
 
     private static LearningRateSchedule schedule(LrSchedule s) {

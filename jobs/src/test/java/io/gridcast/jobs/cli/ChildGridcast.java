@@ -54,14 +54,24 @@ final class ChildGridcast implements AutoCloseable {
     private static ChildGridcast start(List<String> launcher, Map<String, String> environment, String... args)
             throws IOException {
         List<String> command = new ArrayList<>(launcher);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-Xmx") && !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
-        command.addAll(List.of("-Xmx2g", "-cp", System.getProperty("java.class.path"), Gridcast.class.getName()));
-        command.addAll(List.of(args));
+        command.addAll(command(List.of("-Xmx2g"), List.of(args)));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         return new ChildGridcast(builder.start());
+    }
+
+    /**
+     * {@code java jvmOptions ... Gridcast args}: the test JVM's system properties, {@code --add-opens} and classpath
+     * (surefire's, so the launcher's Maven build is not needed), its heap from {@code jvmOptions}.
+     */
+    static List<String> command(List<String> jvmOptions, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-Xmx") && !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Gridcast.class.getName()));
+        command.addAll(args);
+        return command;
     }
 
     /** Waits until the console shows a line matching {@code line}; false if the process ended or time ran out first. */

@@ -166,6 +166,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void gridcastMaxEpochsCapsEveryModelsEpochs() {
+        GridcastConfig bom = ConfigLoader.load(DEMO.resolveSibling("bom.yml"));
+
+        assertThat(bom.modelSpecs(null)).extracting(m -> m.epochs()).containsExactly(3, 3, 20, 10, 10);
+        assertThat(bom.modelSpecs("1")).extracting(m -> m.epochs()).containsExactly(1, 1, 1, 1, 1);
+        assertThat(bom.modelSpecs("12")).as("a cap, never more epochs").extracting(m -> m.epochs())
+                .containsExactly(3, 3, 12, 10, 10);
+        assertThatThrownBy(() -> bom.modelSpecs("0")).hasMessage("environment variable GRIDCAST_MAX_EPOCHS: expected "
+                + "a whole number of epochs, 1 or more, got '0'");
+        assertThatThrownBy(() -> bom.modelSpecs("few")).hasMessageContaining("got 'few'");
+    }
+
+    @Test
     void theBalancedLossIsForAConvLstmOnPrecipitation() throws IOException {
         String convlstm = "    type: convlstm       # Shi et al. 2015 encoder-forecaster\n";
         Path balanced = demoWith(convlstm, convlstm + "    loss: balanced\n");
