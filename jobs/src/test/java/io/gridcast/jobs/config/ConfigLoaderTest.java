@@ -99,7 +99,8 @@ class ConfigLoaderTest {
         assertThat(config.pattern()).isEqualTo("*.hdf");
         assertThat(config.input().variable()).isEqualTo("RATE");
         assertThat(config.units("RATE")).isEqualTo("mm/h");
-        assertThat(config.region("benelux").xMin()).isEqualTo(1_400_000.0);
+        assertThat(config.region("benelux").lonLat()).as("a box in longitude/latitude").isTrue();
+        assertThat(config.region("benelux").xMin()).isEqualTo(2.5);
         assertThat(config.windowSpec().periods()).hasSize(3);
     }
 
