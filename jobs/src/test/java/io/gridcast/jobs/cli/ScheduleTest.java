@@ -46,7 +46,7 @@ class ScheduleTest {
                 if (first.getAndSet(false)) {
                     awaitLine(log, SKIPPED);
                 }
-                return new RunSettings(config, archive, "rain_rate", work, RunSettings.RUN_NAME.format(slot), List.of(), null);
+                return new RunSettings(config, archive, "rain_rate", work, RunSettings.RUN_NAME.format(slot), List.of(), null, null, null);
             }, Clock.systemUTC()).run(Duration.ofSeconds(8));
         }
 
