@@ -2,10 +2,10 @@ package io.gridcast.jobs.batch;
 
 import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.jobs.ops.RunLocks;
-import io.gridcast.models.Forecasting;
-import io.gridcast.models.ModelMetadata;
-import io.gridcast.models.ModelRegistry;
-import io.gridcast.models.ModelSpec;
+import io.gridcast.models.forecasting.Forecasting;
+import io.gridcast.models.nowcasts.ModelSpec;
+import io.gridcast.models.registry.ModelMetadata;
+import io.gridcast.models.registry.ModelRegistry;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;

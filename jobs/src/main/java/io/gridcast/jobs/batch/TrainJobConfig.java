@@ -2,9 +2,9 @@ package io.gridcast.jobs.batch;
 
 import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.jobs.ops.RunLocks;
-import io.gridcast.models.ModelRegistry;
-import io.gridcast.models.ModelSpec;
-import io.gridcast.models.Training;
+import io.gridcast.models.nowcasts.ModelSpec;
+import io.gridcast.models.registry.ModelRegistry;
+import io.gridcast.models.training.Training;
 import org.springframework.batch.core.Job;
 import org.springframework.batch.core.Step;
 import org.springframework.batch.core.StepExecution;
