@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public interface Nowcaster {
 
-    /** The method's key in {@link ModelVariants}, e.g. {@code convlstm}. */
+    /** The method's key in the registry of variants ({@code nowcasts.ModelVariants}), e.g. {@code convlstm}. */
     String type();
 
     /**

@@ -1,25 +1,11 @@
 package io.gridcast.models;
 
 import java.nio.file.Path;
-import java.util.function.Consumer;
 
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /** A {@link Nowcaster} with weights learned from data. */
 public interface TrainableNowcaster extends Nowcaster {
-
-    /**
-     * Trains for {@code epochs} passes over {@code train}, whose DataSets hold features
-     * {@code [batch, in, channels, height, width]} and labels {@code [batch, out, height, width]}.
-     *
-     * @param validation scored after every epoch with {@link Validation#mse}; may be null (loss reported as NaN)
-     * @param onEpoch    called after every epoch, e.g. for progress logging; may be null
-     */
-    default TrainingHistory fit(DataSetIterator train, DataSetIterator validation,
-                                int epochs, Consumer<EpochResult> onEpoch) {
-        return EpochLoop.run(this, train, validation, epochs, onEpoch);
-    }
 
     /**
      * One training step — forward, backward and update — on one mini-batch, features
@@ -34,12 +20,14 @@ public interface TrainableNowcaster extends Nowcaster {
 
     /**
      * Sets Adam's learning rate for the steps that follow, keeping the optimiser's state (moments, step count).
-     * {@link EpochLoop} calls it at the start of every epoch when a learning-rate schedule is configured.
+     * The training loop ({@code training.EpochLoop}) calls it at the start of every epoch when a learning-rate
+     * schedule is configured.
      */
     void learningRate(double rate);
 
     /**
-     * Writes the model's own file(s) into {@code dir} (created if missing), readable by {@link ModelVariants#load}.
+     * Writes the model's own file(s) into {@code dir} (created if missing), readable by
+     * {@code nowcasts.ModelVariants.load}.
      * This is also the training checkpoint, so it must hold everything a continued training depends on: the weights,
      * the optimiser's state (Adam's moments and step count) and its learning rate, so that training the loaded model
      * on the same batches gives the same weights as continuing to train this one (see

@@ -1,7 +1,7 @@
 package io.gridcast.jobs.batch;
 
 import io.gridcast.jobs.config.GridcastConfig;
-import io.gridcast.models.ModelSpec;
+import io.gridcast.models.nowcasts.ModelSpec;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

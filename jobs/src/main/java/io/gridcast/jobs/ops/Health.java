@@ -2,7 +2,7 @@ package io.gridcast.jobs.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gridcast.models.Forecasting;
+import io.gridcast.models.forecasting.Forecasting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

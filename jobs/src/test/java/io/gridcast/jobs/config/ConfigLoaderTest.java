@@ -156,7 +156,8 @@ class ConfigLoaderTest {
                         + "    checkpoint_every: 2");
         var cnnlstm = ConfigLoader.load(file).modelSpecs().get(3);
 
-        assertThat(cnnlstm.lrSchedule()).isEqualTo(new io.gridcast.models.LearningRateSchedule("plateau", 0.25, 3, 0));
+        assertThat(cnnlstm.lrSchedule())
+                .isEqualTo(new io.gridcast.models.nowcasts.LearningRateSchedule("plateau", 0.25, 3, 0));
         assertThat(cnnlstm.patience()).isEqualTo(5);
         assertThat(cnnlstm.minDelta()).isEqualTo(0.001);
         assertThat(cnnlstm.checkpointEvery()).isEqualTo(2);

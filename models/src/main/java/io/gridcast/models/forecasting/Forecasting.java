@@ -1,0 +1,76 @@
+package io.gridcast.models.forecasting;
+
+import io.gridcast.features.RegionFeatures;
+import io.gridcast.features.WindowPlan;
+import io.gridcast.ingest.write.Forecast;
+import io.gridcast.ingest.write.ForecastWriter;
+import io.gridcast.models.Nowcaster;
+import io.gridcast.models.registry.ModelMetadata;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Runs a model variant on the newest frames of a region and writes the lead grids as a CF NetCDF forecast
+ * file, {@code <dir>/<region>_<variant>_<reference time>.nc}.
+ */
+public final class Forecasting {
+
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
+    private static final Pattern FILE_NAME = Pattern.compile(".+_([0-9]{8}T[0-9]{4}Z)\\.nc");
+
+    private Forecasting() {
+    }
+
+    public static Path forecast(RegionFeatures features, ModelMetadata metadata, Nowcaster model, Path dir)
+            throws IOException {
+        List<Instant> times = features.frames().times();
+        Duration step = Duration.ofSeconds(metadata.stepSeconds());
+        int start = WindowPlan.latestInputs(times, step, metadata.in());
+        INDArray predicted = model.predict(features.inputs(start, metadata.channels()));
+        Instant reference = times.get(times.size() - 1);
+        List<Duration> leads = new ArrayList<>();
+        float[][] values = new float[metadata.out()][];
+        for (int k = 0; k < metadata.out(); k++) {
+            leads.add(step.multipliedBy(k + 1L));
+            values[k] = physical(predicted, 0, k, metadata);
+        }
+        String name = metadata.region() + "_" + metadata.variant() + "_" + STAMP.format(reference) + ".nc";
+        Forecast forecast = new Forecast(metadata.grid(), metadata.variable(),
+                metadata.units(), metadata.standardName(), metadata.variable() + " nowcast by " + metadata.variant(),
+                reference, leads, values,
+                "gridcast " + metadata.variant() + " nowcast of " + metadata.variable() + " for region " + metadata.region(),
+                "gridcast " + metadata.spec().type() + " model '" + metadata.variant() + "' trained "
+                        + metadata.trainedAt(),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS) + " gridcast forecast from " + metadata.in() + " frames ending " + reference,
+                Map.of("region", metadata.region(), "model", metadata.variant(), "model_type", metadata.spec().type()));
+        return ForecastWriter.write(dir.resolve(name), forecast);
+    }
+
+    /** The reference time in the name of a file {@link #forecast} wrote; empty for any other file. */
+    public static Optional<Instant> referenceTime(Path file) {
+        Matcher m = FILE_NAME.matcher(file.getFileName().toString());
+        return m.matches() ? Optional.of(Instant.from(STAMP.parse(m.group(1)))) : Optional.empty();
+    }
+
+    /** Lead {@code k} of batch item {@code b}, back in physical units. */
+    static float[] physical(INDArray predicted, int b, int k, ModelMetadata metadata) {
+        float[] values = predicted.get(org.nd4j.linalg.indexing.NDArrayIndex.point(b),
+                org.nd4j.linalg.indexing.NDArrayIndex.point(k)).dup().data().asFloat();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = metadata.target().inverse(values[i]);
+        }
+        return values;
+    }
+}

@@ -1,0 +1,73 @@
+package io.gridcast.models.nowcasts;
+
+import io.gridcast.models.postprocessing.PostProcessing;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One model variant as configured: a name unique in the configuration, the method ({@code convlstm},
+ * {@code cnnlstm}, {@code persistence}, {@code advection}) and its hyper-parameters. Baselines ignore the training fields.
+ *
+ * @param name            the variant's name in reports and on disk (e.g. {@code convlstm-small})
+ * @param type            the method, a key of {@link ModelVariants}
+ * @param hidden          hidden channels (ConvLSTM) or LSTM units (CNN-LSTM) per layer
+ * @param kernel          convolution kernel size (odd)
+ * @param filters         CNN encoder filters per stage (CNN-LSTM only); each stage halves the grid
+ * @param epochs          training epochs at most
+ * @param batchSize       windows per mini-batch
+ * @param learningRate    Adam's (initial) learning rate
+ * @param seed            random seed for weights and shuffling
+ * @param lrSchedule      how the learning rate changes per epoch
+ * @param patience        early stopping: epochs without a validation loss lower by more than {@code minDelta} before
+ *                        training stops; 0 never stops early. Either way the best epoch's weights are kept
+ * @param minDelta        the least decrease of the validation loss that counts as an improvement, >= 0
+ * @param checkpointEvery epochs between checkpoints that a crashed training resumes from; 0 for none
+ * @param peephole        ConvLSTM only: Hadamard peephole terms from the cell state to the gates (Shi et al. 2015)
+ * @param patch           ConvLSTM only: space-to-depth patch size; the grid's sides must be multiples of it (1: none)
+ * @param loss            ConvLSTM only: training loss, a key of {@link NowcastLoss} ({@code mse}, {@code mae},
+ *                        {@code balanced})
+ * @param residual        ConvLSTM only: the network predicts each lead's change from the last input frame, which is
+ *                        added back (as the CNN-LSTM always does), instead of the field itself
+ * @param postprocess     what is done to every forecast of the variant, a key of {@link PostProcessing}
+ *                        ({@code none}, {@code probability-matching}, {@code probability-matching-mean})
+ */
+public record ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
+                        int batchSize, double learningRate, long seed, LearningRateSchedule lrSchedule, int patience,
+                        double minDelta, int checkpointEvery, boolean peephole, int patch, String loss,
+                        boolean residual, String postprocess) implements Serializable {
+
+    public ModelSpec {
+        if (lrSchedule == null) {
+            lrSchedule = LearningRateSchedule.CONSTANT;
+        }
+        if (loss == null) {
+            loss = NowcastLoss.MSE.key();
+        }
+        if (postprocess == null) {
+            postprocess = PostProcessing.NONE;
+        }
+        PostProcessing.check(postprocess);
+        if (patience < 0 || !(minDelta >= 0) || checkpointEvery < 0) {
+            throw new IllegalArgumentException("model '" + name + "' needs patience >= 0, min_delta >= 0 and"
+                    + " checkpoint_every >= 0, got " + patience + ", " + minDelta + ", " + checkpointEvery);
+        }
+    }
+
+    /**
+     * A variant with a constant learning rate, no early stopping, a checkpoint every epoch, and no ConvLSTM options
+     * (no peepholes, no patching, MSE loss).
+     */
+    public ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
+                     int batchSize, double learningRate, long seed) {
+        this(name, type, hidden, kernel, filters, epochs, batchSize, learningRate, seed, LearningRateSchedule.CONSTANT,
+                0, 0, 1, false, 1, NowcastLoss.MSE.key(), false, PostProcessing.NONE);
+    }
+
+    /** A variant whose ConvLSTM predicts the field itself, its forecasts not post-processed. */
+    public ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
+                     int batchSize, double learningRate, long seed, LearningRateSchedule lrSchedule, int patience,
+                     double minDelta, int checkpointEvery, boolean peephole, int patch, String loss) {
+        this(name, type, hidden, kernel, filters, epochs, batchSize, learningRate, seed, lrSchedule, patience,
+                minDelta, checkpointEvery, peephole, patch, loss, false, PostProcessing.NONE);
+    }
+}
