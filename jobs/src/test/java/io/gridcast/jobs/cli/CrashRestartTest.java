@@ -35,6 +35,12 @@ import ucar.nc2.NetcdfFile;
 class CrashRestartTest {
 
     static final Path CRASH = Path.of("src/test/resources/crash.yml");
+
+    /** The archive {@link #CRASH}'s layout is made for: 60 synthetic frames of 32 x 32 cells in {@code dir/synth}. */
+    static Path smallArchive(Path dir, long seed) throws IOException {
+        return SyntheticArchive.write(dir.resolve("synth"), new SyntheticArchive.Spec(60, 32, seed,
+                SyntheticArchive.Spec.defaults().step(), SyntheticArchive.Spec.defaults().start())).framesDir();
+    }
     static final Duration LIMIT = Duration.ofMinutes(5);
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,9 +55,7 @@ class CrashRestartTest {
 
     @BeforeAll
     static void uninterruptedRun() throws IOException {
-        archive = SyntheticArchive.write(shared.resolve("synth"),
-                new SyntheticArchive.Spec(60, 32, 7, SyntheticArchive.Spec.defaults().step(),
-                        SyntheticArchive.Spec.defaults().start())).framesDir();
+        archive = smallArchive(shared, 7);
         reference = shared.resolve("reference");
         for (String job : List.of("ingest", "train", "forecast")) {
             CycleEndToEndTest.Outcome run = CycleEndToEndTest.gridcast("run", job, "--config", CRASH.toString(),

@@ -2,7 +2,6 @@ package io.gridcast.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gridcast.ingest.synth.SyntheticArchive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -25,8 +24,7 @@ class FilePermissionsTest {
 
     @Test
     void aCycleUnderAPrivateUmaskWritesNothingOthersCanRead() throws Exception {
-        Path archive = SyntheticArchive.write(dir.resolve("synth"), new SyntheticArchive.Spec(60, 32, 1,
-                SyntheticArchive.Spec.defaults().step(), SyntheticArchive.Spec.defaults().start())).framesDir();
+        Path archive = CrashRestartTest.smallArchive(dir, 1);
         Path work = dir.resolve("work");
 
         try (ChildGridcast cycle = ChildGridcast.startWithUmask("027", "run", "cycle", "--config",

@@ -3,7 +3,6 @@ package io.gridcast.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.gridcast.ingest.synth.SyntheticArchive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +29,7 @@ class ListeningSocketsTest {
     @BeforeEach
     void archive() throws IOException {
         assumeTrue(ListeningSockets.available(), "needs Linux's /proc/net/tcp to read a process's listening sockets");
-        archive = SyntheticArchive.write(work.resolve("synth"), new SyntheticArchive.Spec(60, 32, 1,
-                SyntheticArchive.Spec.defaults().step(), SyntheticArchive.Spec.defaults().start())).framesDir();
+        archive = CrashRestartTest.smallArchive(work, 1);
     }
 
     /** Every socket {@code child} listens on until it ends, polled every 100 ms. */

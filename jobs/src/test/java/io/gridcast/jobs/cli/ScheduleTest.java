@@ -2,7 +2,6 @@ package io.gridcast.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gridcast.ingest.synth.SyntheticArchive;
 import io.gridcast.jobs.batch.RunSettings;
 import io.gridcast.jobs.config.ConfigLoader;
 import io.gridcast.jobs.ops.Batch;
@@ -32,8 +31,7 @@ class ScheduleTest {
 
     @Test
     void aJobStillRunningAtItsNextSlotIsNotStartedTwice() throws Exception {
-        Path archive = SyntheticArchive.write(work.resolve("synth"), new SyntheticArchive.Spec(60, 32, 1,
-                SyntheticArchive.Spec.defaults().step(), SyntheticArchive.Spec.defaults().start())).framesDir();
+        Path archive = CrashRestartTest.smallArchive(work, 1);
         Path config = work.resolve("schedule.yml");
         Files.writeString(config, Files.readString(CrashRestartTest.CRASH)
                 + "schedules:\n  - {job: ingest, cron: \"* * * * * *\"}\n");

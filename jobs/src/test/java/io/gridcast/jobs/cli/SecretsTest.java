@@ -3,7 +3,6 @@ package io.gridcast.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.gridcast.ingest.synth.SyntheticArchive;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,8 +44,7 @@ class SecretsTest {
     @Test
     void thePostgresPasswordAppearsInNoConsoleLineAndNoFileOfTheWorkFolder() throws Exception {
         String password = password();
-        Path archive = SyntheticArchive.write(work.resolve("synth"), new SyntheticArchive.Spec(60, 32, 1,
-                SyntheticArchive.Spec.defaults().step(), SyntheticArchive.Spec.defaults().start())).framesDir();
+        Path archive = CrashRestartTest.smallArchive(work, 1);
         Path empty = Files.createDirectories(work.resolve("empty"));
         String config = CrashRestartTest.CRASH.toString();
         String wrong = "wrong-" + Long.toHexString(new Random().nextLong());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gridcast.ingest.synth.SyntheticArchive;
 import io.gridcast.jobs.spark.SparkMain;
 import io.gridcast.models.Nowcaster;
 import io.gridcast.models.registry.ModelRegistry;
@@ -64,8 +63,7 @@ class SparkClusterTest {
 
     @Test
     void submittedIngestFeaturesAndTrainingSurviveALostWorker() throws Exception {
-        Path archive = SyntheticArchive.write(dir.resolve("synth"), new SyntheticArchive.Spec(60, 32, 3,
-                SyntheticArchive.Spec.defaults().step(), SyntheticArchive.Spec.defaults().start())).framesDir();
+        Path archive = CrashRestartTest.smallArchive(dir, 3);
         // Enough ConvLSTM epochs for a worker to die between two of them.
         Path config = dir.resolve("cluster.yml");
         Files.writeString(config, Files.readString(CrashRestartTest.CRASH).replace("epochs: 1", "epochs: 3"));

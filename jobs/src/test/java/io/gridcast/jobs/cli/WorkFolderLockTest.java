@@ -2,7 +2,6 @@ package io.gridcast.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gridcast.ingest.synth.SyntheticArchive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,8 +24,7 @@ class WorkFolderLockTest {
 
     @Test
     void aRunBesideAScheduleNamesItOrWaitsForIt() throws Exception {
-        Path archive = SyntheticArchive.write(work.resolve("synth"), new SyntheticArchive.Spec(60, 32, 1,
-                SyntheticArchive.Spec.defaults().step(), SyntheticArchive.Spec.defaults().start())).framesDir();
+        Path archive = CrashRestartTest.smallArchive(work, 1);
         Path config = work.resolve("schedule.yml");
         Files.writeString(config, Files.readString(CrashRestartTest.CRASH)
                 + "schedules:\n  - {job: ingest, cron: \"@daily\"}\n");
