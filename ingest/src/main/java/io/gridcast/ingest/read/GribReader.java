@@ -21,14 +21,16 @@ import ucar.nc2.Variable;
 import ucar.nc2.grib.collection.Grib1Iosp;
 import ucar.nc2.grib.collection.Grib2PngIosp;
 import ucar.nc2.grib.collection.GribCollection;
+import ucar.nc2.grib.collection.GribRecords;
 import ucar.nc2.util.DiskCache2;
 
 /**
  * GRIB1 and GRIB2 through NetCDF-Java's GRIB module ({@code edu.ucar:grib}): NetCDF-Java names the variables
  * (e.g. {@code Temperature_height_above_ground}; a local table's parameter by its numbers, as
  * {@code VAR209-6-1_FROM_161-0--1_altitude_above_msl}), builds the grid (latitude/longitude or projected, with its
- * CF grid mapping) and the times; the frames are then read as {@link CfNetcdfReader} reads a CF file. PNG packing
- * (template 5.41), which NetCDF-Java 4.5.5 cannot decode, is decoded by {@link GribPngPacking}.
+ * CF grid mapping) and the times, read as {@link CfNetcdfReader} reads a CF file. A frame is its record's values
+ * as NetCDF-Java's provider decodes them, without the copy its read of a variable makes ({@link GribRecords}).
+ * PNG packing (template 5.41), which NetCDF-Java 4.5.5 cannot decode, is decoded by {@link GribPngPacking}.
  *
  * <p>Settings ({@code input.options}):
  * <ul>
@@ -143,7 +145,8 @@ public final class GribReader implements FrameReader {
             throw new IllegalStateException("NetCDF-Java's GRIB reader cannot be made", e);
         }
         String name = aliases.getOrDefault(variable, variable);
-        if (nc.findVariable(name) == null) {
+        Variable grib = nc.findVariable(name);
+        if (grib == null) {
             String offered = nc.getVariables().stream().filter(v -> v.getRank() >= 2).map(Variable::getFullName)
                     .collect(Collectors.joining(", "));
             CfNetcdfReader.closeQuietly(nc);
@@ -153,8 +156,8 @@ public final class GribReader implements FrameReader {
                     + "; expected NetCDF-Java's name of the variable, or input.options.aliases." + variable
                     + " naming it");
         }
-        FrameSource source = CfNetcdfReader.open(file, nc, name, "a GRIB" + edition + " grid");
-        return missingValues.length == 0 ? source : new ProductMissing(source, missingValues);
+        return new Records(file, nc, grib, CfNetcdfReader.open(file, nc, name, "a GRIB" + edition + " grid"),
+                missingValues);
     }
 
     /**
@@ -177,54 +180,86 @@ public final class GribReader implements FrameReader {
         }
     }
 
-    /** A source whose values equal to one of the product's "no data" values are missing. */
-    private static final class ProductMissing implements FrameSource {
+    /**
+     * The frames of one GRIB variable, each the array NetCDF-Java's provider decodes its record into
+     * ({@link GribRecords}): the frame, the product's missing values and ingest's statistics all use that one
+     * array, where NetCDF-Java's read of the variable would hold a second copy. The grid, times and units are the
+     * CF reading of NetCDF-Java's variable.
+     */
+    private static final class Records implements FrameSource {
 
-        private final FrameSource source;
+        private final Path file;
+        private final NetcdfFile nc;
+        private final Variable variable;
+        private final FrameSource cf;
         private final float[] missing;
 
-        ProductMissing(FrameSource source, float[] missing) {
-            this.source = source;
+        Records(Path file, NetcdfFile nc, Variable variable, FrameSource cf, float[] missing) {
+            this.file = file;
+            this.nc = nc;
+            this.variable = variable;
+            this.cf = cf;
             this.missing = missing;
         }
 
         @Override
         public Grid grid() {
-            return source.grid();
+            return cf.grid();
         }
 
         @Override
         public String units() {
-            return source.units();
+            return cf.units();
         }
 
         @Override
         public String standardName() {
-            return source.standardName();
+            return cf.standardName();
         }
 
         @Override
         public List<Instant> times() {
-            return source.times();
+            return cf.times();
         }
 
+        /**
+         * The CF reading accepted the variable only with one time dimension besides y and x (others of length 1),
+         * so the frame's index is also its record's index.
+         */
         @Override
         public Frame frame(int index) throws UnusableFileException {
-            Frame frame = source.frame(index);
-            float[] values = frame.values();
+            List<Instant> times = cf.times();
+            if (index < 0 || index >= times.size()) {
+                throw new IndexOutOfBoundsException("frame " + index + " of " + file + ", which has " + times.size());
+            }
+            float[] values;
+            try {
+                values = GribRecords.read(nc, variable, index);
+            } catch (IOException | RuntimeException e) {
+                throw new UnusableFileException(file, "frame " + index + " of '" + variable.getFullName()
+                        + "' cannot be read (truncated or corrupt data?)", e);
+            }
+            int nx = cf.grid().nx();
             for (int k = 0; k < values.length; k++) {
+                float v = values[k];
+                // NaN is GRIB's missing (a point the bitmap leaves out); an infinity is no value.
+                if (Float.isInfinite(v)) {
+                    throw new UnusableFileException(file, "frame " + index + " of '" + variable.getFullName()
+                            + "' decodes to " + v + " at cell (y " + k / nx + ", x " + k % nx + "); expected finite "
+                            + "values, missing cells left out by the bitmap");
+                }
                 for (float m : missing) {
-                    if (values[k] == m) {
+                    if (v == m) {
                         values[k] = Float.NaN;
                     }
                 }
             }
-            return frame;
+            return new Frame(times.get(index), cf.grid(), variable.getShortName(), units(), values);
         }
 
         @Override
         public void close() {
-            source.close();
+            cf.close();
         }
     }
 

@@ -94,6 +94,28 @@ class GribReaderTest {
         }
     }
 
+    /**
+     * Issue 17's memory goal: a frame's statistics allocate the frame's floats once, plus the PNG's 16-bit samples
+     * while decoding; NetCDF-Java's read of the variable would copy the decoded record once more (another 98 MB).
+     */
+    @Test
+    void mrmsFrameIsDecodedIntoOneArray() throws Exception {
+        Path file = SharedData.require("radar/mrms-20190610/PrecipRate_00.00_20190610-000000.grib2");
+        long frameBytes = 3500L * 7000 * Float.BYTES;
+        long pngSampleBytes = 3500L * 7000 * Short.BYTES;
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (FrameSource source = mrmsReader("index_cache", dir.resolve("cache").toString(), "missing_values", "-3")
+                .open(file, "precipitation_rate")) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            FrameStatistics stats = source.statistics(0);
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertThat(stats.validCells()).isPositive();
+            assertThat(allocated).as("bytes allocated for one frame's statistics")
+                    .isBetween(frameBytes, frameBytes + pngSampleBytes + 16_000_000L);
+        }
+    }
+
     @Test
     void grib2PngPackingWithBitmapOnAGlobalLatLonGrid() throws Exception {
         Path file = globalGrib2();
