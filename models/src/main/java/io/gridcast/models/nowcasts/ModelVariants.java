@@ -1,20 +1,22 @@
 package io.gridcast.models.nowcasts;
 
+import io.gridcast.features.FeatureChannel;
+import io.gridcast.features.WindowShape;
 import io.gridcast.models.Nowcaster;
 import io.gridcast.models.TrainableNowcaster;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-
-import io.gridcast.features.WindowShape;
 
 /** The registry of model types: creates, loads and describes every method the configuration may name. */
 public final class ModelVariants {
 
     private static final Set<String> TRAINABLE = Set.of(ConvLstmNowcaster.TYPE, CnnLstmNowcaster.TYPE);
     private static final Set<String> TYPES = Collections.unmodifiableSet(new TreeSet<>(
-            Set.of(ConvLstmNowcaster.TYPE, CnnLstmNowcaster.TYPE, PersistenceNowcaster.TYPE, AdvectionNowcaster.TYPE)));
+            Set.of(ConvLstmNowcaster.TYPE, CnnLstmNowcaster.TYPE, PersistenceNowcaster.TYPE, AdvectionNowcaster.TYPE,
+                    OnnxNowcaster.TYPE)));
 
     private ModelVariants() {
     }
@@ -25,7 +27,7 @@ public final class ModelVariants {
             case ConvLstmNowcaster.TYPE -> ConvLstmNowcaster.create(spec, shape);
             case CnnLstmNowcaster.TYPE -> CnnLstmNowcaster.create(spec, shape);
             default -> throw new IllegalArgumentException("model type '" + spec.type()
-                    + "' is a baseline with nothing to train; use ModelVariants.baseline");
+                    + "' has nothing to train; use ModelVariants.baseline or ModelVariants.external");
         };
     }
 
@@ -34,9 +36,45 @@ public final class ModelVariants {
         return switch (known(type)) {
             case PersistenceNowcaster.TYPE -> new PersistenceNowcaster(shape);
             case AdvectionNowcaster.TYPE -> new AdvectionNowcaster(shape);
+            case OnnxNowcaster.TYPE -> throw new IllegalArgumentException("model type '" + type
+                    + "' runs a model file; use ModelVariants.external");
             default -> throw new IllegalArgumentException("model type '" + type
                     + "' is trainable; use ModelVariants.create");
         };
+    }
+
+    /**
+     * A model exported elsewhere ({@code type: onnx}), from the file the configuration names, for windows of
+     * {@code shape} whose channels are {@code channels} (the region's, with their fitted transforms). A missing or
+     * unreadable file, or one whose input or output does not fit the windows, is an error naming the file.
+     */
+    public static Nowcaster external(ModelSpec spec, WindowShape shape, List<FeatureChannel> channels) {
+        return OnnxNowcaster.load(onnx(spec), Path.of(onnx(spec).file()), shape, channels);
+    }
+
+    /** The external model of {@code spec} as {@link #save} registered it in {@code dir}. */
+    public static Nowcaster loadExternal(ModelSpec spec, Path dir, WindowShape shape, List<FeatureChannel> channels) {
+        return OnnxNowcaster.load(onnx(spec), dir.resolve(OnnxNowcaster.FILE), shape, channels);
+    }
+
+    private static OnnxSpec onnx(ModelSpec spec) {
+        if (!isExternal(spec.type()) || spec.onnx() == null) {
+            throw new IllegalArgumentException("model '" + spec.name() + "' (" + spec.type() + ") is no external model"
+                    + " with its file");
+        }
+        return spec.onnx();
+    }
+
+    /**
+     * Writes what a registered version needs to load {@code model} again: a trained model's own files, an external
+     * model's file; nothing for a baseline.
+     */
+    public static void save(Nowcaster model, Path dir) {
+        if (model instanceof TrainableNowcaster trainable) {
+            trainable.save(dir);
+        } else if (model instanceof OnnxNowcaster external) {
+            external.save(dir);
+        }
     }
 
     /** A trained model of {@code type} written by {@link TrainableNowcaster#save} into {@code dir}. */
@@ -44,6 +82,8 @@ public final class ModelVariants {
         return switch (known(type)) {
             case ConvLstmNowcaster.TYPE -> ConvLstmNowcaster.load(dir);
             case CnnLstmNowcaster.TYPE -> CnnLstmNowcaster.load(dir);
+            case OnnxNowcaster.TYPE -> throw new IllegalArgumentException("model type '" + type
+                    + "' needs its configuration and channels; use ModelVariants.loadExternal");
             default -> throw new IllegalArgumentException("model type '" + type
                     + "' is a baseline and is never saved; use ModelVariants.baseline");
         };
@@ -51,6 +91,11 @@ public final class ModelVariants {
 
     public static boolean isTrainable(String type) {
         return TRAINABLE.contains(known(type));
+    }
+
+    /** A model exported elsewhere and run from its file: nothing to train, but a file to register. */
+    public static boolean isExternal(String type) {
+        return OnnxNowcaster.TYPE.equals(known(type));
     }
 
     /** All model types, sorted. */

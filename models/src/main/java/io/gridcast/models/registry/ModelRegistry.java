@@ -188,13 +188,19 @@ public final class ModelRegistry {
         return List.of(at < 0 ? metadata(region, variant) : metadata(region, variant, selector.substring(at + 1)));
     }
 
-    /** The variant ready to forecast: a loaded network, or the baseline it names, with its post-processing. */
+    /**
+     * The variant ready to forecast: a loaded network, the external model registered with it, or the baseline it
+     * names, with its post-processing.
+     */
     public Nowcaster load(ModelMetadata metadata) {
         String type = metadata.spec().type();
         Path dir = root.resolve(metadata.region()).resolve(metadata.variant()).resolve(metadata.version());
+        WindowShape shape = new WindowShape(metadata.in(), metadata.out(), metadata.channels().size(),
+                metadata.grid().ny(), metadata.grid().nx());
         Nowcaster model = ModelVariants.isTrainable(type) ? ModelVariants.load(type, dir)
-                : ModelVariants.baseline(type, new WindowShape(metadata.in(), metadata.out(), metadata.channels().size(),
-                        metadata.grid().ny(), metadata.grid().nx()));
+                : ModelVariants.isExternal(type) ? ModelVariants.loadExternal(metadata.spec(), dir, shape,
+                        metadata.channels())
+                : ModelVariants.baseline(type, shape);
         return PostProcessing.of(metadata.spec().postprocess(), metadata.target()).apply(model);
     }
 }

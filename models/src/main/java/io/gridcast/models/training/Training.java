@@ -6,7 +6,6 @@ import io.gridcast.features.WindowIterator;
 import io.gridcast.features.WindowPlan;
 import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.models.Nowcaster;
-import io.gridcast.models.TrainableNowcaster;
 import io.gridcast.models.nowcasts.EpochResult;
 import io.gridcast.models.nowcasts.ModelSpec;
 import io.gridcast.models.nowcasts.ModelVariants;
@@ -86,7 +85,10 @@ public final class Training {
                 model = outcome.model();
             }
         } else {
-            model = ModelVariants.baseline(spec.type(), features.shape());
+            // An external model is checked against the region's windows here, so a misfit fails the train job.
+            model = ModelVariants.isExternal(spec.type())
+                    ? ModelVariants.external(spec, features.shape(), features.channels())
+                    : ModelVariants.baseline(spec.type(), features.shape());
             history = List.of();
         }
         Instant trainedAt = fixedTime != null ? fixedTime : Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -103,11 +105,7 @@ public final class Training {
                 plan.splits().stream().map(Training::period).toList(), plan.skipped(), plan.choice(), history, validationMse,
                 trainedAt, fixedTime != null ? ModelRegistry.VERSION.format(fixedTime)
                         : registry.newVersion(region, spec.name(), trainedAt));
-        registry.save(metadata, dir -> {
-            if (model instanceof TrainableNowcaster trainable) {
-                trainable.save(dir);
-            }
-        });
+        registry.save(metadata, dir -> ModelVariants.save(model, dir));
         // Saved in the registry, the training's checkpoints have done their job.
         EpochLoop.delete(registry.trainingDir(region, spec.name()));
         log.info("train {}/{}: validation MSE {} (normalised units), saved as version {}", region, spec.name(),

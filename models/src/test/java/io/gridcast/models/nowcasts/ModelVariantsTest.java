@@ -30,17 +30,23 @@ class ModelVariantsTest {
 
     @Test
     void listsTypesAndRejectsUnknownOnes() {
-        assertThat(ModelVariants.types()).containsExactly("advection", "cnnlstm", "convlstm", "persistence");
+        assertThat(ModelVariants.types()).containsExactly("advection", "cnnlstm", "convlstm", "onnx", "persistence");
         assertThat(ModelVariants.isTrainable("advection")).isFalse();
         assertThat(ModelVariants.isTrainable("convlstm")).isTrue();
         assertThat(ModelVariants.isTrainable("persistence")).isFalse();
+        assertThat(ModelVariants.isTrainable("onnx")).isFalse();
+        assertThat(ModelVariants.isExternal("onnx")).isTrue();
+        assertThat(ModelVariants.isExternal("convlstm")).isFalse();
         assertThatThrownBy(() -> ModelVariants.isTrainable("x"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown model type 'x'; expected one of [advection, cnnlstm, convlstm, persistence]");
+                .hasMessage("unknown model type 'x'; expected one of [advection, cnnlstm, convlstm, onnx, persistence]");
         assertThatThrownBy(() -> ModelVariants.create(spec("persistence"), SHAPE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baseline");
         assertThatThrownBy(() -> ModelVariants.baseline("convlstm", SHAPE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trainable");
+        assertThatThrownBy(() -> ModelVariants.baseline("onnx", SHAPE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ModelVariants.external");
+        assertThatThrownBy(() -> spec("onnx")).hasMessageContaining("a model file and layout for type onnx");
     }
 
     @Test
