@@ -1,8 +1,10 @@
 package io.gridcast.jobs.config;
 
+import io.gridcast.features.ChannelTransform;
 import io.gridcast.features.Region;
 import io.gridcast.features.RegionGrid;
 import io.gridcast.features.SplitPeriod;
+import io.gridcast.features.Statistics;
 import io.gridcast.features.TransformSpec;
 import io.gridcast.features.Transforms;
 import io.gridcast.features.WindowSpec;
@@ -17,6 +19,7 @@ import io.gridcast.models.nowcasts.LearningRateSchedule;
 import io.gridcast.models.nowcasts.ModelSpec;
 import io.gridcast.models.nowcasts.ModelVariants;
 import io.gridcast.models.nowcasts.NowcastLoss;
+import io.gridcast.models.nowcasts.OnnxSpec;
 import io.gridcast.models.postprocessing.PostProcessing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -139,10 +142,26 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                           Integer cacheFrames, Integer shardFrames, Integer prefetch, Integer shuffleShards) {
     }
 
+    /**
+     * A model variant. {@code file}, {@code layout}, {@code leads} and {@code transforms} are for {@code type: onnx}
+     * only (see {@link OnnxSpec}).
+     */
     public record ModelEntry(String name, String type, List<Integer> hidden, Integer kernel, List<Integer> filters,
                              Integer epochs, Integer batchSize, Double learningRate, Long seed, LrSchedule lrSchedule,
                              Integer patience, Double minDelta, Integer checkpointEvery, Boolean peephole,
-                             Integer patch, String loss, Boolean residual, String postprocess) {
+                             Integer patch, String loss, Boolean residual, String postprocess, String file,
+                             Layout layout, Integer leads, Map<String, TransformEntry> transforms) {
+    }
+
+    /** An ONNX model's axes, e.g. {@code {input: NTCHW, output: NTHW}}. */
+    public record Layout(String input, String output) {
+    }
+
+    /**
+     * The transform an ONNX model was trained with for one input channel, with its own statistics (of the values
+     * the method scales: dB values for {@code db}); {@code min} also stops negative forecasts when it is 0 or more.
+     */
+    public record TransformEntry(String method, Double rainThreshold, Double mean, Double std, Double min, Double max) {
     }
 
     /** {@code type}: constant, cosine or plateau; see {@link LearningRateSchedule}. */
@@ -310,6 +329,17 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
             if (m.postprocess() != null && !PostProcessing.METHODS.contains(m.postprocess())) {
                 throw new ConfigException(key + ".postprocess", "one of " + PostProcessing.METHODS + ", got '"
                         + m.postprocess() + "'");
+            }
+            if (ModelVariants.isExternal(m.type())) {
+                onnxSpec(m, key);
+            } else {
+                for (var onnxKey : Map.of("file", m.file() != null, "layout", m.layout() != null, "leads",
+                        m.leads() != null, "transforms", m.transforms() != null).entrySet()) {
+                    if (onnxKey.getValue()) {
+                        throw new ConfigException(key + "." + onnxKey.getKey(), "no " + onnxKey.getKey()
+                                + " for type '" + m.type() + "' (only type onnx runs a model file)");
+                    }
+                }
             }
         }
         if (forecast != null && forecast.model() != null) {
@@ -614,6 +644,65 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
         }
     }
 
+    /**
+     * An ONNX variant's file (confined to {@code roots.input} like the archive, and there), layout, leads (at least
+     * {@code windows.out}) and its channels' own transforms. Whether the model fits the region's windows is checked
+     * when it is loaded, once the region's grid is known.
+     */
+    private OnnxSpec onnxSpec(ModelEntry m, String key) {
+        require(m.file(), key + ".file");
+        require(m.layout(), key + ".layout");
+        require(m.layout().input(), key + ".layout.input");
+        require(m.layout().output(), key + ".layout.output");
+        require(m.leads(), key + ".leads");
+        Path file = confineInput(Path.of(m.file()), key + ".file");
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(key + ".file", "an ONNX model file, got " + m.file() + " (no such file)");
+        }
+        if (m.leads() < windows.out()) {
+            throw new ConfigException(key + ".leads", "at least windows.out = " + windows.out() + " leads, got "
+                    + m.leads());
+        }
+        Map<String, ChannelTransform> transforms = new TreeMap<>();
+        if (m.transforms() != null) {
+            m.transforms().forEach((channel, t) -> transforms.put(channel,
+                    channelTransform(t, key + ".transforms." + channel)));
+        }
+        try {
+            return new OnnxSpec(file.toString(), m.layout().input(), m.layout().output(), m.leads(), transforms);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, e.getMessage());
+        }
+    }
+
+    /** A channel's transform with the statistics its method needs given, e.g. mean and std to standardise. */
+    private static ChannelTransform channelTransform(TransformEntry t, String key) {
+        require(t, key);
+        require(t.method(), key + ".method");
+        if (!Transforms.names().contains(t.method())) {
+            throw new ConfigException(key + ".method", "one of " + Transforms.names() + ", got '" + t.method() + "'");
+        }
+        Map<String, List<String>> needs = Map.of("standardise", List.of("mean", "std"), "min-max",
+                List.of("min", "max"), "db", List.of("rain_threshold", "mean", "std"), "none", List.of());
+        Map<String, Double> given = new TreeMap<>();
+        given.put("rain_threshold", t.rainThreshold());
+        given.put("mean", t.mean());
+        given.put("std", t.std());
+        given.put("min", t.min());
+        given.put("max", t.max());
+        for (String statistic : needs.get(t.method())) {
+            require(given.get(statistic), key + "." + statistic);
+        }
+        if (t.std() != null && !(t.std() > 0) || t.rainThreshold() != null && !(t.rainThreshold() > 0)) {
+            throw new ConfigException(key, "a positive std and rain_threshold, got " + t.std() + " and "
+                    + t.rainThreshold());
+        }
+        // A statistic the method does not use is NaN: it changes nothing (a NaN min clips no negative values).
+        return new ChannelTransform(t.method(), orElse(t.rainThreshold(), 0.0), new Statistics(0,
+                orElse(t.mean(), Double.NaN), orElse(t.std(), Double.NaN), orElse(t.min(), Double.NaN),
+                orElse(t.max(), Double.NaN), Double.NaN, Double.NaN, Double.NaN));
+    }
+
     /** How {@code variable} becomes model units: {@code variables.<name>.transform}, standardise by default. */
     public TransformSpec transform(String variable) {
         Variable v = variables == null ? null : variables.get(variable);
@@ -686,7 +775,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                     m.lrSchedule() == null ? LearningRateSchedule.CONSTANT : schedule(m.lrSchedule()),
                     orElse(m.patience(), 0), orElse(m.minDelta(), 0.0), orElse(m.checkpointEvery(), 1),
                     orElse(m.peephole(), false), orElse(m.patch(), 1), orElse(m.loss(), NowcastLoss.MSE.key()),
-                    orElse(m.residual(), false), orElse(m.postprocess(), PostProcessing.NONE)));
+                    orElse(m.residual(), false), orElse(m.postprocess(), PostProcessing.NONE),
+                    ModelVariants.isExternal(m.type()) ? onnxSpec(m, "models[" + models.indexOf(m) + "]") : null));
         }
         return specs;
     }

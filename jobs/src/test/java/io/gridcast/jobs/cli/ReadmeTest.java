@@ -31,11 +31,12 @@ import picocli.CommandLine;
 
 /**
  * Every command README.md shows, run one after another as a new user would, in a fresh project folder: its
- * {@code conf/} and {@code bench/}, and {@code ../shared} beside it (links), so the README's relative paths hold and
- * {@code work/...} stays in a temporary folder. {@code ./gridcast} runs in a JVM of its own with this JVM's
- * classpath and the launcher's environment, every model capped at one epoch ({@code GRIDCAST_MAX_EPOCHS}); each
- * command at its smallest settings ({@link ReadmeCommands}). A command fails the test on a non-zero exit or a
- * missing output the README promises; one that cannot run here is skipped with its reason.
+ * {@code conf/}, {@code bench/} and {@code models/} (for its test scripts), and {@code ../shared} beside it (links),
+ * so the README's relative paths hold and {@code work/...} stays in a temporary folder. {@code ./gridcast} runs in a
+ * JVM of its own with this JVM's classpath and the launcher's environment, every model capped at one epoch
+ * ({@code GRIDCAST_MAX_EPOCHS}); each command at its smallest settings ({@link ReadmeCommands}). A command fails the
+ * test on a non-zero exit or a missing output the README promises; one that cannot run here is skipped with its
+ * reason.
  */
 class ReadmeTest {
 
@@ -61,7 +62,7 @@ class ReadmeTest {
 
     static Stream<Step> readmeCommands() throws IOException {
         root = Files.createDirectories(temp.resolve("gridcast"));
-        for (String folder : List.of("conf", "bench")) {
+        for (String folder : List.of("conf", "bench", "models")) {
             Files.createSymbolicLink(root.resolve(folder), HOME.resolve(folder));
         }
         if (Files.isDirectory(SHARED)) {

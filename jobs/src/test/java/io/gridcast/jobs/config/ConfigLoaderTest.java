@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.gridcast.features.ChannelTransform;
 import io.gridcast.features.RegionGrid;
 import io.gridcast.features.SplitPeriod;
 import io.gridcast.features.TransformSpec;
 import io.gridcast.ingest.read.ReaderSpec;
 import io.gridcast.ingest.statics.StaticLayerSpec;
 import io.gridcast.ingest.synth.SyntheticArchive;
+import io.gridcast.models.nowcasts.ModelSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -332,7 +334,70 @@ class ConfigLoaderTest {
         Path file = demoWith("type: cnnlstm ", "type: unet ");
 
         assertThatThrownBy(() -> ConfigLoader.load(file))
-                .hasMessageContaining("models[3].type: expected one of [advection, cnnlstm, convlstm, persistence], got 'unet'");
+                .hasMessageContaining("models[3].type: expected one of [advection, cnnlstm, convlstm, onnx, persistence], got 'unet'");
+    }
+
+    /** The demo with an ONNX variant added after its four: {@code block} holds its keys after name and type. */
+    private Path demoWithOnnx(String block) throws IOException {
+        return demoWith("    seed: 42\n\n# Which", "    seed: 42\n  - name: torch\n    type: onnx\n" + block
+                + "\n# Which");
+    }
+
+    @Test
+    void anOnnxVariantNamesItsFileLayoutLeadsAndItsOwnTransform() throws IOException {
+        Path model = Files.write(dir.resolve("convlstm.onnx"), new byte[] {1});
+        Path file = demoWithOnnx("    file: " + model + "\n    layout: {input: NTCHW, output: NTHW}\n    leads: 6\n"
+                + "    transforms:\n      rain_rate: {method: db, rain_threshold: 0.1, mean: -12.5, std: 7.5}\n");
+
+        ModelSpec spec = ConfigLoader.load(file).modelSpecs().get(4);
+
+        assertThat(spec.type()).isEqualTo("onnx");
+        assertThat(spec.onnx().file()).isEqualTo(model.toRealPath().toString());
+        assertThat(spec.onnx().inputLayout()).isEqualTo("NTCHW");
+        assertThat(spec.onnx().outputLayout()).isEqualTo("NTHW");
+        assertThat(spec.onnx().leads()).isEqualTo(6);
+        ChannelTransform rain = spec.onnx().transforms().get("rain_rate");
+        assertThat(rain.method()).isEqualTo("db");
+        assertThat(rain.rainThreshold()).isEqualTo(0.1);
+        assertThat(rain.statistics().mean()).isEqualTo(-12.5);
+        assertThat(rain.forward(1f)).as("10 log10(1) = 0 dB, standardised").isEqualTo((float) (12.5 / 7.5));
+    }
+
+    @Test
+    void anOnnxVariantsMistakesNameTheirKeys() throws IOException {
+        Path model = Files.write(dir.resolve("m.onnx"), new byte[] {1});
+        String layout = "    layout: {input: NTCHW, output: NTHW}\n";
+        Path missing = dir.resolve("absent.onnx");
+        assertThatThrownBy(() -> ConfigLoader.load(demoWithOnnx("    file: " + missing + "\n" + layout
+                + "    leads: 4\n"))).hasMessageEndingWith(
+                "models[4].file: expected an ONNX model file, got " + missing + " (no such file)");
+        assertThatThrownBy(() -> ConfigLoader.load(demoWithOnnx(layout + "    leads: 4\n")))
+                .hasMessageEndingWith("models[4].file: expected a value (the key is missing)");
+        assertThatThrownBy(() -> ConfigLoader.load(demoWithOnnx("    file: " + model + "\n" + layout
+                + "    leads: 3\n"))).hasMessageEndingWith("models[4].leads: expected at least windows.out = 4 leads,"
+                + " got 3");
+        assertThatThrownBy(() -> ConfigLoader.load(demoWithOnnx("    file: " + model + "\n"
+                + "    layout: {input: NTXHW, output: NTHW}\n    leads: 4\n")))
+                .hasMessageContaining("models[4]: expected layout.input: the input's axes in order")
+                .hasMessageContaining("got 'NTXHW'");
+        assertThatThrownBy(() -> ConfigLoader.load(demoWithOnnx("    file: " + model + "\n" + layout
+                + "    leads: 4\n    transforms:\n      rain_rate: {method: standardise, mean: 0.3}\n")))
+                .hasMessageEndingWith("models[4].transforms.rain_rate.std: expected a value (the key is missing)");
+        assertThatThrownBy(() -> ConfigLoader.load(demoWith("type: persistence\n",
+                "type: persistence\n    file: " + model + "\n")))
+                .hasMessageEndingWith("models[0].file: expected no file for type 'persistence' (only type onnx runs a"
+                        + " model file)");
+    }
+
+    @Test
+    void anOnnxFileOutsideTheInputRootIsRefused() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("archive"));
+        Path model = Files.write(dir.resolve("m.onnx"), new byte[] {1});
+        Path file = demoWithOnnx("    file: " + model + "\n    layout: {input: NTCHW, output: NTHW}\n    leads: 4\n");
+        Files.writeString(file, Files.readString(file) + "roots:\n  input: " + root + "\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("models[4].file: expected a path"
+                + " inside roots.input (" + root.toRealPath() + "), got " + model);
     }
 
     @Test
