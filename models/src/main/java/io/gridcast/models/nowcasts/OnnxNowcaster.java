@@ -296,7 +296,7 @@ final class OnnxNowcaster implements Nowcaster {
 
     /**
      * A tensor fits when it is float and has the expected rank, and every fixed axis has the expected size; dynamic
-     * axes fit any size. An axis the layout drops (no T, or no C) must have size 1 in the windows.
+     * axes fit any size.
      */
     private static void check(Path file, String which, NodeInfo node, String layout, long[] expected) {
         String wanted = describe(layout, expected);
@@ -307,11 +307,8 @@ final class OnnxNowcaster implements Nowcaster {
         long[] found = info.getShape();
         boolean fits = found.length == expected.length;
         for (int i = 0; fits && i < found.length; i++) {
-            fits = found[i] < 0 || expected[i] < 0 || found[i] == expected[i];
-        }
-        if (expected.length > 0 && layout.indexOf('N') >= 0 && found.length == expected.length
-                && found[layout.indexOf('N')] > 1) {
-            fits = false;
+            // Only the batch is expected as any size (-1); fixed, it must be 1.
+            fits = found[i] < 0 || found[i] == (expected[i] < 0 ? 1 : expected[i]);
         }
         if (!fits) {
             throw new IllegalArgumentException(file + ": the model's " + which + " '" + node.getName() + "' has shape "
