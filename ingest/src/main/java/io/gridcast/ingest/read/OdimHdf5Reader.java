@@ -27,6 +27,7 @@ import ucar.nc2.Attribute;
 import ucar.nc2.Group;
 import ucar.nc2.NetcdfFile;
 import ucar.nc2.Variable;
+import ucar.nc2.iosp.hdf5.H5Chunks;
 
 /**
  * Importer for OPERA ODIM_H5 Cartesian products (EUMETNET OPERA Data Information Model, v2.0 to 2.4): objects
@@ -149,8 +150,10 @@ public final class OdimHdf5Reader implements FrameReader {
         private final double undetect;
         private final float noEcho;
         private final ZR zr;
-        /** Rows read at a time: the HDF5 chunks' height, or 256 rows of an unchunked dataset. */
-        private final int bandRows;
+        /** The dataset's chunks, read one at a time; null when NetCDF-Java's read is the way (see H5Chunks.of). */
+        private final H5Chunks chunks;
+        /** Rows NetCDF-Java reads at a time when {@link #chunks} is null. */
+        private static final int BAND_ROWS = 256;
         /** Decoding table of 8- and 16-bit data, made on first use. */
         private float[] table;
 
@@ -189,9 +192,7 @@ public final class OdimHdf5Reader implements FrameReader {
                         + path + "/data(rows, columns)");
             }
             this.grid = grid(root.findGroup("where"));
-            Attribute chunks = data.findAttribute("_ChunkSizes");
-            this.bandRows = chunks != null && !chunks.isString() && chunks.getLength() == 2
-                    ? Math.max(1, chunks.getNumericValue(0).intValue()) : 256;
+            this.chunks = H5Chunks.of(data);
             this.time = nominalTime(root.findGroup("what"), what);
         }
 
@@ -401,19 +402,25 @@ public final class OdimHdf5Reader implements FrameReader {
         }
 
         /**
-         * Reads the dataset a band of rows at a time (the HDF5 chunks' height, so each compressed chunk is inflated
-         * once), decoding each band into {@code out} (when not null) and into the statistics: memory beyond the
-         * frame itself is one band (OPERA: 380 of 2,200 rows, 5.8 MB of doubles), not the whole stored array.
+         * Decodes the dataset into {@code out} (when not null) and into the statistics: a chunk at a time, each
+         * inflated into a buffer the thread reuses and decoded from there (see {@link Hdf5Chunks}), so memory beyond
+         * the frame itself is one chunk (OPERA: 380 x 440 doubles, 1.3 MB). A dataset not stored in chunks is read
+         * through NetCDF-Java a band of rows at a time. The statistics sum in chunk order.
          */
         private FrameStatistics decode(int index, float[] out) throws UnusableFileException {
             if (index != 0) {
                 throw new IndexOutOfBoundsException("frame " + index + " of " + file + ", which has 1");
             }
             FrameStatistics.Accumulator stats = new FrameStatistics.Accumulator();
+            if (chunks != null) {
+                Hdf5Chunks.read(file, path + "/data", nc, data, chunks,
+                        (values, from, count, at) -> decode(values, from, count, stats, out, at));
+                return stats.result();
+            }
             int ny = grid.ny();
             int nx = grid.nx();
-            for (int row = 0; row < ny; row += bandRows) {
-                int rows = Math.min(bandRows, ny - row);
+            for (int row = 0; row < ny; row += BAND_ROWS) {
+                int rows = Math.min(BAND_ROWS, ny - row);
                 Array band;
                 try {
                     band = data.read(new int[] {row, 0}, new int[] {rows, nx});
@@ -421,7 +428,9 @@ public final class OdimHdf5Reader implements FrameReader {
                     throw new UnusableFileException(file, path + "/data cannot be read at rows " + row + ".."
                             + (row + rows - 1) + " (truncated or corrupt data?)", e);
                 }
-                decode(band.getStorage(), stats, out, row * nx);
+                for (int r = 0; r < rows; r++) {
+                    decode(band.getStorage(), r * nx, nx, stats, out, (row + r) * nx);
+                }
             }
             return stats.result();
         }
@@ -442,40 +451,46 @@ public final class OdimHdf5Reader implements FrameReader {
             return (float) (zr == null ? v : zr.rate(v));
         }
 
-        /** Decodes stored values into {@code out} from {@code at} (when not null) and into {@code stats}. */
-        private void decode(Object storage, FrameStatistics.Accumulator stats, float[] out, int at) {
+        /**
+         * Decodes stored values {@code storage[from, from + count)} into {@code out} from {@code at} (when not null)
+         * and into {@code stats}.
+         */
+        private void decode(Object storage, int from, int count, FrameStatistics.Accumulator stats, float[] out,
+                            int at) {
             boolean unsigned = data.isUnsigned();
+            int end = from + count;
+            int shiftOut = at - from;
             if (storage instanceof double[] d) {
-                for (int k = 0; k < d.length; k++) {
-                    put(stats, out, at + k, value(d[k]));
+                for (int k = from; k < end; k++) {
+                    put(stats, out, shiftOut + k, value(d[k]));
                 }
             } else if (storage instanceof float[] f) {
                 // Compared as stored: a nodata of -9999.9 is not the float -9999.9 widened to double.
                 float missing = (float) nodata;
                 float noPrecipitation = (float) undetect;
-                for (int k = 0; k < f.length; k++) {
-                    put(stats, out, at + k, f[k] == missing ? Float.NaN : f[k] == noPrecipitation ? noEcho : scaled(f[k]));
+                for (int k = from; k < end; k++) {
+                    put(stats, out, shiftOut + k, f[k] == missing ? Float.NaN : f[k] == noPrecipitation ? noEcho : scaled(f[k]));
                 }
             } else if (storage instanceof byte[] b) {
                 // 8- and 16-bit values decode through a table of every possible stored value.
                 float[] t = table(256, unsigned ? 0 : -128);
                 int shift = unsigned ? 0 : 128;
-                for (int k = 0; k < b.length; k++) {
-                    put(stats, out, at + k, t[(unsigned ? b[k] & 0xff : b[k]) + shift]);
+                for (int k = from; k < end; k++) {
+                    put(stats, out, shiftOut + k, t[(unsigned ? b[k] & 0xff : b[k]) + shift]);
                 }
             } else if (storage instanceof short[] s) {
                 float[] t = table(65536, unsigned ? 0 : -32768);
                 int shift = unsigned ? 0 : 32768;
-                for (int k = 0; k < s.length; k++) {
-                    put(stats, out, at + k, t[(unsigned ? s[k] & 0xffff : s[k]) + shift]);
+                for (int k = from; k < end; k++) {
+                    put(stats, out, shiftOut + k, t[(unsigned ? s[k] & 0xffff : s[k]) + shift]);
                 }
             } else if (storage instanceof int[] n) {
-                for (int k = 0; k < n.length; k++) {
-                    put(stats, out, at + k, value(unsigned ? n[k] & 0xffffffffL : n[k]));
+                for (int k = from; k < end; k++) {
+                    put(stats, out, shiftOut + k, value(unsigned ? n[k] & 0xffffffffL : n[k]));
                 }
             } else if (storage instanceof long[] n) {
-                for (int k = 0; k < n.length; k++) {
-                    put(stats, out, at + k, value(n[k]));
+                for (int k = from; k < end; k++) {
+                    put(stats, out, shiftOut + k, value(n[k]));
                 }
             } else {
                 throw new IllegalStateException(path + "/data has storage " + storage.getClass());

@@ -63,6 +63,16 @@ final class OdimFile {
         return this;
     }
 
+    /**
+     * Like {@link #data}, stored as {@code storage} says: h5py's {@code create_dataset} keywords ({@code chunks},
+     * {@code compression}, {@code shuffle}, {@code fletcher32}, {@code fillvalue}) and {@code rows}, how many rows
+     * to write (chunks below them are never written). A {@code dtype} of {@code >f8} is big-endian.
+     */
+    OdimFile data(String path, String dtype, int ny, int nx, double[] values, Map<String, Object> storage) {
+        data.put(path, Map.of("dtype", dtype, "shape", List.of(ny, nx), "values", values, "storage", storage));
+        return this;
+    }
+
     OdimFile variableLengthStrings() {
         strings = "vlen";
         return this;

@@ -16,11 +16,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import ucar.nc2.iosp.hdf5.H5Chunks;
 
 /**
  * The ODIM_H5 importer on the real OPERA composites of 2018-08-24 and on files written by h5py the way other
@@ -72,6 +78,51 @@ class OdimHdf5ReaderTest {
             assertThat(dry).isEqualTo(1_605_989 + 6_055);
             assertThat(max).isEqualTo(1205.22f);
             assertThat(source.statistics(0)).isEqualTo(FrameStatistics.of(frame.values()));
+        }
+    }
+
+    /**
+     * Issue 17: an OPERA frame's statistics are decoded a chunk at a time in buffers the thread keeps, so they
+     * allocate nothing of a frame's size (through NetCDF-Java's read: 180 MB a frame, each chunk inflated into a
+     * growing stream and then copied value by value into a new array of doubles).
+     */
+    @Test
+    void operaStatisticsAllocateNothingOfAFramesSize() throws UnusableFileException {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (FrameSource source = reader.open(opera("1800"), "RATE")) {
+            // The first frame a thread reads makes its buffers.
+            source.statistics(0);
+        }
+        try (FrameSource source = reader.open(opera("1815"), "RATE")) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            FrameStatistics stats = source.statistics(0);
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertThat(stats.validCells()).isPositive();
+            assertThat(allocated).as("bytes allocated for one frame's statistics (a frame: 16.7 MB of floats)")
+                    .isLessThan(1_000_000L);
+        }
+    }
+
+    /** A chunk whose deflate stream is damaged is refused, naming the dataset and the chunk. */
+    @Test
+    void aDamagedChunkNamesTheChunk() throws IOException, UnusableFileException {
+        Path file = Files.copy(opera("1800"), tmp.resolve("damaged.hdf"));
+        H5Chunks.Chunk largest;
+        try (ucar.nc2.NetcdfFile nc = ucar.nc2.NetcdfFile.open(file.toString())) {
+            largest = H5Chunks.of(nc.findVariable("dataset1/data1/data")).chunks().stream()
+                    .max(java.util.Comparator.comparingInt(H5Chunks.Chunk::storedBytes)).orElseThrow();
+        }
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.allocate(256), largest.filePosition() + largest.storedBytes() / 2);
+        }
+        try (FrameSource source = reader.open(file, "RATE")) {
+            assertThatThrownBy(() -> source.statistics(0)).isInstanceOf(UnusableFileException.class)
+                    .hasMessageContaining("damaged.hdf")
+                    .hasMessageContaining("dataset1/data1/data chunk at row " + largest.row() + ", column "
+                            + largest.column())
+                    .hasMessageContaining("corrupt data");
         }
     }
 
@@ -265,6 +316,78 @@ class OdimHdf5ReaderTest {
             assertThat(grid.x().values()[0]).isCloseTo(5.005, within(1e-9));
             assertThat(grid.y().standardName()).isEqualTo("latitude");
             assertThat(grid.y().values()[9]).isCloseTo(52.905, within(1e-9));
+        }
+    }
+
+    /** Raw 16-bit values of a 20 x 25 grid: nodata (32767) every 7th cell, undetect (0) every 5th, else the index. */
+    private static double[] raw20x25() {
+        double[] raw = new double[20 * 25];
+        for (int k = 0; k < raw.length; k++) {
+            raw[k] = k % 7 == 0 ? 32767 : k % 5 == 0 ? 0 : k;
+        }
+        return raw;
+    }
+
+    private static OdimFile rateComposite() {
+        return OdimFile.product("COMP", "H5rad 2.2", "20190610", "000000")
+                .where("+proj=laea +lat_0=55 +lon_0=10 +ellps=WGS84", 20, 25, 2000, 2000, 0, 0)
+                .set("dataset1/what", "quantity", "RATE").set("dataset1/what", "gain", 0.01)
+                .set("dataset1/what", "offset", 0.0).set("dataset1/what", "nodata", 32767)
+                .set("dataset1/what", "undetect", 0);
+    }
+
+    static Stream<Arguments> storages() {
+        return Stream.of(
+                Arguments.of("<u2", Map.of("chunks", List.of(7, 8), "compression", "gzip", "shuffle", true)),
+                Arguments.of(">f8", Map.of("chunks", List.of(7, 8), "compression", "gzip", "shuffle", true,
+                        "fletcher32", true)),
+                Arguments.of("<i2", Map.of("chunks", List.of(20, 25))),
+                Arguments.of(">i4", Map.of("chunks", List.of(3, 25), "compression", "gzip")),
+                Arguments.of("<f4", Map.of()));
+    }
+
+    /**
+     * Producers store their data otherwise than OPERA: chunks that do not divide the grid, shuffle and Fletcher-32
+     * around deflate, big-endian values, no filter, no chunks (read through NetCDF-Java). Each decodes the same.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("storages")
+    void everyStorageOfTheDataDecodesTheSame(String dtype, Map<String, Object> storage) throws UnusableFileException {
+        double[] raw = raw20x25();
+        Path file = rateComposite().data("dataset1/data1", dtype, 20, 25, raw, storage).write(tmp.resolve("rate.h5"));
+        float[] expected = new float[raw.length];
+        for (int k = 0; k < raw.length; k++) {
+            expected[k] = raw[k] == 32767 ? Float.NaN : (float) (0.01 * raw[k]);
+        }
+        try (FrameSource source = reader.open(file, "RATE")) {
+            assertThat(source.frame(0).values()).containsExactly(expected);
+            assertThat(source.statistics(0)).isEqualTo(FrameStatistics.of(expected));
+        }
+    }
+
+    /**
+     * Chunks never written hold the dataset's fill value: the one it states (here nodata), or HDF5's default of
+     * zero bytes (here undetect), as h5py reads them.
+     */
+    @Test
+    void chunksNeverWrittenHoldTheFillValue() throws UnusableFileException {
+        double[] raw = raw20x25();
+        Path file = rateComposite()
+                .data("dataset1/data1", "<u2", 20, 25, raw, Map.of("chunks", List.of(7, 8), "compression", "gzip",
+                        "fillvalue", 32767, "rows", 7))
+                .set("dataset1/data2/what", "quantity", "ACRR")
+                .data("dataset1/data2", "<u2", 20, 25, raw, Map.of("chunks", List.of(7, 8), "compression", "gzip",
+                        "rows", 7))
+                .write(tmp.resolve("partly.h5"));
+        try (FrameSource rate = reader.open(file, "RATE"); FrameSource accumulation = reader.open(file, "ACRR")) {
+            float[] written = rate.frame(0).values();
+            float[] zeros = accumulation.frame(0).values();
+            assertThat(written[7 * 25 - 1]).isEqualTo((float) (0.01 * 174));
+            assertThat(zeros[7 * 25 - 1]).isEqualTo((float) (0.01 * 174));
+            for (int k = 7 * 25; k < 20 * 25; k++) {
+                assertThat(written[k]).as("cell %d", k).isNaN();
+                assertThat(zeros[k]).as("cell %d", k).isZero();
+            }
         }
     }
 
