@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Alternating pairs: `gridcast bench train --model convlstm` against ../shared/bench/convlstm_ref.py (PyTorch).
+"""Alternating pairs: `gridcast bench train` against PyTorch (../shared/bench/convlstm_ref.py or cnnlstm_ref.py).
 
 This machine's speed drifts by up to 2x within minutes, so one run of each says little: each pair runs the two back
 to back (gridcast first in odd pairs, PyTorch first in even ones, so neither always gets the warmer or quieter
@@ -7,6 +7,10 @@ slot), and only each pair's ratio of median step times counts. Prints one JSON l
 ratio and their median.
 
     /usr/bin/python3 bench/train_pairs.py --pairs 6
+    /usr/bin/python3 bench/train_pairs.py --model cnnlstm --pairs 6 --size 128
+
+Both sides get the same --batch, --t-in, --t-out, --size, --hidden and --layers (the standard configuration by
+default); the ConvLSTM's also --kernel 3 (the CNN-LSTM reference has 3x3 kernels and 8, 16 filters built in).
 """
 import argparse
 import json
@@ -18,8 +22,7 @@ import sys
 import time
 
 HOME = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CONFIG = ["--batch", "4", "--t-in", "10", "--t-out", "10", "--size", "64", "--hidden", "32", "--layers", "2",
-          "--kernel", "3", "--steps", "10"]
+SHAPE = dict(batch=4, t_in=10, t_out=10, size=64, hidden=32, layers=2)
 
 
 def run(command, parse):
@@ -39,21 +42,28 @@ def gridcast_step_s(stdout):
 def torch_step_s(stdout):
     match = re.search(r"median_step_s=([0-9.]+)", stdout)
     if not match:
-        sys.exit("convlstm_ref.py printed no median_step_s:\n" + stdout[-2000:])
+        sys.exit("the PyTorch reference printed no median_step_s:\n" + stdout[-2000:])
     return float(match.group(1))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", type=int, default=6)
-    ap.add_argument("--reference", default=os.path.join(HOME, "..", "shared", "bench", "convlstm_ref.py"))
+    ap.add_argument("--model", choices=["convlstm", "cnnlstm"], default="convlstm")
+    for key, value in SHAPE.items():
+        ap.add_argument("--" + key.replace("_", "-"), type=int, default=value)
+    ap.add_argument("--reference", help="the PyTorch script (default: ../shared/bench/<model>_ref.py)")
     a = ap.parse_args()
+    reference_script = a.reference or os.path.join(HOME, "..", "shared", "bench", a.model + "_ref.py")
     if a.pairs < 1:
         sys.exit(f"expected --pairs >= 1, got {a.pairs}")
-    if not os.path.isfile(a.reference):
-        sys.exit(f"no PyTorch reference at {a.reference} (expected ../shared/bench/convlstm_ref.py)")
-    gridcast = [os.path.join(HOME, "gridcast"), "bench", "train", "--model", "convlstm"] + CONFIG
-    reference = ["/usr/bin/python3", a.reference] + CONFIG + ["--threads", "2"]
+    if not os.path.isfile(reference_script):
+        sys.exit(f"no PyTorch reference at {reference_script}")
+    config = [arg for key in SHAPE for arg in ("--" + key.replace("_", "-"), str(getattr(a, key)))]
+    config += ["--steps", "10"]
+    kernel = ["--kernel", "3"] if a.model == "convlstm" else []
+    gridcast = [os.path.join(HOME, "gridcast"), "bench", "train", "--model", a.model] + config + kernel
+    reference = ["/usr/bin/python3", reference_script] + config + kernel + ["--threads", "2"]
     ratios = []
     for pair in range(a.pairs):
         steps = {}
@@ -64,7 +74,7 @@ def main():
         print(json.dumps({"bench": "train-pair", "pair": pair + 1, "first": order[0],
                           "utc": time.strftime("%H:%M:%S", time.gmtime()), "gridcast_step_s": steps["gridcast"],
                           "pytorch_step_s": steps["pytorch"], "ratio": ratios[-1]}), flush=True)
-    print(json.dumps({"bench": "train-pairs", "pairs": a.pairs, "ratios": ratios,
+    print(json.dumps({"bench": "train-pairs", "model": a.model, "pairs": a.pairs, "ratios": ratios,
                       "median_ratio": round(statistics.median(ratios), 3)}))
 
 

@@ -8,14 +8,14 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.gridcast.features.WindowShape;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
+import io.gridcast.models.networks.NativeConvolutionLayer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
@@ -133,18 +133,16 @@ final class CnnLstmNowcaster implements TrainableNowcaster {
             list.layer(layer++, new Upsampling2D.Builder(2).build());
             list.layer(layer++, conv(k, filters.get(s), Activation.RELU));
         }
-        list.layer(layer++, new ConvolutionLayer.Builder(k, k).stride(1, 1).nOut(shape.out())
-                .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).weightInit(WeightInit.ZERO)
-                .build());
+        list.layer(layer++, new NativeConvolutionLayer.Builder(k).nOut(shape.out()).activation(Activation.IDENTITY)
+                .weightInit(WeightInit.ZERO).build());
         list.layer(layer, new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE)
                 .activation(Activation.IDENTITY).build());
         list.setInputType(InputType.recurrent((long) shape.channels() * shape.height() * shape.width(), shape.in()));
         return list.build();
     }
 
-    private static ConvolutionLayer conv(int kernel, int filters, Activation activation) {
-        return new ConvolutionLayer.Builder(kernel, kernel).stride(1, 1).nOut(filters)
-                .convolutionMode(ConvolutionMode.Same).activation(activation).build();
+    private static Layer conv(int kernel, int filters, Activation activation) {
+        return new NativeConvolutionLayer.Builder(kernel).nOut(filters).activation(activation).build();
     }
 
     /**

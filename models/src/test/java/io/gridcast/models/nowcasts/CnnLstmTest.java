@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gridcast.models.training.Validation;
+import java.nio.file.Path;
 import java.util.List;
 
 import io.gridcast.features.WindowShape;
@@ -13,6 +14,7 @@ import org.deeplearning4j.nn.conf.preprocessor.RnnToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -55,6 +57,37 @@ class CnnLstmTest {
         } finally {
             Nd4j.setDefaultDataTypes(defaultType, defaultFloat);
         }
+    }
+
+    @Test
+    void savedModelForecastsExactlyAsTheTrainedOne(@TempDir Path dir) {
+        CnnLstmNowcaster model = CnnLstmNowcaster.create(spec(), TINY);
+        DataSetIterator data = MovingBlobs.iterator(TINY, 6, 2, 1);
+        model.fitBatch(data.next());
+        model.save(dir);
+        CnnLstmNowcaster loaded = CnnLstmNowcaster.load(dir);
+        INDArray inputs = data.next().getFeatures();
+        assertThat(loaded.network().getLayer(0).getClass()).isEqualTo(model.network().getLayer(0).getClass());
+        assertThat(loaded.predict(inputs)).isEqualTo(model.predict(inputs));
+        // The updater's state came along: one more step on both ends in the same weights.
+        DataSet next = data.next();
+        model.fitBatch(next);
+        loaded.fitBatch(next);
+        assertThat(loaded.network().params()).isEqualTo(model.network().params());
+    }
+
+    @Test
+    void sameSeedTrainsToTheSameWeights() {
+        INDArray[] weights = new INDArray[2];
+        for (int run = 0; run < 2; run++) {
+            CnnLstmNowcaster model = CnnLstmNowcaster.create(spec(), TINY);
+            DataSetIterator data = MovingBlobs.iterator(TINY, 4, 2, 1);
+            while (data.hasNext()) {
+                model.fitBatch(data.next());
+            }
+            weights[run] = model.network().params();
+        }
+        assertThat(weights[1]).isEqualTo(weights[0]);
     }
 
     @Test
