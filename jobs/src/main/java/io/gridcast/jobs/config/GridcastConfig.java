@@ -50,6 +50,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
      */
     public static final String MAX_EPOCHS = "GRIDCAST_MAX_EPOCHS";
     /** What {@code report.split} may name: the first is the default. */
+    /** Members of an {@code advection-ensemble} without {@code members}: as many as pysteps' STEPS examples use. */
+    static final int DEFAULT_MEMBERS = 20;
     static final List<String> REPORT_SPLITS = List.of("test", "validation");
 
     /**
@@ -142,7 +144,12 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     public record ModelEntry(String name, String type, List<Integer> hidden, Integer kernel, List<Integer> filters,
                              Integer epochs, Integer batchSize, Double learningRate, Long seed, LrSchedule lrSchedule,
                              Integer patience, Double minDelta, Integer checkpointEvery, Boolean peephole,
-                             Integer patch, String loss, Boolean residual, String postprocess) {
+                             Integer patch, String loss, Boolean residual, String postprocess, Integer members,
+                             Perturbation perturbation) {
+    }
+
+    /** An ensemble's perturbation; see {@link io.gridcast.models.nowcasts.Perturbation}, whose defaults fill gaps. */
+    public record Perturbation(Double motion, Double noise, Double scale) {
     }
 
     /** {@code type}: constant, cosine or plateau; see {@link LearningRateSchedule}. */
@@ -306,6 +313,18 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
             if (m.residual() != null && !m.type().equals(ConvLstmNowcaster.TYPE)) {
                 throw new ConfigException(key + ".residual", "no residual key for type '" + m.type() + "' (only "
                         + ConvLstmNowcaster.TYPE + " has the choice; cnnlstm always predicts the change)");
+            }
+            int least = m.type().equals(ModelVariants.ADVECTION_ENSEMBLE) ? 2 : 1;
+            if (m.members() != null && m.members() < least) {
+                throw new ConfigException(key + ".members", least + " or more forecasts for type '" + m.type()
+                        + "', got " + m.members());
+            }
+            if (m.perturbation() != null) {
+                try {
+                    perturbation(m.perturbation());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(key + ".perturbation", e.getMessage());
+                }
             }
             if (m.postprocess() != null && !PostProcessing.METHODS.contains(m.postprocess())) {
                 throw new ConfigException(key + ".postprocess", "one of " + PostProcessing.METHODS + ", got '"
@@ -686,9 +705,17 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                     m.lrSchedule() == null ? LearningRateSchedule.CONSTANT : schedule(m.lrSchedule()),
                     orElse(m.patience(), 0), orElse(m.minDelta(), 0.0), orElse(m.checkpointEvery(), 1),
                     orElse(m.peephole(), false), orElse(m.patch(), 1), orElse(m.loss(), NowcastLoss.MSE.key()),
-                    orElse(m.residual(), false), orElse(m.postprocess(), PostProcessing.NONE)));
+                    orElse(m.residual(), false), orElse(m.postprocess(), PostProcessing.NONE),
+                    orElse(m.members(), m.type().equals(ModelVariants.ADVECTION_ENSEMBLE) ? DEFAULT_MEMBERS : 1),
+                    perturbation(m.perturbation())));
         }
         return specs;
+    }
+
+    private static io.gridcast.models.nowcasts.Perturbation perturbation(Perturbation p) {
+        io.gridcast.models.nowcasts.Perturbation d = io.gridcast.models.nowcasts.Perturbation.DEFAULT;
+        return p == null ? d : new io.gridcast.models.nowcasts.Perturbation(orElse(p.motion(), d.motion()),
+                orElse(p.noise(), d.noise()), orElse(p.scale(), d.scale()));
     }
 
     private static int epochCap(String maxEpochs) {

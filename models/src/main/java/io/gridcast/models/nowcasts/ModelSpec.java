@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * One model variant as configured: a name unique in the configuration, the method ({@code convlstm},
- * {@code cnnlstm}, {@code persistence}, {@code advection}) and its hyper-parameters. Baselines ignore the training fields.
+ * {@code cnnlstm}, {@code persistence}, {@code advection}, {@code advection-ensemble}) and its hyper-parameters.
+ * Baselines ignore the training fields.
  *
  * @param name            the variant's name in reports and on disk (e.g. {@code convlstm-small})
  * @param type            the method, a key of {@link ModelVariants}
@@ -30,11 +31,15 @@ import java.util.List;
  *                        added back (as the CNN-LSTM always does), instead of the field itself
  * @param postprocess     what is done to every forecast of the variant, a key of {@link PostProcessing}
  *                        ({@code none}, {@code probability-matching}, {@code probability-matching-mean})
+ * @param members         forecasts of an ensemble: 1 is deterministic, 2 or more an ensemble ({@link PerturbedEnsemble});
+ *                        {@code advection-ensemble} needs 2 or more
+ * @param perturbation    how an ensemble's members differ ({@link Perturbation#DEFAULT} if null)
  */
 public record ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
                         int batchSize, double learningRate, long seed, LearningRateSchedule lrSchedule, int patience,
                         double minDelta, int checkpointEvery, boolean peephole, int patch, String loss,
-                        boolean residual, String postprocess) implements Serializable {
+                        boolean residual, String postprocess, int members, Perturbation perturbation)
+        implements Serializable {
 
     public ModelSpec {
         if (lrSchedule == null) {
@@ -47,6 +52,16 @@ public record ModelSpec(String name, String type, List<Integer> hidden, int kern
             postprocess = PostProcessing.NONE;
         }
         PostProcessing.check(postprocess);
+        if (members == 0) {
+            members = 1; // metadata saved before ensembles existed
+        }
+        if (perturbation == null) {
+            perturbation = Perturbation.DEFAULT;
+        }
+        if (members < 1 || (ModelVariants.ADVECTION_ENSEMBLE.equals(type) && members < 2)) {
+            throw new IllegalArgumentException("model '" + name + "' of type " + type + " needs members >= "
+                    + (ModelVariants.ADVECTION_ENSEMBLE.equals(type) ? 2 : 1) + ", got " + members);
+        }
         if (patience < 0 || !(minDelta >= 0) || checkpointEvery < 0) {
             throw new IllegalArgumentException("model '" + name + "' needs patience >= 0, min_delta >= 0 and"
                     + " checkpoint_every >= 0, got " + patience + ", " + minDelta + ", " + checkpointEvery);
@@ -60,7 +75,7 @@ public record ModelSpec(String name, String type, List<Integer> hidden, int kern
     public ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
                      int batchSize, double learningRate, long seed) {
         this(name, type, hidden, kernel, filters, epochs, batchSize, learningRate, seed, LearningRateSchedule.CONSTANT,
-                0, 0, 1, false, 1, NowcastLoss.MSE.key(), false, PostProcessing.NONE);
+                0, 0, 1, false, 1, NowcastLoss.MSE.key(), false, PostProcessing.NONE, 1, null);
     }
 
     /** A variant whose ConvLSTM predicts the field itself, its forecasts not post-processed. */
@@ -68,6 +83,15 @@ public record ModelSpec(String name, String type, List<Integer> hidden, int kern
                      int batchSize, double learningRate, long seed, LearningRateSchedule lrSchedule, int patience,
                      double minDelta, int checkpointEvery, boolean peephole, int patch, String loss) {
         this(name, type, hidden, kernel, filters, epochs, batchSize, learningRate, seed, lrSchedule, patience,
-                minDelta, checkpointEvery, peephole, patch, loss, false, PostProcessing.NONE);
+                minDelta, checkpointEvery, peephole, patch, loss, false, PostProcessing.NONE, 1, null);
+    }
+
+    /** A deterministic variant (one member). */
+    public ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
+                     int batchSize, double learningRate, long seed, LearningRateSchedule lrSchedule, int patience,
+                     double minDelta, int checkpointEvery, boolean peephole, int patch, String loss,
+                     boolean residual, String postprocess) {
+        this(name, type, hidden, kernel, filters, epochs, batchSize, learningRate, seed, lrSchedule, patience,
+                minDelta, checkpointEvery, peephole, patch, loss, residual, postprocess, 1, null);
     }
 }

@@ -188,13 +188,17 @@ public final class ModelRegistry {
         return List.of(at < 0 ? metadata(region, variant) : metadata(region, variant, selector.substring(at + 1)));
     }
 
-    /** The variant ready to forecast: a loaded network, or the baseline it names, with its post-processing. */
+    /**
+     * The variant ready to forecast: a loaded network, or the baseline it names, with its post-processing; an
+     * {@link io.gridcast.models.EnsembleNowcaster} when it has more than one member.
+     */
     public Nowcaster load(ModelMetadata metadata) {
         String type = metadata.spec().type();
         Path dir = root.resolve(metadata.region()).resolve(metadata.variant()).resolve(metadata.version());
         Nowcaster model = ModelVariants.isTrainable(type) ? ModelVariants.load(type, dir)
                 : ModelVariants.baseline(type, new WindowShape(metadata.in(), metadata.out(), metadata.channels().size(),
                         metadata.grid().ny(), metadata.grid().nx()));
-        return PostProcessing.of(metadata.spec().postprocess(), metadata.target()).apply(model);
+        return ModelVariants.ensemble(metadata.spec(),
+                PostProcessing.of(metadata.spec().postprocess(), metadata.target()).apply(model), metadata.target());
     }
 }

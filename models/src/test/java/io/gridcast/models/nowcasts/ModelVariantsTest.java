@@ -30,13 +30,13 @@ class ModelVariantsTest {
 
     @Test
     void listsTypesAndRejectsUnknownOnes() {
-        assertThat(ModelVariants.types()).containsExactly("advection", "cnnlstm", "convlstm", "persistence");
+        assertThat(ModelVariants.types()).containsExactly("advection", "advection-ensemble", "cnnlstm", "convlstm", "persistence");
         assertThat(ModelVariants.isTrainable("advection")).isFalse();
         assertThat(ModelVariants.isTrainable("convlstm")).isTrue();
         assertThat(ModelVariants.isTrainable("persistence")).isFalse();
         assertThatThrownBy(() -> ModelVariants.isTrainable("x"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown model type 'x'; expected one of [advection, cnnlstm, convlstm, persistence]");
+                .hasMessage("unknown model type 'x'; expected one of [advection, advection-ensemble, cnnlstm, convlstm, persistence]");
         assertThatThrownBy(() -> ModelVariants.create(spec("persistence"), SHAPE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baseline");
         assertThatThrownBy(() -> ModelVariants.baseline("convlstm", SHAPE))
