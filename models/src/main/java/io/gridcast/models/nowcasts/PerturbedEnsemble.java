@@ -3,6 +3,7 @@ package io.gridcast.models.nowcasts;
 import io.gridcast.features.ChannelTransform;
 import io.gridcast.models.EnsembleNowcaster;
 import io.gridcast.models.Nowcaster;
+import io.gridcast.models.motion.HornSchunck.Field;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -117,32 +118,21 @@ final class PerturbedEnsemble implements EnsembleNowcaster {
         for (int b = 0; b < s[0]; b++) {
             for (int t = 0; t < in - 1; t++) {
                 int from = ((b * in + t) * channels) * cells;
-                double[] frame = Arrays.copyOfRange(values, from, from + cells);
-                double outside = Arrays.stream(frame).filter(v -> !Double.isNaN(v)).min().orElse(Double.NaN);
+                Field frame = new Field(height, width, Arrays.copyOfRange(values, from, from + cells));
+                double outside = frame.min();
                 double sy = (in - 1 - t) * dv;
                 double sx = (in - 1 - t) * du;
                 for (int y = 0; y < height; y++) {
                     for (int x = 0; x < width; x++) {
-                        values[from + y * width + x] = bilinear(frame, height, width, y + sy, x + sx, outside);
+                        double py = y + sy;
+                        double px = x + sx;
+                        boolean inside = py >= 0 && py <= height - 1 && px >= 0 && px <= width - 1;
+                        values[from + y * width + x] = inside ? frame.sample(py, px) : outside;
                     }
                 }
             }
         }
         return Nd4j.create(values, s, DataType.DOUBLE).castTo(inputs.dataType());
-    }
-
-    private static double bilinear(double[] frame, int height, int width, double y, double x, double outside) {
-        if (y < 0 || y > height - 1 || x < 0 || x > width - 1) {
-            return outside;
-        }
-        int y0 = (int) y;
-        int x0 = (int) x;
-        int y1 = Math.min(y0 + 1, height - 1);
-        int x1 = Math.min(x0 + 1, width - 1);
-        double fy = y - y0;
-        double fx = x - x0;
-        return (1 - fy) * ((1 - fx) * frame[y0 * width + x0] + fx * frame[y0 * width + x1])
-                + fy * ((1 - fx) * frame[y1 * width + x0] + fx * frame[y1 * width + x1]);
     }
 
     /**
