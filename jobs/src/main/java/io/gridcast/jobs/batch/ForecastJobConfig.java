@@ -52,7 +52,8 @@ public class ForecastJobConfig {
                     }
                     for (ModelMetadata metadata : selected) {
                         Path file = Forecasting.forecast(features, metadata, registry.load(metadata),
-                                settings.forecastsDir().resolve(region).resolve(variant));
+                                settings.forecastsDir().resolve(region).resolve(variant),
+                                config.thresholds(settings.variable()));
                         log.info("forecast {}/{}@{}: wrote {}", region, variant, metadata.version(), file);
                         contribution.incrementWriteCount(1);
                     }
