@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param standardName     CF standard name, or empty
  * @param referenceTime    the forecast reference time (the last observation used)
  * @param leads            lead times after {@code referenceTime}, strictly increasing
- * @param values           per lead, row-major {@code [y][x]} in {@code units}; NaN where missing
+ * @param values           per lead, row-major {@code [y][x]} in {@code units}; NaN where missing. Null for an ensemble or
+ *                         probability file, whose fields are handed to the writer apart
  * @param extraAttributes  further global attributes, e.g. {@code region}, {@code model}
  */
 public record Forecast(Grid grid, String variable, String units, String standardName, String longName,
@@ -28,7 +29,6 @@ public record Forecast(Grid grid, String variable, String units, String standard
         Objects.requireNonNull(grid, "forecast grid");
         Objects.requireNonNull(variable, "forecast variable");
         Objects.requireNonNull(referenceTime, "forecast referenceTime");
-        Objects.requireNonNull(values, "forecast values");
         leads = List.copyOf(leads);
         units = Objects.requireNonNullElse(units, "");
         standardName = Objects.requireNonNullElse(standardName, "");

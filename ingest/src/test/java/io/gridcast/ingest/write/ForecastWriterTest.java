@@ -189,6 +189,88 @@ class ForecastWriterTest {
     }
 
     @Test
+    void anEnsembleHasARealizationDimensionAndIsWrittenAMemberAtATime() throws Exception {
+        Grid grid = SyntheticArchive.grid(16);
+        List<Integer> asked = new java.util.ArrayList<>();
+        ForecastWriter.Members members = new ForecastWriter.Members() {
+            @Override
+            public int count() {
+                return 4;
+            }
+
+            @Override
+            public float[][] member(int m) {
+                asked.add(m);
+                float[][] values = ramp(grid, 3);
+                values[2][5] = m;
+                return values;
+            }
+        };
+        Path file = ForecastWriter.writeEnsemble(tmp.resolve("ensemble.nc"), forecast(grid, LEADS, null), members);
+
+        assertThat(asked).containsExactly(0, 1, 2, 3);
+        try (NetcdfFile nc = NetcdfFile.open(file.toString())) {
+            Variable data = nc.findVariable("rain_rate");
+            assertThat(data.getDimensionsString()).isEqualTo("time realization y x");
+            Variable realization = nc.findVariable("realization");
+            assertThat(text(nc, realization, "standard_name")).isEqualTo("realization");
+            assertThat((int[]) realization.read().get1DJavaArray(int.class)).containsExactly(0, 1, 2, 3);
+            assertThat(data.read(new int[] {2, 3, 0, 5}, new int[] {1, 1, 1, 1}).getFloat(0)).isEqualTo(3f);
+        }
+        Tools.requireXarray();
+        String printed = Tools.run("/usr/bin/python3", "-c", "import xarray as xr; d = xr.open_dataset('" + file + "');"
+                + "r = d.rain_rate; print(r.dims, int(d.realization[-1]), d.realization.attrs['standard_name'],"
+                + " float(r.isel(time=2, realization=2, y=0, x=5)), str(d.forecast_reference_time.values)[:16])");
+        assertThat(printed.strip()).isEqualTo("('time', 'realization', 'y', 'x') 3 realization 2.0 2026-01-01T06:00");
+        String info = Tools.run("cdo", "sinfon", file.toString());
+        assertThat(info).contains("rain_rate", "levels=4", "realization : 0 to 3", "points=256 (16x16)",
+                "mapping : albers_conical_equal_area", "3 steps");
+    }
+
+    @Test
+    void probabilitiesFollowImproversLayoutWithAThresholdCoordinate() throws Exception {
+        Grid grid = SyntheticArchive.grid(16);
+        float[][][] probabilities = new float[2][3][grid.cells()];
+        for (int t = 0; t < 2; t++) {
+            for (int i = 0; i < 3; i++) {
+                java.util.Arrays.fill(probabilities[t][i], 0.25f * (t + i) / 2);
+            }
+        }
+        probabilities[1][2][7] = Float.NaN;
+        Path file = ForecastWriter.writeProbabilities(tmp.resolve("probability.nc"), forecast(grid, LEADS, null),
+                List.of(0.5, 2.0), probabilities);
+
+        try (NetcdfFile nc = NetcdfFile.open(file.toString())) {
+            Variable p = nc.findVariable("probability_of_rainfall_rate_above_threshold");
+            assertThat(p.getDimensionsString()).isEqualTo("time threshold y x");
+            assertThat(text(nc, p, "units")).isEqualTo("1");
+            Variable threshold = nc.findVariable("threshold");
+            assertThat(text(nc, threshold, "standard_name")).isEqualTo("rainfall_rate");
+            assertThat(text(nc, threshold, "units")).isEqualTo("mm h-1");
+            assertThat(text(nc, threshold, "spp__relative_to_threshold")).isEqualTo("greater_than_or_equal_to");
+            assertThat((float[]) threshold.read().get1DJavaArray(float.class)).containsExactly(0.5f, 2f);
+        }
+        Tools.requireXarray();
+        String printed = Tools.run("/usr/bin/python3", "-c", "import xarray as xr; d = xr.open_dataset('" + file + "');"
+                + "p = d.probability_of_rainfall_rate_above_threshold; print(p.dims, list(d.threshold.values),"
+                + " float(p.sel(threshold=2.0).isel(time=2, y=0, x=6)), bool(p.isel(time=2, threshold=1, y=0, x=7).isnull()),"
+                + " float(p.min()), float(p.max()))");
+        assertThat(printed.strip()).isEqualTo("('time', 'threshold', 'y', 'x') [0.5, 2.0] 0.375 True 0.0 0.375");
+        String info = Tools.run("cdo", "sinfon", file.toString());
+        assertThat(info).contains("probability_of_rainfall_rate_above_threshold", "levels=2", "threshold : 0.5 to 2",
+                "3 steps");
+
+        assertThatThrownBy(() -> ForecastWriter.writeProbabilities(tmp.resolve("bad.nc"), forecast(grid, LEADS, null),
+                List.of(0.5), new float[][][] {{{1.5f}}}))
+                .hasMessageContaining("values has 1 fields but there are 3 leads");
+        probabilities[0][1][3] = 1.5f;
+        assertThatThrownBy(() -> ForecastWriter.writeProbabilities(tmp.resolve("bad.nc"), forecast(grid, LEADS, null),
+                List.of(0.5, 2.0), probabilities))
+                .hasMessage("forecast for " + tmp.resolve("bad.nc") + ": probability 1.5 at threshold 0.5; expected"
+                        + " values in [0, 1]");
+    }
+
+    @Test
     void ownReaderReadsTheForecastBack() throws Exception {
         Grid grid = SyntheticArchive.grid(16);
         float[][] values = ramp(grid, 3);

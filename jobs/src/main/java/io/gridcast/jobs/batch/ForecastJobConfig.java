@@ -85,7 +85,8 @@ public class ForecastJobConfig {
                                     metadata.version(), latest.reference());
                             continue;
                         }
-                        Path file = Forecasting.forecast(latest, metadata, registry.load(metadata), dir);
+                        Path file = Forecasting.forecast(latest, metadata, registry.load(metadata), dir,
+                                config.thresholds(settings.variable()));
                         log.info("forecast {}/{}@{}: wrote {}", region, variant, metadata.version(), file);
                         contribution.incrementWriteCount(1);
                     }

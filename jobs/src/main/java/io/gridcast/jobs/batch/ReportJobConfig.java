@@ -10,7 +10,6 @@ import io.gridcast.jobs.report.Report;
 import io.gridcast.models.forecasting.Evaluation;
 import io.gridcast.models.registry.ModelMetadata;
 import io.gridcast.models.verification.MetricRow;
-import io.gridcast.models.verification.Metrics;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,7 +62,7 @@ public class ReportJobConfig {
                 List<Integer> starts = regionCases.stream().map(MapCase::start).toList();
                 Evaluation.Result result = Evaluation.verify(features, split, metadata, model, thresholds, fssScales,
                         starts);
-                rows.addAll(Metrics.rows(metadata.region(), metadata.variant(), leadMinutes, result.leads()));
+                rows.addAll(result.rows(metadata.region(), metadata.variant(), leadMinutes));
                 regionCases.forEach(c -> c.forecasts().put(metadata.variant(), result.forecasts().get(c.start())));
                 models.add(metadata);
             });

@@ -55,6 +55,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
      */
     public static final String MAX_EPOCHS = "GRIDCAST_MAX_EPOCHS";
     /** What {@code report.split} may name: the first is the default. */
+    /** Members of an {@code advection-ensemble} without {@code members}: as many as pysteps' STEPS examples use. */
+    static final int DEFAULT_MEMBERS = 20;
     static final List<String> REPORT_SPLITS = List.of("test", "validation");
 
     /**
@@ -153,8 +155,13 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     public record ModelEntry(String name, String type, List<Integer> hidden, Integer kernel, List<Integer> filters,
                              Integer epochs, Integer batchSize, Double learningRate, Long seed, LrSchedule lrSchedule,
                              Integer patience, Double minDelta, Integer checkpointEvery, Boolean peephole,
-                             Integer patch, String loss, Boolean residual, String postprocess, String file,
-                             Layout layout, Integer leads, Map<String, TransformEntry> transforms) {
+                             Integer patch, String loss, Boolean residual, String postprocess, Integer members,
+                             Perturbation perturbation, String file, Layout layout, Integer leads,
+                             Map<String, TransformEntry> transforms) {
+    }
+
+    /** An ensemble's perturbation; see {@link io.gridcast.models.nowcasts.Perturbation}, whose defaults fill gaps. */
+    public record Perturbation(Double motion, Double noise, Double scale) {
     }
 
     /** An ONNX model's axes, e.g. {@code {input: NTCHW, output: NTHW}}. */
@@ -331,6 +338,18 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
             if (m.residual() != null && !m.type().equals(ConvLstmNowcaster.TYPE)) {
                 throw new ConfigException(key + ".residual", "no residual key for type '" + m.type() + "' (only "
                         + ConvLstmNowcaster.TYPE + " has the choice; cnnlstm always predicts the change)");
+            }
+            int least = m.type().equals(ModelVariants.ADVECTION_ENSEMBLE) ? 2 : 1;
+            if (m.members() != null && m.members() < least) {
+                throw new ConfigException(key + ".members", least + " or more forecasts for type '" + m.type()
+                        + "', got " + m.members());
+            }
+            if (m.perturbation() != null) {
+                try {
+                    perturbation(m.perturbation());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(key + ".perturbation", e.getMessage());
+                }
             }
             if (m.postprocess() != null && !PostProcessing.METHODS.contains(m.postprocess())) {
                 throw new ConfigException(key + ".postprocess", "one of " + PostProcessing.METHODS + ", got '"
@@ -789,9 +808,17 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                     orElse(m.patience(), 0), orElse(m.minDelta(), 0.0), orElse(m.checkpointEvery(), 1),
                     orElse(m.peephole(), false), orElse(m.patch(), 1), orElse(m.loss(), NowcastLoss.MSE.key()),
                     orElse(m.residual(), false), orElse(m.postprocess(), PostProcessing.NONE),
+                    orElse(m.members(), m.type().equals(ModelVariants.ADVECTION_ENSEMBLE) ? DEFAULT_MEMBERS : 1),
+                    perturbation(m.perturbation()),
                     ModelVariants.isExternal(m.type()) ? onnxSpec(m, "models[" + models.indexOf(m) + "]") : null));
         }
         return specs;
+    }
+
+    private static io.gridcast.models.nowcasts.Perturbation perturbation(Perturbation p) {
+        io.gridcast.models.nowcasts.Perturbation d = io.gridcast.models.nowcasts.Perturbation.DEFAULT;
+        return p == null ? d : new io.gridcast.models.nowcasts.Perturbation(orElse(p.motion(), d.motion()),
+                orElse(p.noise(), d.noise()), orElse(p.scale(), d.scale()));
     }
 
     private static int epochCap(String maxEpochs) {

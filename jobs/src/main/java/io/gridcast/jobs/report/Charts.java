@@ -46,10 +46,15 @@ final class Charts {
      * says so in words instead.
      */
     static byte[] png(String title, String yTitle, List<Line> lines) {
+        return png(title, "lead time (min)", yTitle, lines);
+    }
+
+    /** A PNG chart of lines against any x: a line's {@code leads} are its x values. */
+    static byte[] png(String title, String xTitle, String yTitle, List<Line> lines) {
         // more lines than fit in one row below the plot (a comparison's A and B per model) go in a column beside it
         boolean column = lines.size() > MAX_LEGEND_ROW;
         XYChart chart = new XYChartBuilder().width(column ? WIDE : WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle("lead time (min)").yAxisTitle(yTitle).build();
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         XYStyler styler = chart.getStyler();
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setLegendPosition(column ? Styler.LegendPosition.OutsideE : Styler.LegendPosition.OutsideS);
@@ -65,7 +70,7 @@ final class Charts {
         styler.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
         boolean any = false;
         for (Line line : lines) {
-            if (Arrays.stream(line.values()).allMatch(Double::isNaN)) {
+            if (Arrays.stream(line.values()).allMatch(Double::isNaN) || line.values().length == 0) {
                 continue;
             }
             any = true;

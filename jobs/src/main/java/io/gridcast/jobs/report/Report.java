@@ -87,15 +87,21 @@ public final class Report {
         return h.toString();
     }
 
-    /** The scores the summary leads with: RMSE, then CSI and the widest FSS at every threshold. */
+    /**
+     * The scores the summary and a comparison lead with: RMSE and CRPS (every variant has one), then at every
+     * threshold CSI, the widest FSS and, when a variant is an ensemble, the Brier score and the ROC area.
+     */
     static List<Score> headline(MetricTable table, String region) {
         List<Score> headline = new ArrayList<>();
         headline.add(new Score("rmse", null));
+        headline.add(new Score("crps", null));
         Optional<String> widestFss = table.scores(region).stream().map(Score::metric).filter(m -> m.startsWith(Metrics.FSS))
                 .max((a, b) -> Integer.compare(scale(a), scale(b)));
         for (double t : table.thresholds(region)) {
             headline.add(new Score("csi", t));
             widestFss.ifPresent(m -> headline.add(new Score(m, t)));
+            headline.add(new Score("brier", t));
+            headline.add(new Score("roc_area", t));
         }
         return headline.stream().filter(table.scores(region)::contains).toList();
     }
@@ -173,7 +179,7 @@ public final class Report {
     private static String charts(MetricTable table, String region, String units) {
         StringBuilder h = new StringBuilder("<h3>Scores against lead time</h3><p class=meta>One line per model; "
                 + "persistence dashed grey.</p><div class=charts>");
-        List<Score> scores = table.scores(region);
+        List<Score> scores = table.scores(region).stream().filter(s -> !Metrics.isDiagramPoint(s.metric())).toList();
         scores.stream().filter(s -> s.threshold() == null).forEach(s -> h.append(chart(table, region, s, units)));
         h.append("</div>");
         for (double t : table.thresholds(region)) {
@@ -181,7 +187,90 @@ public final class Report {
             scores.stream().filter(s -> Objects.equals(s.threshold(), t)).forEach(s -> h.append(chart(table, region, s, units)));
             h.append("</div>");
         }
+        h.append(diagrams(table, region, units));
         return h.toString();
+    }
+
+    /**
+     * The ensembles' diagrams at the shortest and the longest lead, one line per ensemble variant: the rank
+     * histogram, and per threshold the reliability diagram and the ROC curve, each beside the diagonal of a perfect
+     * (reliability) or a skill-less (ROC) forecast. Empty when no variant is an ensemble.
+     */
+    private static String diagrams(MetricTable table, String region, String units) {
+        List<Long> leads = table.leads(region);
+        List<String> ensembles = table.models(region).stream().filter(m -> table.value(region, m, leads.get(0),
+                new Score(Metrics.RANK_HISTOGRAM + 0, null)) != null).toList();
+        if (ensembles.isEmpty()) {
+            return "";
+        }
+        StringBuilder h = new StringBuilder("<h3>Ensemble diagrams</h3><p class=meta>One line per ensemble variant. "
+                + "A reliable ensemble's rank histogram is flat at 1 / (members + 1); its reliability diagram follows "
+                + "the diagonal; a ROC curve above the diagonal discriminates events from non-events.</p>");
+        List<String> all = table.models(region);
+        for (long lead : new java.util.TreeSet<>(List.of(leads.get(0), leads.get(leads.size() - 1)))) {
+            h.append("<h4>+").append(lead).append(" min</h4><div class=charts>");
+            List<Charts.Line> ranks = new ArrayList<>();
+            for (String model : ensembles) {
+                List<double[]> points = new ArrayList<>();
+                for (int r = 0; table.value(region, model, lead, new Score(Metrics.RANK_HISTOGRAM + r, null)) != null; r++) {
+                    points.add(new double[] {r, table.value(region, model, lead, new Score(Metrics.RANK_HISTOGRAM + r, null))});
+                }
+                ranks.add(line(model, all.indexOf(model), points));
+            }
+            h.append(diagram("Rank histogram, +" + lead + " min", "members below the observation",
+                    "fraction of cells", ranks));
+            for (double t : table.thresholds(region)) {
+                String event = " \u2265 " + Html.compact(t) + " " + units + ", +" + lead + " min";
+                List<Charts.Line> reliability = new ArrayList<>(List.of(diagonal("perfect reliability")));
+                List<Charts.Line> roc = new ArrayList<>(List.of(diagonal("no skill")));
+                for (String model : ensembles) {
+                    List<double[]> bins = new ArrayList<>();
+                    for (int k = 0; k < 10; k++) {
+                        Double p = table.value(region, model, lead, new Score("reliability_forecast_" + k, t));
+                        Double o = table.value(region, model, lead, new Score("reliability_observed_" + k, t));
+                        if (p != null && o != null && !p.isNaN() && !o.isNaN()) {
+                            bins.add(new double[] {p, o});
+                        }
+                    }
+                    reliability.add(line(model, all.indexOf(model), bins));
+                    List<double[]> curve = new ArrayList<>(List.of(new double[] {0, 0}, new double[] {1, 1}));
+                    for (Score s : table.scores(region)) {
+                        if (Objects.equals(s.threshold(), t) && s.metric().startsWith("roc_pod_p")) {
+                            Double pod = table.value(region, model, lead, s);
+                            Double pofd = table.value(region, model, lead,
+                                    new Score(s.metric().replace("roc_pod_p", "roc_pofd_p"), t));
+                            if (pod != null && pofd != null && !pod.isNaN() && !pofd.isNaN()) {
+                                curve.add(new double[] {pofd, pod});
+                            }
+                        }
+                    }
+                    curve.sort(java.util.Comparator.<double[]>comparingDouble(p -> p[0]).thenComparingDouble(p -> p[1]));
+                    roc.add(line(model, all.indexOf(model), curve));
+                }
+                h.append(diagram("Reliability" + event, "forecast probability", "observed frequency", reliability));
+                h.append(diagram("ROC" + event, "probability of false detection", "probability of detection", roc));
+            }
+            h.append("</div>");
+        }
+        return h.toString();
+    }
+
+    private static Charts.Line line(String model, int index, List<double[]> points) {
+        return new Charts.Line(model, Charts.colour(model, index), false,
+                points.stream().mapToDouble(p -> p[0]).toArray(), points.stream().mapToDouble(p -> p[1]).toArray());
+    }
+
+    private static Charts.Line diagonal(String name) {
+        return new Charts.Line(name, Charts.PERSISTENCE, true, new double[] {0, 1}, new double[] {0, 1});
+    }
+
+    private static String diagram(String title, String xTitle, String yTitle, List<Charts.Line> lines) {
+        byte[] png = Charts.png(title, xTitle, yTitle, lines);
+        if (png.length == 0) {
+            return "<p class=muted style=\"width:" + Charts.WIDTH + "px\">" + esc(title) + ": no points.</p>";
+        }
+        return "<img class=chart alt=\"" + esc(title) + "\" width=" + Charts.WIDTH + " height=" + Charts.HEIGHT
+                + " src=\"" + Html.png(png) + "\">";
     }
 
     private static String chart(MetricTable table, String region, Score score, String units) {

@@ -13,6 +13,7 @@ import io.gridcast.ingest.read.ReaderSpec;
 import io.gridcast.ingest.statics.StaticLayerSpec;
 import io.gridcast.ingest.synth.SyntheticArchive;
 import io.gridcast.models.nowcasts.ModelSpec;
+import io.gridcast.models.nowcasts.Perturbation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -217,6 +218,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void ensembleMembersAndPerturbationAreReadAndChecked() throws IOException {
+        String advection = "    type: advection      #";
+        Path ensemble = demoWith(advection, "    type: advection-ensemble\n    perturbation: {noise: 0.5}\n    #");
+        var spec = ConfigLoader.load(ensemble).modelSpecs().get(1);
+        assertThat(spec.members()).as("an advection-ensemble's default").isEqualTo(20);
+        assertThat(spec.perturbation()).isEqualTo(new Perturbation(Perturbation.DEFAULT.motion(), 0.5,
+                Perturbation.DEFAULT.scale()));
+        assertThat(ConfigLoader.load(DEMO).modelSpecs().get(2).members()).as("a convlstm's default").isEqualTo(1);
+        Path convlstm = demoWith("    type: convlstm ", "    members: 8\n    type: convlstm ");
+        assertThat(ConfigLoader.load(convlstm).modelSpecs().get(2).members()).isEqualTo(8);
+
+        Path one = demoWith(advection, "    type: advection-ensemble\n    members: 1\n    #");
+        assertThatThrownBy(() -> ConfigLoader.load(one)).hasMessageContaining(one + ": models[1].members: expected 2"
+                + " or more forecasts for type 'advection-ensemble', got 1");
+        Path negative = demoWith(advection, "    type: advection-ensemble\n    perturbation: {motion: -1}\n    #");
+        assertThatThrownBy(() -> ConfigLoader.load(negative)).hasMessageContaining("models[1].perturbation: expected"
+                + " perturbation motion, noise and scale of 0 or more, got -1.0");
+    }
+
+    @Test
     void anUnknownScheduleOrForecastModelNamesItsKey() throws IOException {
         Path schedule = demoWith("type: cosine,", "type: cyclic,");
         assertThatThrownBy(() -> ConfigLoader.load(schedule)).hasMessageContaining(
@@ -359,7 +380,7 @@ class ConfigLoaderTest {
         Path file = demoWith("type: cnnlstm ", "type: unet ");
 
         assertThatThrownBy(() -> ConfigLoader.load(file))
-                .hasMessageContaining("models[3].type: expected one of [advection, cnnlstm, convlstm, onnx, persistence], got 'unet'");
+                .hasMessageContaining("models[3].type: expected one of [advection, advection-ensemble, cnnlstm, convlstm, onnx, persistence], got 'unet'");
     }
 
     /** The demo with an ONNX variant added after its four: {@code block} holds its keys after name and type. */

@@ -3,6 +3,7 @@ package io.gridcast.models.forecasting;
 import io.gridcast.features.LatestInputs;
 import io.gridcast.ingest.write.Forecast;
 import io.gridcast.ingest.write.ForecastWriter;
+import io.gridcast.models.EnsembleNowcaster;
 import io.gridcast.models.Nowcaster;
 import io.gridcast.models.registry.ModelMetadata;
 import java.io.IOException;
@@ -25,7 +26,8 @@ import ucar.nc2.NetcdfFile;
 
 /**
  * Runs a model variant on the newest frames of a region and writes the lead grids as a CF NetCDF forecast
- * file, {@code <dir>/<region>_<variant>_<reference time>.nc}.
+ * file, {@code <dir>/<region>_<variant>_<reference time>.nc}; an ensemble's members with a realization dimension,
+ * and its probabilities of exceeding the thresholds beside them.
  */
 public final class Forecasting {
 
@@ -52,27 +54,119 @@ public final class Forecasting {
         }
     }
 
-    public static Path forecast(LatestInputs latest, ModelMetadata metadata, Nowcaster model, Path dir)
-            throws IOException {
+    /**
+     * Writes the forecast from the newest frames and returns its file. An ensemble ({@link EnsembleNowcaster})
+     * writes its members, made and written one at a time, and beside them, when {@code thresholds} are configured,
+     * {@code <region>_<variant>_<reference time>_probability.nc}: the fraction of members at or above each threshold.
+     *
+     * @param thresholds event thresholds in the variable's units, for an ensemble's probabilities
+     */
+    public static Path forecast(LatestInputs latest, ModelMetadata metadata, Nowcaster model, Path dir,
+                                List<Double> thresholds) throws IOException {
         Duration step = Duration.ofSeconds(metadata.stepSeconds());
-        INDArray predicted = model.predict(latest.inputs());
+        INDArray inputs = latest.inputs();
         Instant reference = latest.reference();
         List<Duration> leads = new ArrayList<>();
-        float[][] values = new float[metadata.out()][];
         for (int k = 0; k < metadata.out(); k++) {
             leads.add(step.multipliedBy(k + 1L));
-            values[k] = physical(predicted, 0, k, metadata);
         }
-        Forecast forecast = new Forecast(metadata.grid(), metadata.variable(),
+        Path file = file(dir, metadata, reference);
+        if (!(model instanceof EnsembleNowcaster ensemble)) {
+            INDArray predicted = model.predict(inputs);
+            float[][] values = new float[metadata.out()][];
+            for (int k = 0; k < metadata.out(); k++) {
+                values[k] = physical(predicted, 0, k, metadata);
+            }
+            return ForecastWriter.write(file, forecast(metadata, reference, leads, values, "nowcast"));
+        }
+        Exceedances exceedances = new Exceedances(ensemble, inputs, metadata, thresholds);
+        ForecastWriter.writeEnsemble(file, forecast(metadata, reference, leads, null,
+                ensemble.members() + "-member ensemble nowcast"), exceedances);
+        if (!thresholds.isEmpty()) {
+            Path probabilities = dir.resolve(file.getFileName().toString().replace(".nc", "_probability.nc"));
+            ForecastWriter.writeProbabilities(probabilities, forecast(metadata, reference, leads, null,
+                    "probability nowcast from " + ensemble.members() + " members"), thresholds,
+                    exceedances.probabilities());
+        }
+        return file;
+    }
+
+    private static Forecast forecast(ModelMetadata metadata, Instant reference, List<Duration> leads,
+                                     float[][] values, String what) {
+        return new Forecast(metadata.grid(), metadata.variable(),
                 metadata.units(), metadata.standardName(), metadata.variable() + " nowcast by " + metadata.variant(),
                 reference, leads, values,
-                "gridcast " + metadata.variant() + " nowcast of " + metadata.variable() + " for region " + metadata.region(),
+                "gridcast " + metadata.variant() + " " + what + " of " + metadata.variable() + " for region "
+                        + metadata.region(),
                 "gridcast " + metadata.spec().type() + " model '" + metadata.variant() + "' trained "
                         + metadata.trainedAt(),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS) + " gridcast forecast from " + metadata.in() + " frames ending " + reference,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS) + " gridcast forecast from " + metadata.in()
+                        + " frames ending " + reference,
                 Map.of("region", metadata.region(), "model", metadata.variant(), "model_type", metadata.spec().type(),
                         "model_version", metadata.version()));
-        return ForecastWriter.write(file(dir, metadata, reference), forecast);
+    }
+
+    /**
+     * An ensemble's members in physical units, made when the writer asks for them, counting as they pass how many
+     * are at or above each threshold in each cell: the probabilities need no member kept.
+     */
+    private static final class Exceedances implements ForecastWriter.Members {
+
+        private final EnsembleNowcaster ensemble;
+        private final INDArray inputs;
+        private final ModelMetadata metadata;
+        private final List<Double> thresholds;
+        /** [threshold][lead][cell]: members at or above; -1 once a member is missing there. */
+        private final int[][][] counts;
+
+        Exceedances(EnsembleNowcaster ensemble, INDArray inputs, ModelMetadata metadata, List<Double> thresholds) {
+            this.ensemble = ensemble;
+            this.inputs = inputs;
+            this.metadata = metadata;
+            this.thresholds = thresholds;
+            this.counts = new int[thresholds.size()][metadata.out()][metadata.grid().cells()];
+        }
+
+        @Override
+        public int count() {
+            return ensemble.members();
+        }
+
+        @Override
+        public float[][] member(int m) {
+            INDArray predicted = ensemble.predictMember(inputs, m);
+            float[][] values = new float[metadata.out()][];
+            for (int k = 0; k < metadata.out(); k++) {
+                values[k] = physical(predicted, 0, k, metadata);
+                for (int t = 0; t < thresholds.size(); t++) {
+                    int[] count = counts[t][k];
+                    double threshold = thresholds.get(t);
+                    for (int i = 0; i < count.length; i++) {
+                        if (Float.isNaN(values[k][i])) {
+                            count[i] = -1;
+                        } else if (count[i] >= 0 && values[k][i] >= threshold) {
+                            count[i]++;
+                        }
+                    }
+                }
+            }
+            return values;
+        }
+
+        /** {@code [threshold][lead][cell]}: the fraction of members at or above; NaN where a member was missing. */
+        float[][][] probabilities() {
+            float[][][] p = new float[counts.length][metadata.out()][];
+            for (int t = 0; t < counts.length; t++) {
+                for (int k = 0; k < metadata.out(); k++) {
+                    p[t][k] = new float[counts[t][k].length];
+                    for (int i = 0; i < p[t][k].length; i++) {
+                        int c = counts[t][k][i];
+                        p[t][k][i] = c < 0 ? Float.NaN : (float) c / ensemble.members();
+                    }
+                }
+            }
+            return p;
+        }
     }
 
     /** The reference time in the name of a file {@link #forecast} wrote; empty for any other file. */

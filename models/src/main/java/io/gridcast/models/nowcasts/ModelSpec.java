@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * One model variant as configured: a name unique in the configuration, the method ({@code convlstm},
- * {@code cnnlstm}, {@code persistence}, {@code advection}, {@code onnx}) and its hyper-parameters. Baselines and
- * external models ignore the training fields.
+ * {@code cnnlstm}, {@code persistence}, {@code advection}, {@code advection-ensemble}, {@code onnx}) and its
+ * hyper-parameters. Baselines and external models ignore the training fields.
  *
  * @param name            the variant's name in reports and on disk (e.g. {@code convlstm-small})
  * @param type            the method, a key of {@link ModelVariants}
@@ -31,12 +31,16 @@ import java.util.List;
  *                        added back (as the CNN-LSTM always does), instead of the field itself
  * @param postprocess     what is done to every forecast of the variant, a key of {@link PostProcessing}
  *                        ({@code none}, {@code probability-matching}, {@code probability-matching-mean})
+ * @param members         forecasts of an ensemble: 1 is deterministic, 2 or more an ensemble ({@link PerturbedEnsemble});
+ *                        {@code advection-ensemble} needs 2 or more
+ * @param perturbation    how an ensemble's members differ ({@link Perturbation#DEFAULT} if null)
  * @param onnx            {@code onnx} only: the model file and how to feed it; null for every other type
  */
 public record ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
                         int batchSize, double learningRate, long seed, LearningRateSchedule lrSchedule, int patience,
                         double minDelta, int checkpointEvery, boolean peephole, int patch, String loss,
-                        boolean residual, String postprocess, OnnxSpec onnx) implements Serializable {
+                        boolean residual, String postprocess, int members, Perturbation perturbation,
+                        OnnxSpec onnx) implements Serializable {
 
     public ModelSpec {
         if (lrSchedule == null) {
@@ -49,6 +53,16 @@ public record ModelSpec(String name, String type, List<Integer> hidden, int kern
             postprocess = PostProcessing.NONE;
         }
         PostProcessing.check(postprocess);
+        if (members == 0) {
+            members = 1; // metadata saved before ensembles existed
+        }
+        if (perturbation == null) {
+            perturbation = Perturbation.DEFAULT;
+        }
+        if (members < 1 || (ModelVariants.ADVECTION_ENSEMBLE.equals(type) && members < 2)) {
+            throw new IllegalArgumentException("model '" + name + "' of type " + type + " needs members >= "
+                    + (ModelVariants.ADVECTION_ENSEMBLE.equals(type) ? 2 : 1) + ", got " + members);
+        }
         if ((onnx != null) != OnnxNowcaster.TYPE.equals(type)) {
             throw new IllegalArgumentException("model '" + name + "': a model file and layout for type "
                     + OnnxNowcaster.TYPE + " only, and always for it; type '" + type + "'");
@@ -59,13 +73,31 @@ public record ModelSpec(String name, String type, List<Integer> hidden, int kern
         }
     }
 
-    /** A variant of gridcast's own: no external model file. */
+    /** A deterministic variant of gridcast's own: one member, no external model file. */
     public ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
                      int batchSize, double learningRate, long seed, LearningRateSchedule lrSchedule, int patience,
                      double minDelta, int checkpointEvery, boolean peephole, int patch, String loss,
                      boolean residual, String postprocess) {
         this(name, type, hidden, kernel, filters, epochs, batchSize, learningRate, seed, lrSchedule, patience,
-                minDelta, checkpointEvery, peephole, patch, loss, residual, postprocess, null);
+                minDelta, checkpointEvery, peephole, patch, loss, residual, postprocess, 1, null, null);
+    }
+
+    /** A variant of gridcast's own, an ensemble when {@code members} is 2 or more. */
+    public ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
+                     int batchSize, double learningRate, long seed, LearningRateSchedule lrSchedule, int patience,
+                     double minDelta, int checkpointEvery, boolean peephole, int patch, String loss,
+                     boolean residual, String postprocess, int members, Perturbation perturbation) {
+        this(name, type, hidden, kernel, filters, epochs, batchSize, learningRate, seed, lrSchedule, patience,
+                minDelta, checkpointEvery, peephole, patch, loss, residual, postprocess, members, perturbation, null);
+    }
+
+    /** A model exported elsewhere ({@code onnx}): one member. */
+    public ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
+                     int batchSize, double learningRate, long seed, LearningRateSchedule lrSchedule, int patience,
+                     double minDelta, int checkpointEvery, boolean peephole, int patch, String loss,
+                     boolean residual, String postprocess, OnnxSpec onnx) {
+        this(name, type, hidden, kernel, filters, epochs, batchSize, learningRate, seed, lrSchedule, patience,
+                minDelta, checkpointEvery, peephole, patch, loss, residual, postprocess, 1, null, onnx);
     }
 
     /**
@@ -75,7 +107,7 @@ public record ModelSpec(String name, String type, List<Integer> hidden, int kern
     public ModelSpec(String name, String type, List<Integer> hidden, int kernel, List<Integer> filters, int epochs,
                      int batchSize, double learningRate, long seed) {
         this(name, type, hidden, kernel, filters, epochs, batchSize, learningRate, seed, LearningRateSchedule.CONSTANT,
-                0, 0, 1, false, 1, NowcastLoss.MSE.key(), false, PostProcessing.NONE, null);
+                0, 0, 1, false, 1, NowcastLoss.MSE.key(), false, PostProcessing.NONE, 1, null, null);
     }
 
     /** A variant whose ConvLSTM predicts the field itself, its forecasts not post-processed. */
@@ -83,6 +115,6 @@ public record ModelSpec(String name, String type, List<Integer> hidden, int kern
                      int batchSize, double learningRate, long seed, LearningRateSchedule lrSchedule, int patience,
                      double minDelta, int checkpointEvery, boolean peephole, int patch, String loss) {
         this(name, type, hidden, kernel, filters, epochs, batchSize, learningRate, seed, lrSchedule, patience,
-                minDelta, checkpointEvery, peephole, patch, loss, false, PostProcessing.NONE, null);
+                minDelta, checkpointEvery, peephole, patch, loss, false, PostProcessing.NONE, 1, null, null);
     }
 }

@@ -1,5 +1,6 @@
 package io.gridcast.models.nowcasts;
 
+import io.gridcast.features.ChannelTransform;
 import io.gridcast.features.FeatureChannel;
 import io.gridcast.features.WindowShape;
 import io.gridcast.models.Nowcaster;
@@ -13,10 +14,12 @@ import java.util.TreeSet;
 /** The registry of model types: creates, loads and describes every method the configuration may name. */
 public final class ModelVariants {
 
+    /** The advection baseline as an ensemble ({@link PerturbedEnsemble}). */
+    public static final String ADVECTION_ENSEMBLE = "advection-ensemble";
     private static final Set<String> TRAINABLE = Set.of(ConvLstmNowcaster.TYPE, CnnLstmNowcaster.TYPE);
     private static final Set<String> TYPES = Collections.unmodifiableSet(new TreeSet<>(
             Set.of(ConvLstmNowcaster.TYPE, CnnLstmNowcaster.TYPE, PersistenceNowcaster.TYPE, AdvectionNowcaster.TYPE,
-                    OnnxNowcaster.TYPE)));
+                    ADVECTION_ENSEMBLE, OnnxNowcaster.TYPE)));
 
     private ModelVariants() {
     }
@@ -31,11 +34,11 @@ public final class ModelVariants {
         };
     }
 
-    /** An untrained baseline of {@code type}. */
+    /** An untrained baseline of {@code type}; for {@code advection-ensemble} its control, the advection forecast. */
     public static Nowcaster baseline(String type, WindowShape shape) {
         return switch (known(type)) {
             case PersistenceNowcaster.TYPE -> new PersistenceNowcaster(shape);
-            case AdvectionNowcaster.TYPE -> new AdvectionNowcaster(shape);
+            case AdvectionNowcaster.TYPE, ADVECTION_ENSEMBLE -> new AdvectionNowcaster(shape);
             case OnnxNowcaster.TYPE -> throw new IllegalArgumentException("model type '" + type
                     + "' runs a model file; use ModelVariants.external");
             default -> throw new IllegalArgumentException("model type '" + type
@@ -87,6 +90,17 @@ public final class ModelVariants {
             default -> throw new IllegalArgumentException("model type '" + type
                     + "' is a baseline and is never saved; use ModelVariants.baseline");
         };
+    }
+
+    /**
+     * The variant as it forecasts: {@code model} itself for one member, else an {@link io.gridcast.models.EnsembleNowcaster}
+     * of {@code spec.members()} members perturbed as {@link PerturbedEnsemble} describes, {@code model} its control.
+     *
+     * @param target the forecast variable's transform (the noise multiplies physical amounts)
+     */
+    public static Nowcaster ensemble(ModelSpec spec, Nowcaster model, ChannelTransform target) {
+        return spec.members() == 1 ? model
+                : new PerturbedEnsemble(spec.type(), model, target, spec.members(), spec.seed(), spec.perturbation());
     }
 
     public static boolean isTrainable(String type) {

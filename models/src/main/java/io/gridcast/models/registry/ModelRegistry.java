@@ -190,7 +190,8 @@ public final class ModelRegistry {
 
     /**
      * The variant ready to forecast: a loaded network, the external model registered with it, or the baseline it
-     * names, with its post-processing.
+     * names, with its post-processing; an {@link io.gridcast.models.EnsembleNowcaster} when it has more than one
+     * member.
      */
     public Nowcaster load(ModelMetadata metadata) {
         String type = metadata.spec().type();
@@ -201,6 +202,7 @@ public final class ModelRegistry {
                 : ModelVariants.isExternal(type) ? ModelVariants.loadExternal(metadata.spec(), dir, shape,
                         metadata.channels())
                 : ModelVariants.baseline(type, shape);
-        return PostProcessing.of(metadata.spec().postprocess(), metadata.target()).apply(model);
+        return ModelVariants.ensemble(metadata.spec(),
+                PostProcessing.of(metadata.spec().postprocess(), metadata.target()).apply(model), metadata.target());
     }
 }

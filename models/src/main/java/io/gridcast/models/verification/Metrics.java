@@ -149,6 +149,14 @@ public final class Metrics {
     private Metrics() {
     }
 
+    /**
+     * Whether {@code name} is one point of a diagram (a rank histogram's bin, a reliability diagram's bin value, a
+     * ROC curve's point) rather than a score to follow against lead time.
+     */
+    public static boolean isDiagramPoint(String name) {
+        return name.matches(RANK_HISTOGRAM + "[0-9]+") || reliability(name).isPresent() || roc(name).isPresent();
+    }
+
     /** Every registered name, a family of names as its prefix and {@code <...>}: for messages. */
     public static List<String> names() {
         List<String> names = new ArrayList<>();

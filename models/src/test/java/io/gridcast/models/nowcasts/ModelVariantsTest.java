@@ -30,7 +30,8 @@ class ModelVariantsTest {
 
     @Test
     void listsTypesAndRejectsUnknownOnes() {
-        assertThat(ModelVariants.types()).containsExactly("advection", "cnnlstm", "convlstm", "onnx", "persistence");
+        assertThat(ModelVariants.types()).containsExactly("advection", "advection-ensemble", "cnnlstm", "convlstm",
+                "onnx", "persistence");
         assertThat(ModelVariants.isTrainable("advection")).isFalse();
         assertThat(ModelVariants.isTrainable("convlstm")).isTrue();
         assertThat(ModelVariants.isTrainable("persistence")).isFalse();
@@ -39,7 +40,8 @@ class ModelVariantsTest {
         assertThat(ModelVariants.isExternal("convlstm")).isFalse();
         assertThatThrownBy(() -> ModelVariants.isTrainable("x"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown model type 'x'; expected one of [advection, cnnlstm, convlstm, onnx, persistence]");
+                .hasMessage("unknown model type 'x'; expected one of [advection, advection-ensemble, cnnlstm, convlstm,"
+                        + " onnx, persistence]");
         assertThatThrownBy(() -> ModelVariants.create(spec("persistence"), SHAPE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baseline");
         assertThatThrownBy(() -> ModelVariants.baseline("convlstm", SHAPE))

@@ -1,0 +1,198 @@
+package io.gridcast.models.nowcasts;
+
+import io.gridcast.features.ChannelTransform;
+import io.gridcast.models.EnsembleNowcaster;
+import io.gridcast.models.Nowcaster;
+import io.gridcast.models.motion.HornSchunck.Field;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * An ensemble from any deterministic nowcaster, in the spirit of STEPS (Bowler et al. 2006, Seed et al. 2013) but
+ * simpler: each member has its own motion error and its own spatially correlated multiplicative noise.
+ *
+ * <p>Motion error: a uniform velocity (du, dv), each component Gaussian with standard deviation
+ * {@link Perturbation#motion()} cells per step, is added to the motion the model sees: input frame t of the forecast
+ * variable (channel 0) is displaced by {@code -(in - 1 - t) (du, dv)}, so the last frame stays where it was observed
+ * and the rain in the window appears to move with (u + du, v + dv). Advection re-estimates its flow from those frames,
+ * a network reads the motion from them alike, so the error grows linearly with lead time for every method.
+ *
+ * <p>Noise: the forecast at lead k, in physical units, is multiplied by {@code exp(L_k - k noise^2 / 2)}, where L is a
+ * random walk over leads whose steps are white Gaussian noise smoothed by a Gaussian of {@link Perturbation#scale()}
+ * cells (periodic at the edges), scaled to standard deviation {@link Perturbation#noise()}: the multiplier has mean 1,
+ * its spread grows as sqrt(k), and dry cells stay dry (rain can only be moved there by the motion error).
+ *
+ * <p>Member m draws from a generator seeded by (seed, m) alone, so it is the same whichever members are made.
+ */
+final class PerturbedEnsemble implements EnsembleNowcaster {
+
+    private final String type;
+    private final Nowcaster deterministic;
+    private final ChannelTransform target;
+    private final int members;
+    private final long seed;
+    private final Perturbation perturbation;
+
+    /** @param target the forecast variable's transform, model units to physical units and back */
+    PerturbedEnsemble(String type, Nowcaster deterministic, ChannelTransform target, int members, long seed,
+                      Perturbation perturbation) {
+        if (members < 2) {
+            throw new IllegalArgumentException("an ensemble needs members >= 2, got " + members);
+        }
+        this.type = type;
+        this.deterministic = deterministic;
+        this.target = target;
+        this.members = members;
+        this.seed = seed;
+        this.perturbation = perturbation;
+    }
+
+    @Override
+    public String type() {
+        return type;
+    }
+
+    @Override
+    public int members() {
+        return members;
+    }
+
+    @Override
+    public INDArray predict(INDArray inputs) {
+        return deterministic.predict(inputs);
+    }
+
+    @Override
+    public INDArray predictMember(INDArray inputs, int member) {
+        if (member < 0 || member >= members) {
+            throw new IllegalArgumentException("member " + member + " of an ensemble of " + members);
+        }
+        // SplittableRandom mixes its seed, so neighbouring (seed, member) pairs give unrelated streams.
+        SplittableRandom random = new SplittableRandom(seed * 1_000_003L + member);
+        double du = random.nextGaussian() * perturbation.motion();
+        double dv = random.nextGaussian() * perturbation.motion();
+        INDArray predicted = deterministic.predict(displaced(inputs, du, dv)).castTo(DataType.FLOAT).dup('c');
+        long[] shape = predicted.shape();
+        int leads = (int) shape[1];
+        int height = (int) shape[2];
+        int width = (int) shape[3];
+        int cells = height * width;
+        float[] values = predicted.data().asFloat();
+        double[] logNoise = new double[cells];
+        for (int k = 0; k < leads; k++) {
+            double[] step = correlatedNoise(random, height, width, perturbation.scale());
+            double variance = (k + 1) * perturbation.noise() * perturbation.noise();
+            for (int i = 0; i < cells; i++) {
+                logNoise[i] += perturbation.noise() * step[i];
+            }
+            for (int b = 0; b < shape[0]; b++) {
+                int from = (int) ((b * shape[1] + k) * cells);
+                for (int i = 0; i < cells; i++) {
+                    float physical = target.inverse(values[from + i]);
+                    values[from + i] = target.forward((float) (physical * Math.exp(logNoise[i] - variance / 2)));
+                }
+            }
+        }
+        return Nd4j.create(values, shape, DataType.FLOAT).castTo(inputs.dataType());
+    }
+
+    /**
+     * The inputs with every frame t of channel 0 displaced by {@code -(in - 1 - t) (du, dv)} cells, read bilinearly;
+     * a cell whose source lies outside the grid takes the frame's minimum (the driest value, as in advection).
+     */
+    static INDArray displaced(INDArray inputs, double du, double dv) {
+        if (du == 0 && dv == 0) {
+            return inputs;
+        }
+        INDArray copy = inputs.castTo(DataType.DOUBLE).dup('c');
+        long[] s = copy.shape();
+        int in = (int) s[1];
+        int channels = (int) s[2];
+        int height = (int) s[3];
+        int width = (int) s[4];
+        int cells = height * width;
+        double[] values = copy.data().asDouble();
+        for (int b = 0; b < s[0]; b++) {
+            for (int t = 0; t < in - 1; t++) {
+                int from = ((b * in + t) * channels) * cells;
+                Field frame = new Field(height, width, Arrays.copyOfRange(values, from, from + cells));
+                double outside = frame.min();
+                double sy = (in - 1 - t) * dv;
+                double sx = (in - 1 - t) * du;
+                for (int y = 0; y < height; y++) {
+                    for (int x = 0; x < width; x++) {
+                        double py = y + sy;
+                        double px = x + sx;
+                        boolean inside = py >= 0 && py <= height - 1 && px >= 0 && px <= width - 1;
+                        values[from + y * width + x] = inside ? frame.sample(py, px) : outside;
+                    }
+                }
+            }
+        }
+        return Nd4j.create(values, s, DataType.DOUBLE).castTo(inputs.dataType());
+    }
+
+    /**
+     * White Gaussian noise smoothed by a Gaussian of {@code scale} cells, periodic at the edges, with unit standard
+     * deviation: a normalised kernel k smooths unit white noise to standard deviation sqrt(sum k^2), once per axis.
+     */
+    static double[] correlatedNoise(SplittableRandom random, int height, int width, double scale) {
+        double[] field = new double[height * width];
+        for (int i = 0; i < field.length; i++) {
+            field[i] = random.nextGaussian();
+        }
+        if (scale == 0) {
+            return field;
+        }
+        double[] rows = smooth(field, height, width, kernel(scale, width), true);
+        double[] both = smooth(rows, height, width, kernel(scale, height), false);
+        double norm = Math.sqrt(sumOfSquares(kernel(scale, width)) * sumOfSquares(kernel(scale, height)));
+        for (int i = 0; i < both.length; i++) {
+            both[i] /= norm;
+        }
+        return both;
+    }
+
+    /** A normalised Gaussian of standard deviation {@code scale}, radius 3 scale, at most what fits in {@code size}. */
+    private static double[] kernel(double scale, int size) {
+        int radius = Math.min((int) Math.ceil(3 * scale), (size - 1) / 2);
+        double[] k = new double[2 * radius + 1];
+        double sum = 0;
+        for (int i = -radius; i <= radius; i++) {
+            k[i + radius] = Math.exp(-i * i / (2 * scale * scale));
+            sum += k[i + radius];
+        }
+        for (int i = 0; i < k.length; i++) {
+            k[i] /= sum;
+        }
+        return k;
+    }
+
+    private static double sumOfSquares(double[] k) {
+        double sum = 0;
+        for (double v : k) {
+            sum += v * v;
+        }
+        return sum;
+    }
+
+    private static double[] smooth(double[] field, int height, int width, double[] k, boolean alongRows) {
+        int radius = k.length / 2;
+        double[] out = new double[field.length];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                double sum = 0;
+                for (int j = -radius; j <= radius; j++) {
+                    int yy = alongRows ? y : Math.floorMod(y + j, height);
+                    int xx = alongRows ? Math.floorMod(x + j, width) : x;
+                    sum += k[j + radius] * field[yy * width + xx];
+                }
+                out[y * width + x] = sum;
+            }
+        }
+        return out;
+    }
+}
