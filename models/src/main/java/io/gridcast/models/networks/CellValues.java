@@ -45,7 +45,8 @@ abstract class CellValues {
      * @param dh the gradient with respect to h; {@code dc} with respect to c, besides through h
      */
     abstract void lstmBackward(int q0, int q1, int pixel0, int hid, int plane, CellValues peeps, CellValues cPrev,
-                               CellValues c, CellValues tanhC, CellValues dh, CellValues dc, CellValues dGates, CellValues dcPrev,
+                               CellValues c, CellValues tanhC, CellValues dh, CellValues dc, CellValues dGates,
+                               CellValues dcPrev,
                                CellValues peepSums);
 
     static CellValues allocate(DataType dtype, int length) {
@@ -232,8 +233,8 @@ abstract class CellValues {
         }
 
         @Override
-        void lstmForward(int q0, int q1, int pixel0, int hid, int plane, CellValues peeps, CellValues cPrev, CellValues c,
-                         CellValues tanhC, CellValues h) {
+        void lstmForward(int q0, int q1, int pixel0, int hid, int plane, CellValues peeps, CellValues cPrev,
+                         CellValues c, CellValues tanhC, CellValues h) {
             float[] g = v;
             float[] p = of(peeps);
             float[] cp = of(cPrev);
@@ -318,8 +319,9 @@ abstract class CellValues {
         }
 
         @Override
-        void lstmBackward(int q0, int q1, int pixel0, int hid, int plane, CellValues peeps, CellValues cPrev, CellValues c,
-                          CellValues tanhC, CellValues dh, CellValues dc, CellValues dGates, CellValues dcPrev, CellValues peepSums) {
+        void lstmBackward(int q0, int q1, int pixel0, int hid, int plane, CellValues peeps, CellValues cPrev,
+                          CellValues c, CellValues tanhC, CellValues dh, CellValues dc, CellValues dGates,
+                          CellValues dcPrev, CellValues peepSums) {
             float[] g = v;
             float[] p = of(peeps);
             float[] ps = of(peepSums);
@@ -410,8 +412,8 @@ abstract class CellValues {
         }
 
         @Override
-        void lstmForward(int q0, int q1, int pixel0, int hid, int plane, CellValues peeps, CellValues cPrev, CellValues c,
-                         CellValues tanhC, CellValues h) {
+        void lstmForward(int q0, int q1, int pixel0, int hid, int plane, CellValues peeps, CellValues cPrev,
+                         CellValues c, CellValues tanhC, CellValues h) {
             double[] g = v;
             double[] p = of(peeps);
             double[] cp = of(cPrev);
@@ -453,8 +455,9 @@ abstract class CellValues {
         }
 
         @Override
-        void lstmBackward(int q0, int q1, int pixel0, int hid, int plane, CellValues peeps, CellValues cPrev, CellValues c,
-                          CellValues tanhC, CellValues dh, CellValues dc, CellValues dGates, CellValues dcPrev, CellValues peepSums) {
+        void lstmBackward(int q0, int q1, int pixel0, int hid, int plane, CellValues peeps, CellValues cPrev,
+                          CellValues c, CellValues tanhC, CellValues dh, CellValues dc, CellValues dGates,
+                          CellValues dcPrev, CellValues peepSums) {
             double[] g = v;
             double[] p = of(peeps);
             double[] ps = of(peepSums);

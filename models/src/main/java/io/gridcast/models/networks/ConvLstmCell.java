@@ -228,7 +228,8 @@ final class ConvLstmCell {
      *
      * @param dh gradient with respect to this step's h; {@code dc} with respect to its c (null: none)
      */
-    void backward(Step s, CellValues dh, CellValues dc, int batch, CellValues dxSum, CellValues dhPrev, CellValues dcPrev) {
+    void backward(Step s, CellValues dh, CellValues dc, int batch, CellValues dxSum, CellValues dhPrev,
+                  CellValues dcPrev) {
         int plane = height * width;
         long length = s.c.length();
         CellValues peeps = peepholesByCell();
@@ -262,7 +263,8 @@ final class ConvLstmCell {
             addWeightGradients(s.xh, dGates, batch);
             if (inputGradient) {
                 // The convolution of the gate gradients with the flipped, transposed weights.
-                Nd4j.exec(ConvLstmBuffers.gateConvolution(kernel, new INDArray[]{dGates, hiddenOnly ? flippedHidden : flipped},
+                Nd4j.exec(ConvLstmBuffers.gateConvolution(kernel,
+                        new INDArray[]{dGates, hiddenOnly ? flippedHidden : flipped},
                         dInput));
             }
         }

@@ -77,8 +77,9 @@ class ConvLstmLayer extends BaseLayer<ConvLstm> {
         long plane = c.cells();
         long[] expected = {input.size(0), c.getNIn() * plane, input.rank() == 3 ? input.size(2) : -1};
         if (!Arrays.equals(input.shape(), expected)) {
-            throw new IllegalArgumentException("ConvLstm layer '" + c.getLayerName() + "': expected input [batch, " + c.getNIn() + " channels x " + c.getHeight() + " x "
-                    + c.getWidth() + " cells, time], got " + Arrays.toString(input.shape()));
+            throw new IllegalArgumentException("ConvLstm layer '" + c.getLayerName() + "': expected input [batch, "
+                    + c.getNIn() + " channels x " + c.getHeight() + " x " + c.getWidth() + " cells, time], got "
+                    + Arrays.toString(input.shape()));
         }
         if (maskArray != null) {
             throw new IllegalArgumentException("ConvLstm layer '" + c.getLayerName()

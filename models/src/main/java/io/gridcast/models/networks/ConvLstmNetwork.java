@@ -191,7 +191,8 @@ public final class ConvLstmNetwork {
         return keep ? t : t % 2;
     }
 
-    private ConvLstmCell.Step[] unroll(ConvLstmCell[] stack, String slot, CellValues input, CellValues[] h, CellValues[] c, int batch,
+    private ConvLstmCell.Step[] unroll(ConvLstmCell[] stack, String slot, CellValues input, CellValues[] h,
+                                       CellValues[] c, int batch,
                          boolean toHead) {
         ConvLstmCell.Step[] steps = new ConvLstmCell.Step[stack.length];
         CellValues x = input;
@@ -247,7 +248,8 @@ public final class ConvLstmNetwork {
      * The gradients with respect to the previous step's states go to the buffers of {@code parity}, the ones
      * {@code dh} and {@code dc} do not hold.
      */
-    private void backThroughStacks(ConvLstmCell[] stack, ConvLstmCell.Step[] steps, CellValues[] dh, CellValues[] dc, int batch,
+    private void backThroughStacks(ConvLstmCell[] stack, ConvLstmCell.Step[] steps, CellValues[] dh,
+                                   CellValues[] dc, int batch,
                                    boolean needPrevious, int parity) {
         for (int l = stack.length - 1; l >= 0; l--) {
             CellValues dhPrev = needPrevious ? ws.values("dh" + l + "." + parity, dh[l].length()) : null;

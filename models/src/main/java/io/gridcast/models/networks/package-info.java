@@ -1,5 +1,7 @@
 /**
- * Building blocks of the neural networks: oneDNN's gate convolution of the ConvLSTM
+ * Neural network building blocks: the ConvLSTM as a DL4J layer ({@link io.gridcast.models.networks.ConvLstm}, for
+ * any DL4J network), the {@code convlstm} variant's encoder–forecaster
+ * ({@link io.gridcast.models.networks.ConvLstmNetwork}), the cell both run and oneDNN's gate convolution
  * ({@link io.gridcast.models.networks.OneDnnGateConvolution}). Depends on no other models package.
  */
 package io.gridcast.models.networks;
