@@ -98,8 +98,6 @@ class ConvLstmLayerTest {
             return GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
                     .inputs(inputs(DataType.DOUBLE)).labels(labels(DataType.DOUBLE))
                     .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8).exitOnFirstError(true)
-                    // 25 elements spread over each parameter array (W, b, P of each layer, the output layer's)
-                    .subset(true).maxPerParam(25)
                     .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
         } finally {
             Nd4j.setDefaultDataTypes(defaultType, defaultType);
