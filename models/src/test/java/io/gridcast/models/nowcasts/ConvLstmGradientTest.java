@@ -3,6 +3,7 @@ package io.gridcast.models.nowcasts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
+import io.gridcast.models.networks.ConvLstmNetwork;
 import io.gridcast.models.postprocessing.PostProcessing;
 import java.util.List;
 import java.util.Random;
