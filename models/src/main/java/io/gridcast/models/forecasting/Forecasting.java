@@ -46,7 +46,7 @@ public final class Forecasting {
             leads.add(step.multipliedBy(k + 1L));
             values[k] = physical(predicted, 0, k, metadata);
         }
-        String name = metadata.region() + "_" + metadata.variant() + "_" + STAMP.format(reference) + ".nc";
+        String name = fileName(metadata.region(), metadata.variant(), reference);
         Forecast forecast = new Forecast(metadata.grid(), metadata.variable(),
                 metadata.units(), metadata.standardName(), metadata.variable() + " nowcast by " + metadata.variant(),
                 reference, leads, values,
@@ -56,6 +56,11 @@ public final class Forecasting {
                 Instant.now().truncatedTo(ChronoUnit.SECONDS) + " gridcast forecast from " + metadata.in() + " frames ending " + reference,
                 Map.of("region", metadata.region(), "model", metadata.variant(), "model_type", metadata.spec().type()));
         return ForecastWriter.write(dir.resolve(name), forecast);
+    }
+
+    /** The name of the file {@link #forecast} writes for {@code region}, {@code variant} and {@code reference}. */
+    public static String fileName(String region, String variant, Instant reference) {
+        return region + "_" + variant + "_" + STAMP.format(reference) + ".nc";
     }
 
     /** The reference time in the name of a file {@link #forecast} wrote; empty for any other file. */
