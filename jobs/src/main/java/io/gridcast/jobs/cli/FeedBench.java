@@ -128,11 +128,11 @@ final class FeedBench implements Callable<Integer> {
             json.put("repository", profiles.contains("postgres") ? "postgres" : "h2");
             Double baselineP95 = null;
             if (baselineSlots > 0) {
-                Map<String, Object> baseline = new Phase("baseline", work, replay, seed, crons, false).run(baselineSlots);
+                Map<String, Object> baseline = new Phase("baseline", work, replay, seed, crons, true).run(baselineSlots);
                 json.put("baseline", baseline);
                 baselineP95 = (Double) ((Map<?, ?>) baseline.get("latency_s")).get("p95");
             }
-            Map<String, Object> models = new Phase("models", work, replay, seed, crons, true).run(slots);
+            Map<String, Object> models = new Phase("models", work, replay, seed, crons, false).run(slots);
             json.putAll(models);
             Double p95 = (Double) ((Map<?, ?>) models.get("latency_s")).get("p95");
             if (baselineP95 != null && p95 != null) {
@@ -170,16 +170,16 @@ final class FeedBench implements Callable<Integer> {
         private final ArchiveReplay replay;
         private final List<Path> seed;
         private final String[] crons;
-        private final boolean trained;
+        private final boolean baseline;
 
-        Phase(String name, Path work, ArchiveReplay replay, List<Path> seed, String[] crons, boolean trained) {
+        Phase(String name, Path work, ArchiveReplay replay, List<Path> seed, String[] crons, boolean baseline) {
             this.dir = work.resolve(name);
             this.feed = dir.resolve("feed");
             this.run = dir.resolve("work");
             this.replay = replay;
             this.seed = seed;
             this.crons = crons;
-            this.trained = trained;
+            this.baseline = baseline;
         }
 
         Map<String, Object> run(int count) throws Exception {
@@ -199,16 +199,15 @@ final class FeedBench implements Callable<Integer> {
             if (!profiles.isEmpty()) {
                 common.addAll(List.of("--profile", String.join(",", profiles)));
             }
-            if (trained) {
-                Map<String, String> env = Map.of(GridcastConfig.MAX_EPOCHS, Integer.toString(epochs));
-                for (String job : List.of("ingest", "train")) {
-                    List<String> args = new ArrayList<>(List.of("run", job));
-                    args.addAll(common);
-                    Process p = start(job, env, args);
-                    if (p.waitFor() != 0) {
-                        throw new IllegalStateException("gridcast run " + job + " failed (exit " + p.exitValue()
-                                + "): " + tail(dir.resolve(job + ".console.txt")));
-                    }
+            // Baselines are "trained" too: the train job saves the metadata they forecast with.
+            Map<String, String> env = Map.of(GridcastConfig.MAX_EPOCHS, Integer.toString(epochs));
+            for (String job : List.of("ingest", "train")) {
+                List<String> args = new ArrayList<>(List.of("run", job));
+                args.addAll(common);
+                Process p = start(job, env, args);
+                if (p.waitFor() != 0) {
+                    throw new IllegalStateException("gridcast run " + job + " failed (exit " + p.exitValue()
+                            + "): " + tail(dir.resolve(job + ".console.txt")));
                 }
             }
             List<String> args = new ArrayList<>(List.of("schedule"));
@@ -249,14 +248,14 @@ final class FeedBench implements Callable<Integer> {
                 // Every other file is copied slowly in place, as a feed over a slow link writes; the rest appear whole.
                 landed.add(land(file, k % 2 == 1, cadence.multipliedBy(3).dividedBy(10)));
                 times.add(replay.slotTime(k));
-                if (k == EARLY_SLOT - 1 && trained) {
+                if (k == EARLY_SLOT - 1 && !baseline) {
                     awaitForecasts(watch, expected(partitions, times.get(k)), fire.plus(cadence.multipliedBy(3).dividedBy(4)));
                     early = probe(schedule.pid());
                 }
             }
             Instant lastFire = first.toInstant().plus(cadence.multipliedBy(count - 1));
             awaitForecasts(watch, expected(partitions, times.get(count - 1)), lastFire.plus(cadence.multipliedBy(5)));
-            Map<String, Object> end = trained ? probe(schedule.pid()) : null;
+            Map<String, Object> end = baseline ? null : probe(schedule.pid());
             // One more poll, so that a forecast rewritten just now is counted.
             watch.scan();
             return results(watch, partitions, times, landed, early, end, count);
@@ -325,7 +324,7 @@ final class FeedBench implements Callable<Integer> {
             if (root.get("forecast") instanceof ObjectNode forecast) {
                 forecast.remove("model");
             }
-            if (!trained) {
+            if (baseline) {
                 root.putArray("models").addObject().put("name", "persistence").put("type", "persistence");
             }
             ArrayNode schedules = root.putArray("schedules");
