@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.sql.SparkSession;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,13 +87,7 @@ public record RegionFeatures(RegionGrid regionGrid, RegionFrames frames, WindowS
         }
         List<float[]> staticValues = new ArrayList<>();
         for (StaticChannel layer : statics) {
-            if (layer.dataGridValues().length != regionGrid.sourceGrid().ny() * regionGrid.sourceGrid().nx()) {
-                throw new IllegalArgumentException("static layer '" + layer.name() + "' holds "
-                        + layer.dataGridValues().length + " values, the data grid " + regionGrid.sourceGrid().ny()
-                        + " x " + regionGrid.sourceGrid().nx());
-            }
-            float[] values = layer.categorical() ? regionGrid.extractMode(layer.dataGridValues())
-                    : regionGrid.extract(layer.dataGridValues());
+            float[] values = layer.on(regionGrid);
             staticValues.add(values);
             // Static layers have no time: their region statistics leak nothing between splits.
             TransformSpec transform = layer.categorical() ? new TransformSpec("none", 0) : TransformSpec.STANDARDISE;
@@ -155,10 +148,5 @@ public record RegionFeatures(RegionGrid regionGrid, RegionFrames frames, WindowS
         List<String> augment = "train".equals(split.name()) && shuffleSeed != null ? spec.augment() : List.of();
         return new WindowIterator(source.withChannels(fitted), split.starts(), batchSize, shuffleSeed, augment,
                 spec.prefetchBatches(), spec.shuffleShards());
-    }
-
-    /** The model inputs {@code [1, in, channels, h, w]} of the window starting at frame {@code start}. */
-    public INDArray inputs(int start, List<FeatureChannel> fitted) {
-        return source.withChannels(fitted).inputs(start);
     }
 }

@@ -2,9 +2,6 @@ package io.gridcast.features;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Builds windows in model units from a region's frame shards and static layers: features
@@ -42,13 +39,6 @@ public record WindowSource(FrameShards shards, List<float[]> statics, WindowShap
         return new WindowSource(shards.reader(cacheShards), statics, shape, channels);
     }
 
-    /** The inputs of the window starting at timeline frame {@code start}: {@code [1, in, channels, h, w]}. */
-    public INDArray inputs(int start) {
-        float[] x = new float[shape.in() * shape.channels() * shape.height() * shape.width()];
-        fillInputs(x, 0, start, 0, false, new AtomicLong());
-        return Nd4j.create(x, new long[] {1, shape.in(), shape.channels(), shape.height(), shape.width()}, DataType.FLOAT);
-    }
-
     /** Writes the window's inputs at {@code offset} of {@code x}, turned {@code quarterTurns} and mirrored if asked. */
     void fillInputs(float[] x, int offset, int start, int quarterTurns, boolean mirror, AtomicLong missing) {
         int cells = shape.height() * shape.width();
@@ -71,7 +61,8 @@ public record WindowSource(FrameShards shards, List<float[]> statics, WindowShap
         }
     }
 
-    private static float[] transform(float[] physical, ChannelTransform transform, AtomicLong missing) {
+    /** A frame in model units; missing cells become 0 (for standardised channels the training mean) and are counted. */
+    static float[] transform(float[] physical, ChannelTransform transform, AtomicLong missing) {
         float[] out = new float[physical.length];
         long nan = 0;
         for (int i = 0; i < physical.length; i++) {

@@ -56,7 +56,7 @@ public final class FrameCatalog {
     /** A screened ingest result, ready to write; with no frames (every file rejected) there is no description. */
     record Contents(Description description, List<FrameIngest.FrameRead> frames, List<Rejection> rejections,
                     List<FrameIngest.Gap> gaps, List<FrameIngest.InputFile> files, List<FrameIngest.FrameRead> reads,
-                    Map<String, Grid> grids, FrameIngest.Request request) {
+                    Map<String, Grid> grids, FrameIngest.Request request, List<FrameIngest.Pending> pending) {
 
         int acceptedFiles() {
             return (int) frames.stream().map(FrameIngest.FrameRead::file).distinct().count();
@@ -142,6 +142,8 @@ public final class FrameCatalog {
         json.put("gaps", contents.gaps().stream().map(g -> Map.of("after", g.after().toString(), "before",
                 g.before().toString(), "missing_steps", g.missingSteps(), "file_before", g.fileBefore(),
                 "file_after", g.fileAfter())).toList());
+        json.put("pending", contents.pending().stream().map(p -> Map.of("file", p.file(), "reason", p.reason()))
+                .toList());
         json.put("quarantine", contents.rejections().stream().map(r -> Map.of("file", r.file(), "kind",
                 r.kind().label(), "reason", r.reason(), "exception", r.exception())).toList());
         return json;

@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -71,6 +72,27 @@ public final class FrameIngest {
         }
     }
 
+    /**
+     * When a file is still being written, and so left for the next ingest ("pending") instead of read: its name
+     * matches one of {@code temporaryNames} (globs on the file name: feeds write to a temporary name, then rename),
+     * or its size or modification time changes within {@code settleTime} (a file copied in place). A file that
+     * stays unchanged over the settle time and still cannot be read is quarantined; once it changes it is read again.
+     */
+    public record Arrival(Duration settleTime, List<String> temporaryNames) {
+
+        /** Two seconds, and the temporary names of common feeds: dot-files (rsync), {@code .tmp}, {@code .part}, ... */
+        public static final Arrival DEFAULT = new Arrival(Duration.ofSeconds(2),
+                List.of(".*", "*.tmp", "*.temp", "*.part", "*.partial", "*.filepart", "*.crdownload", "*~"));
+
+        public Arrival {
+            temporaryNames = List.copyOf(temporaryNames);
+        }
+    }
+
+    /** A file left for the next ingest, and why. */
+    public record Pending(String file, String reason) {
+    }
+
     /** A hole in the series: consecutive catalogued frames further apart than the archive's step. */
     public record Gap(Instant after, Instant before, int missingSteps, String fileBefore, String fileAfter) {
 
@@ -85,7 +107,7 @@ public final class FrameIngest {
      * and how many files were read now versus taken unchanged from the previous run's manifest.
      */
     public record Summary(int files, int acceptedFiles, int frames, List<Rejection> rejections, List<Gap> gaps,
-                          int filesRead, int filesReused, Path catalogDir) {
+                          int filesRead, int filesReused, Path catalogDir, List<Pending> pending) {
 
         public int quarantinedFiles() {
             return rejections.size();
@@ -98,8 +120,9 @@ public final class FrameIngest {
 
         public String describe() {
             return files + " files: " + acceptedFiles + " accepted (" + frames + " frames), " + quarantinedFiles()
-                    + " quarantined" + kinds(rejections) + "; " + gaps.size() + " gap(s); " + filesRead + " read, " + filesReused
-                    + " unchanged since the last ingest";
+                    + " quarantined" + kinds(rejections) + (pending.isEmpty() ? "" : ", " + pending.size()
+                    + " pending (still being written: read at the next ingest)") + "; " + gaps.size() + " gap(s); "
+                    + filesRead + " read, " + filesReused + " unchanged since the last ingest";
         }
     }
 
@@ -141,8 +164,15 @@ public final class FrameIngest {
     }
 
     public static Summary run(SparkSession spark, Request request) {
+        return run(spark, request, Arrival.DEFAULT);
+    }
+
+    /** Ingests the files that have arrived whole; those still being written ({@code arrival}) wait for the next run. */
+    public static Summary run(SparkSession spark, Request request, Arrival arrival) {
         FrameReader reader = request.reader().create();
-        List<InputFile> files = listFiles(request.inputDir(), request.pattern());
+        List<InputFile> listed = listFiles(request.inputDir(), request.pattern());
+        List<Pending> pending = new ArrayList<>();
+        List<InputFile> files = settled(listed, arrival, pending);
         IngestManifest.Previous previous = IngestManifest.load(spark, request);
 
         List<FrameRead> reads = new ArrayList<>();
@@ -174,17 +204,19 @@ public final class FrameIngest {
         }
 
         long read = System.nanoTime();
-        FrameCatalog.Contents contents = screen(files, reads, grids, request);
+        files = unchangedWhileRead(files, reads, arrival, pending);
+        FrameCatalog.Contents contents = screen(files, reads, grids, request, pending);
         FrameCatalog.write(request.catalogDir(), contents);
+        pending.forEach(p -> log.info("ingest: pending: {}: {}", p.file(), p.reason()));
         if (contents.frames().isEmpty()) {
-            throw new NoFramesException(request, contents.rejections());
+            throw new NoFramesException(request, contents.rejections(), pending);
         }
         log.info("ingest: read {} files in {} s, screened and wrote the catalog in {} s", toRead.size(),
                 String.format(Locale.ROOT, "%.3f", (read - start) / 1e9),
                 String.format(Locale.ROOT, "%.3f", (System.nanoTime() - read) / 1e9));
-        Summary summary = new Summary(files.size(), contents.acceptedFiles(), contents.frames().size(),
+        Summary summary = new Summary(listed.size(), contents.acceptedFiles(), contents.frames().size(),
                 contents.rejections(), contents.gaps(), toRead.size(), files.size() - toRead.size(),
-                request.catalogDir());
+                request.catalogDir(), List.copyOf(pending));
         log.info("ingest: {}", summary.describe());
         contents.gaps().forEach(g -> log.warn("ingest: gap: {}", g.describe()));
         return summary;
@@ -223,6 +255,80 @@ public final class FrameIngest {
             throw new IllegalArgumentException("no files matching '" + pattern + "' in input folder " + dir);
         }
         return new ArrayList<>(found.values());
+    }
+
+    /**
+     * The files that are whole: a temporary name is pending; a file modified within the settle time is watched
+     * until it has been unchanged for that long (one wait for all of them, at most the settle time), and is
+     * pending if its size or modification time changed meanwhile.
+     */
+    static List<InputFile> settled(List<InputFile> files, Arrival arrival, List<Pending> pending) {
+        List<PathMatcher> temporary = arrival.temporaryNames().stream()
+                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+        long settle = arrival.settleTime().toMillis();
+        long now = System.currentTimeMillis();
+        List<InputFile> named = new ArrayList<>();
+        long wait = 0;
+        for (InputFile f : files) {
+            Path name = Path.of(f.path()).getFileName();
+            if (temporary.stream().anyMatch(m -> m.matches(name))) {
+                pending.add(new Pending(f.path(), "a temporary name (input.temporary_names): the feed renames it"
+                        + " once written"));
+            } else {
+                named.add(f);
+                // A modification time in the future (another host's clock) is watched for the whole settle time.
+                wait = Math.max(wait, Math.min(settle, f.modified() + settle - now));
+            }
+        }
+        if (wait <= 0) {
+            return named;
+        }
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for files to settle", e);
+        }
+        List<InputFile> whole = new ArrayList<>();
+        for (InputFile f : named) {
+            if (now - f.modified() < settle && changed(f)) {
+                pending.add(new Pending(f.path(), "still being written: its size or modification time changed within"
+                        + " input.settle_time (" + arrival.settleTime() + ")"));
+            } else {
+                whole.add(f);
+            }
+        }
+        return whole;
+    }
+
+    /**
+     * The files without those that could not be read and have changed since they were listed: a writer was still
+     * at them, so they wait for the next ingest instead of the quarantine.
+     */
+    private static List<InputFile> unchangedWhileRead(List<InputFile> files, List<FrameRead> reads, Arrival arrival,
+                                                      List<Pending> pending) {
+        Set<String> failed = reads.stream().filter(r -> !r.accepted()).map(FrameRead::file)
+                .collect(Collectors.toSet());
+        List<InputFile> kept = new ArrayList<>();
+        for (InputFile f : files) {
+            if (failed.contains(f.path()) && changed(f)) {
+                pending.add(new Pending(f.path(), "still being written: it changed while it was read"));
+                reads.removeIf(r -> r.file().equals(f.path()));
+            } else {
+                kept.add(f);
+            }
+        }
+        return kept;
+    }
+
+    /** Whether the file's size or modification time now differ from when it was listed (or it is gone). */
+    private static boolean changed(InputFile f) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(Path.of(f.path()), BasicFileAttributes.class);
+            return a.size() != f.size() || a.lastModifiedTime().toMillis() != f.modified();
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /**
@@ -334,7 +440,7 @@ public final class FrameIngest {
      * times an earlier file already holds each quarantine the whole file. Then gaps are found in the series.
      */
     static FrameCatalog.Contents screen(List<InputFile> files, List<FrameRead> reads, Map<String, Grid> grids,
-                                        Request request) {
+                                        Request request, List<Pending> pending) {
         Map<String, List<FrameRead>> byFile = reads.stream().collect(Collectors.groupingBy(FrameRead::file,
                 LinkedHashMap::new, Collectors.toList()));
         Map<String, Rejection> rejected = new LinkedHashMap<>();
@@ -404,7 +510,8 @@ public final class FrameIngest {
         List<Rejection> rejections = files.stream().map(f -> rejected.get(f.path())).filter(r -> r != null).toList();
         if (catalogued.isEmpty()) {
             // Every file rejected: the quarantine is still written, and the run then stops on NoFramesException.
-            return new FrameCatalog.Contents(null, List.of(), rejections, List.of(), files, reads, grids, request);
+            return new FrameCatalog.Contents(null, List.of(), rejections, List.of(), files, reads, grids, request,
+                    pending);
         }
         catalogued.sort(Comparator.comparing(FrameRead::time));
         FrameRead first = catalogued.get(0);
@@ -422,7 +529,7 @@ public final class FrameIngest {
                 unitsFromConfiguration ? FrameCatalog.UNITS_FROM_CONFIGURATION : FrameCatalog.UNITS_FROM_FILE,
                 request.reader(), request.inputDir().toAbsolutePath().toString(), grid, warnings);
         return new FrameCatalog.Contents(description, catalogued, rejections, gaps(catalogued), files, reads, grids,
-                request);
+                request, pending);
     }
 
     private static boolean unitless(String units) {
@@ -483,11 +590,14 @@ public final class FrameIngest {
      */
     public static final class NoFramesException extends IllegalArgumentException {
 
-        NoFramesException(Request request, List<Rejection> rejections) {
+        NoFramesException(Request request, List<Rejection> rejections, List<Pending> pending) {
             super("no usable frames of variable '" + request.variable() + "' in " + request.inputDir() + ": "
-                    + rejections.size() + " files quarantined" + kinds(rejections) + ", e.g. "
-                    + rejections.get(0).file() + ": " + rejections.get(0).reason() + "; every file and its reason in "
-                    + request.catalogDir().resolve("quarantine.txt"));
+                    + (rejections.isEmpty() ? "" : rejections.size() + " files quarantined" + kinds(rejections)
+                    + ", e.g. " + rejections.get(0).file() + ": " + rejections.get(0).reason() + "; ")
+                    + (pending.isEmpty() ? "" : pending.size() + " files still being written (read at the next"
+                    + " ingest), e.g. " + pending.get(0).file() + ": " + pending.get(0).reason() + "; ")
+                    + "every file and its reason in "
+                    + request.catalogDir().resolve(rejections.isEmpty() ? "summary.json" : "quarantine.txt"));
         }
     }
 }

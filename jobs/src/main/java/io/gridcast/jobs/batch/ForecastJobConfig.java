@@ -1,14 +1,21 @@
 package io.gridcast.jobs.batch;
 
-import io.gridcast.features.RegionFeatures;
+import io.gridcast.features.LatestInputs;
+import io.gridcast.ingest.catalog.CatalogEntry;
 import io.gridcast.ingest.catalog.FrameCatalog;
+import io.gridcast.jobs.config.GridcastConfig;
 import io.gridcast.jobs.ops.RunLocks;
 import io.gridcast.models.forecasting.Forecasting;
 import io.gridcast.models.nowcasts.ModelSpec;
 import io.gridcast.models.registry.ModelMetadata;
 import io.gridcast.models.registry.ModelRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.Job;
@@ -23,24 +30,38 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The {@code forecast} job: for every region and the models {@code --model} or {@code forecast.model} selects
- * (every configured variant by default, or the best, or a named one), the newest frames go through the trained
- * model and the lead grids are written as CF NetCDF under {@code forecasts/<region>/<variant>/}.
+ * (every trained variant by default, or the best, or a named one), the newest frames go through the trained
+ * model and the lead grids are written as CF NetCDF under {@code forecasts/<region>/<variant>/}. It needs the
+ * models and the newest frames only, so it runs on a live folder that holds the last hours.
  */
 @Configuration
 public class ForecastJobConfig {
 
     private static final Logger log = LoggerFactory.getLogger(ForecastJobConfig.class);
 
+    /** The wall clock the newest frame's age is measured against; a bean, so that a test can set another. */
     @Bean
-    public Step forecastPartitionStep(JobRepository repository, PlatformTransactionManager tx, StageSupport stages) {
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    public Step forecastPartitionStep(JobRepository repository, PlatformTransactionManager tx, StageSupport stages,
+                                      Clock clock) {
         return new StepBuilder("forecast-partition", repository).tasklet((contribution, context) ->
                 Partitions.run(context, "forecast", (settings, config, region, variant) -> {
                     FrameCatalog catalog = stages.catalog(settings, config);
                     ModelRegistry registry = new ModelRegistry(settings.modelsDir());
-                    RegionFeatures features = stages.features(settings, config, catalog, config.region(region));
-                    List<String> variants = StageSupport.usableVariants(config, registry, features);
+                    // The models that exist, whatever the catalog holds now: a live folder of the last hours has no
+                    // training period to plan.
+                    List<String> variants = config.modelSpecs().stream().map(ModelSpec::name)
+                            .filter(v -> !registry.versions(region, v).isEmpty()).toList();
+                    if (variants.isEmpty()) {
+                        throw new IllegalArgumentException("no trained model for region '" + region + "' in "
+                                + registry.root() + ": run the train job first");
+                    }
                     if (!variants.contains(variant)) {
-                        log.info("forecast {}/{}: no model: {}", region, variant, features.plan().choice());
+                        log.info("forecast {}/{}: no model (the train job said why)", region, variant);
                         return;
                     }
                     // forecast.model may select one version, or only the best variant of the region.
@@ -50,13 +71,44 @@ public class ForecastJobConfig {
                     if (selected.isEmpty()) {
                         log.info("forecast {}/{}: not selected by forecast.model '{}'", region, variant, selector);
                     }
+                    Path dir = settings.forecastsDir().resolve(region).resolve(variant);
                     for (ModelMetadata metadata : selected) {
-                        Path file = Forecasting.forecast(features, metadata, registry.load(metadata),
-                                settings.forecastsDir().resolve(region).resolve(variant));
+                        if (context.getStepContext().getJobName().equals("forecast")) {
+                            refuseStaleData(config, catalog, metadata, clock.instant());
+                        }
+                        LatestInputs latest = StageSupport.latestInputs(stages.spark(config), settings, config,
+                                catalog, metadata);
+                        // A late file, or a slot without a new frame, leaves the reference time as it was: its
+                        // forecast by this model is already written.
+                        if (Forecasting.written(dir, metadata, latest.reference())) {
+                            log.info("forecast {}/{}@{}: already written for reference time {}", region, variant,
+                                    metadata.version(), latest.reference());
+                            continue;
+                        }
+                        Path file = Forecasting.forecast(latest, metadata, registry.load(metadata), dir);
                         log.info("forecast {}/{}@{}: wrote {}", region, variant, metadata.version(), file);
                         contribution.incrementWriteCount(1);
                     }
                 }), tx).build();
+    }
+
+    /**
+     * Fails the partition when the newest frame is older than {@code forecast.max_data_age}: a forecast from it
+     * would look fresh and is not. The {@code forecast} job checks it (a live feed); {@code cycle} forecasts the
+     * archive it has just ingested, however old.
+     */
+    private static void refuseStaleData(GridcastConfig config, FrameCatalog catalog, ModelMetadata metadata,
+                                        Instant now) {
+        Optional<Duration> maxAge = config.maxDataAge(Duration.ofSeconds(metadata.stepSeconds()));
+        List<CatalogEntry> entries = catalog.entries();
+        Instant newest = entries.get(entries.size() - 1).time();
+        Duration age = Duration.between(newest, now);
+        if (maxAge.isPresent() && age.compareTo(maxAge.get()) > 0) {
+            throw new IllegalStateException("stale data: the newest frame of '" + metadata.variable() + "' is "
+                    + newest + ", " + age.truncatedTo(ChronoUnit.SECONDS) + " old at " + now.truncatedTo(
+                    ChronoUnit.SECONDS) + ", more than forecast.max_data_age " + maxAge.get() + ": no forecast"
+                    + " written (the next run forecasts again once newer frames are ingested)");
+        }
     }
 
     /** One partition per region x variant: a restart after a crash writes only the forecasts still missing. */

@@ -40,7 +40,7 @@ public class IngestJobConfig {
                 FrameIngest.Summary summary = FrameIngest.run(stages.spark(config), new FrameIngest.Request(
                         settings.requireInput(), config.pattern(), variable,
                         config.reader().withWorkDefaults(settings.workDir()), settings.catalogDir(variable),
-                        config.units(variable)));
+                        config.units(variable)), config.arrival());
                 contribution.incrementReadCount();
                 contribution.incrementWriteCount(summary.frames());
                 summaries.add(summary.describe());

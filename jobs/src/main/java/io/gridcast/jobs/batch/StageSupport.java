@@ -1,8 +1,10 @@
 package io.gridcast.jobs.batch;
 
 import io.gridcast.features.DynamicInput;
+import io.gridcast.features.LatestInputs;
 import io.gridcast.features.Region;
 import io.gridcast.features.RegionFeatures;
+import io.gridcast.features.RegionGrid;
 import io.gridcast.features.StaticChannel;
 import io.gridcast.features.TransformSpec;
 import io.gridcast.features.WindowSpec;
@@ -22,6 +24,7 @@ import io.gridcast.models.nowcasts.ModelSpec;
 import io.gridcast.models.registry.ModelMetadata;
 import io.gridcast.models.registry.ModelRegistry;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -94,8 +97,7 @@ public class StageSupport {
                                           List<DynamicInput> dynamic, Region region) throws IOException {
         ConfigLoader.check(settings.configFile(), () -> config.regionGrid(region.name(),
                 dynamic.get(0).catalog().description().grid()));
-        List<StaticChannel> statics = staticFields(settings, config, dynamic.get(0).catalog(), region).stream()
-                .map(f -> new StaticChannel(f.name(), f.values(), f.categorical())).toList();
+        List<StaticChannel> statics = staticChannels(settings, config, dynamic.get(0).catalog(), region);
         return RegionFeatures.prepare(spark, dynamic, statics, region, config.windowSpec(),
                 settings.featuresDir().resolve(region.name()));
     }
@@ -122,6 +124,33 @@ public class StageSupport {
                                                  Region region) throws IOException {
         return StaticLayers.load(config.staticLayers(region.name()), catalog.description().grid(), settings.staticDir(),
                 config.staticLayersKey(region.name()));
+    }
+
+    /**
+     * A trained model's inputs from the newest frames of each {@code windows.inputs} catalog and the region's static
+     * layers: no window plan, so a catalog of only the last hours is enough. The region is the one the model was
+     * trained on, and must fall on the same cells of the catalog's grid.
+     */
+    public static LatestInputs latestInputs(SparkSession spark, RunSettings settings, GridcastConfig config,
+                                            FrameCatalog catalog, ModelMetadata metadata) throws IOException {
+        List<FrameCatalog> dynamic = dynamicInputs(spark, settings, config, catalog).stream()
+                .map(DynamicInput::catalog).toList();
+        RegionGrid regionGrid = RegionGrid.of(metadata.regionBox(), catalog.description().grid());
+        if (!regionGrid.grid().y().equals(metadata.grid().y()) || !regionGrid.grid().x().equals(metadata.grid().x())) {
+            throw new IllegalArgumentException("model " + metadata.region() + "/" + metadata.variant() + "@"
+                    + metadata.version() + " was trained on the grid " + metadata.grid().describe() + "; the catalog "
+                    + settings.catalogDir() + " gives the region " + regionGrid.grid().describe()
+                    + ": train again on this archive's grid");
+        }
+        List<StaticChannel> statics = staticChannels(settings, config, catalog, metadata.regionBox());
+        return LatestInputs.read(dynamic, statics, regionGrid, metadata.channels(), metadata.in(),
+                Duration.ofSeconds(metadata.stepSeconds()));
+    }
+
+    private static List<StaticChannel> staticChannels(RunSettings settings, GridcastConfig config,
+                                                      FrameCatalog catalog, Region region) throws IOException {
+        return staticFields(settings, config, catalog, region).stream()
+                .map(f -> new StaticChannel(f.name(), f.values(), f.categorical())).toList();
     }
 
     /** What a stage does with one trained variant of one region. */

@@ -321,9 +321,10 @@ final class FeedBench implements Callable<Integer> {
             in.put("pattern", "*.nc");
             in.put("reader", "cf-netcdf");
             in.remove("options");
-            if (root.get("forecast") instanceof ObjectNode forecast) {
-                forecast.remove("model");
-            }
+            ObjectNode forecast = root.get("forecast") instanceof ObjectNode f ? f : root.putObject("forecast");
+            forecast.remove("model");
+            // The replay keeps the archive's old times, which the forecast job's stale-data check would refuse.
+            forecast.put("max_data_age", "off");
             if (baseline) {
                 root.putArray("models").addObject().put("name", "persistence").put("type", "persistence");
             }

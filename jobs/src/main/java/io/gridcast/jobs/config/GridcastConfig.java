@@ -6,6 +6,7 @@ import io.gridcast.features.SplitPeriod;
 import io.gridcast.features.TransformSpec;
 import io.gridcast.features.Transforms;
 import io.gridcast.features.WindowSpec;
+import io.gridcast.ingest.catalog.FrameIngest;
 import io.gridcast.ingest.grid.Grid;
 import io.gridcast.ingest.read.ReaderSpec;
 import io.gridcast.ingest.statics.StaticLayerException;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.springframework.scheduling.support.CronExpression;
@@ -69,9 +71,11 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
 
     /**
      * Where the archive is and what to read from it: {@code options} are the reader's own settings (numbers and
-     * text, nested maps allowed), checked by the reader.
+     * text, nested maps allowed), checked by the reader. {@code settle_time} and {@code temporary_names} say when a
+     * file is still being written ({@link FrameIngest.Arrival}).
      */
-    public record Input(String dir, String variable, String pattern, String reader, Map<String, Object> options) {
+    public record Input(String dir, String variable, String pattern, String reader, Map<String, Object> options,
+                        String settleTime, List<String> temporaryNames) {
     }
 
     /** {@code master}: {@code local[*]} by default, {@code spark://host:7077} for a standalone cluster. */
@@ -152,9 +156,11 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     /**
      * {@code model}: which trained model the forecast job runs per region: {@code all} (every configured variant's
      * latest version, the default), {@code best} (the lowest validation MSE of every saved version), a variant's
-     * name (its latest version) or {@code <variant>@<version>}.
+     * name (its latest version) or {@code <variant>@<version>}. {@code max_data_age}: the oldest the newest frame
+     * may be, against the wall clock, for the {@code forecast} job to forecast from it (ISO-8601, or {@code off});
+     * unset, three of the model's time steps.
      */
-    public record Forecast(String model) {
+    public record Forecast(String model, String maxDataAge) {
     }
 
     /** Checks what binding cannot: required keys, known model types, unique names. */
@@ -312,6 +318,12 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                         + m.postprocess() + "'");
             }
         }
+        if (input.settleTime() != null) {
+            duration(input.settleTime(), "input.settle_time");
+        }
+        if (forecast != null && forecast.maxDataAge() != null && !forecast.maxDataAge().equals("off")) {
+            duration(forecast.maxDataAge(), "forecast.max_data_age");
+        }
         if (forecast != null && forecast.model() != null) {
             String model = forecast.model();
             String variant = model.contains("@") ? model.substring(0, model.indexOf('@')) : model;
@@ -444,7 +456,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
             return this;
         }
         GridcastConfig changed = new GridcastConfig(new Input(input.dir(), input.variable(),
-                newPattern ? pattern : input.pattern(), newReader ? reader : input.reader(), input.options()), spark,
+                newPattern ? pattern : input.pattern(), newReader ? reader : input.reader(), input.options(),
+                input.settleTime(), input.temporaryNames()), spark,
                 variables, staticLayers, regions, windows, models, forecast, report, schedules, roots);
         try {
             changed.reader().create();
@@ -710,6 +723,42 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     private static LearningRateSchedule schedule(LrSchedule s) {
         return new LearningRateSchedule(s.type(), orElse(s.factor(), 0.5), orElse(s.patience(), 2),
                 orElse(s.minRate(), 0.0));
+    }
+
+    /** When a file of the archive counts as still being written: {@code input.settle_time}, {@code input.temporary_names}. */
+    public FrameIngest.Arrival arrival() {
+        FrameIngest.Arrival defaults = FrameIngest.Arrival.DEFAULT;
+        return new FrameIngest.Arrival(input.settleTime() == null ? defaults.settleTime()
+                : duration(input.settleTime(), "input.settle_time"),
+                input.temporaryNames() == null ? defaults.temporaryNames() : input.temporaryNames());
+    }
+
+    /**
+     * The oldest the newest frame may be for the {@code forecast} job to forecast ({@code forecast.max_data_age}):
+     * empty when {@code off}; unset, {@code steps} of the model's time {@code step}.
+     */
+    public Optional<Duration> maxDataAge(Duration step) {
+        String age = forecast == null ? null : forecast.maxDataAge();
+        if (age == null) {
+            return Optional.of(step.multipliedBy(DATA_AGE_STEPS));
+        }
+        return age.equals("off") ? Optional.empty() : Optional.of(duration(age, "forecast.max_data_age"));
+    }
+
+    /** Time steps the newest frame may be old when {@code forecast.max_data_age} is not set. */
+    public static final int DATA_AGE_STEPS = 3;
+
+    private static Duration duration(String text, String key) {
+        try {
+            Duration d = Duration.parse(text);
+            if (!d.isNegative()) {
+                return d;
+            }
+        } catch (DateTimeParseException e) {
+            // the message below says what was expected
+        }
+        throw new ConfigException(key, "an ISO-8601 duration of 0 or more such as PT30M"
+                + (key.equals("forecast.max_data_age") ? " or off" : "") + ", got '" + text + "'");
     }
 
     /** The forecast job's model selector ({@code forecast.model}); {@code all} unless configured. */

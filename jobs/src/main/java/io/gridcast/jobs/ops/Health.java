@@ -149,10 +149,18 @@ public final class Health {
 
     /**
      * What a monitoring check pages for, one line each: no trained model, a trained region x variant without a
-     * forecast, or a newest forecast whose reference time is more than {@code maxAge} old. Empty when all is well.
+     * forecast, a newest forecast whose reference time is more than {@code maxAge} old, or a forecast partition
+     * whose last run failed (stale data, a missing frame) with its message. Empty when all is well.
      */
     public static List<String> problems(Report report, Duration maxAge) {
         List<String> problems = new ArrayList<>();
+        for (State p : report.partitions()) {
+            if (p.job().equals("forecast") && p.lastFailure() != null
+                    && (p.lastSuccess() == null || p.lastFailure().execution() > p.lastSuccess().execution())) {
+                problems.add("the last forecast of " + p.region() + "/" + p.variant() + " failed: "
+                        + p.lastFailure().message());
+            }
+        }
         if (report.forecasts().isEmpty()) {
             problems.add("no trained model in the work folder, so no forecast to check");
         }

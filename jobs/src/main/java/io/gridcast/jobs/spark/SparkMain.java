@@ -130,7 +130,7 @@ public final class SparkMain implements Callable<Integer> {
         for (String inputVariable : config.inputs(settings.variable())) {
             FrameIngest.Summary summary = FrameIngest.run(spark, new FrameIngest.Request(settings.requireInput(),
                     config.pattern(), inputVariable, config.reader().withWorkDefaults(settings.workDir()),
-                    settings.catalogDir(inputVariable), config.units(inputVariable)));
+                    settings.catalogDir(inputVariable), config.units(inputVariable)), config.arrival());
             System.out.println("gridcast: ingest " + summary.describe() + "; catalog in " + settings.catalogDir(inputVariable));
         }
     }

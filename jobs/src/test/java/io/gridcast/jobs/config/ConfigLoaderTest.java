@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.gridcast.features.RegionGrid;
 import io.gridcast.features.SplitPeriod;
 import io.gridcast.features.TransformSpec;
+import io.gridcast.ingest.catalog.FrameIngest;
 import io.gridcast.ingest.read.ReaderSpec;
 import io.gridcast.ingest.statics.StaticLayerSpec;
 import io.gridcast.ingest.synth.SyntheticArchive;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -220,6 +222,29 @@ class ConfigLoaderTest {
         Path forecast = demoWith("model: all", "model: unet@20260101T000000Z");
         assertThatThrownBy(() -> ConfigLoader.load(forecast)).hasMessageContaining("forecast.model: expected all, best,"
                 + " or one of the configured variants").hasMessageContaining("got 'unet@20260101T000000Z'");
+    }
+
+    @Test
+    void liveFeedKeysHaveDefaultsAndNameTheKeyOfABadValue() throws IOException {
+        GridcastConfig defaults = ConfigLoader.load(DEMO);
+        assertThat(defaults.maxDataAge(Duration.ofMinutes(10))).as("three time steps").contains(Duration.ofMinutes(30));
+        assertThat(defaults.arrival()).isEqualTo(FrameIngest.Arrival.DEFAULT);
+
+        Path set = demoWith("model: all", "model: all\n  max_data_age: PT1H");
+        assertThat(ConfigLoader.load(set).maxDataAge(Duration.ofMinutes(10))).contains(Duration.ofHours(1));
+        Path off = demoWith("model: all", "model: all\n  max_data_age: off");
+        assertThat(ConfigLoader.load(off).maxDataAge(Duration.ofMinutes(10))).isEmpty();
+        Path settle = demoWith("  reader: cf-netcdf", "  reader: cf-netcdf\n  settle_time: PT10S\n"
+                + "  temporary_names: [\"*.inprogress\"]");
+        assertThat(ConfigLoader.load(settle).arrival()).isEqualTo(new FrameIngest.Arrival(Duration.ofSeconds(10),
+                List.of("*.inprogress")));
+
+        Path badAge = demoWith("model: all", "model: all\n  max_data_age: 30 minutes");
+        assertThatThrownBy(() -> ConfigLoader.load(badAge)).hasMessageContaining("forecast.max_data_age: expected an"
+                + " ISO-8601 duration of 0 or more such as PT30M or off, got '30 minutes'");
+        Path badSettle = demoWith("  reader: cf-netcdf", "  reader: cf-netcdf\n  settle_time: -PT1S");
+        assertThatThrownBy(() -> ConfigLoader.load(badSettle)).hasMessageContaining("input.settle_time: expected an"
+                + " ISO-8601 duration of 0 or more such as PT30M, got '-PT1S'");
     }
 
     @Test

@@ -1,12 +1,12 @@
 package io.gridcast.models.forecasting;
 
-import io.gridcast.features.RegionFeatures;
-import io.gridcast.features.WindowPlan;
+import io.gridcast.features.LatestInputs;
 import io.gridcast.ingest.write.Forecast;
 import io.gridcast.ingest.write.ForecastWriter;
 import io.gridcast.models.Nowcaster;
 import io.gridcast.models.registry.ModelMetadata;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +20,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import ucar.nc2.Attribute;
+import ucar.nc2.NetcdfFile;
 
 /**
  * Runs a model variant on the newest frames of a region and writes the lead grids as a CF NetCDF forecast
@@ -33,20 +35,34 @@ public final class Forecasting {
     private Forecasting() {
     }
 
-    public static Path forecast(RegionFeatures features, ModelMetadata metadata, Nowcaster model, Path dir)
+    /** The file {@link #forecast} writes for {@code metadata}'s region and variant at {@code reference}. */
+    private static Path file(Path dir, ModelMetadata metadata, Instant reference) {
+        return dir.resolve(fileName(metadata.region(), metadata.variant(), reference));
+    }
+
+    /** Whether this version of the model has already written its forecast for {@code reference} in {@code dir}. */
+    public static boolean written(Path dir, ModelMetadata metadata, Instant reference) throws IOException {
+        Path file = file(dir, metadata, reference);
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (NetcdfFile nc = NetcdfFile.open(file.toString())) {
+            Attribute version = nc.findGlobalAttribute("model_version");
+            return version != null && metadata.version().equals(version.getStringValue());
+        }
+    }
+
+    public static Path forecast(LatestInputs latest, ModelMetadata metadata, Nowcaster model, Path dir)
             throws IOException {
-        List<Instant> times = features.frames().times();
         Duration step = Duration.ofSeconds(metadata.stepSeconds());
-        int start = WindowPlan.latestInputs(times, step, metadata.in());
-        INDArray predicted = model.predict(features.inputs(start, metadata.channels()));
-        Instant reference = times.get(times.size() - 1);
+        INDArray predicted = model.predict(latest.inputs());
+        Instant reference = latest.reference();
         List<Duration> leads = new ArrayList<>();
         float[][] values = new float[metadata.out()][];
         for (int k = 0; k < metadata.out(); k++) {
             leads.add(step.multipliedBy(k + 1L));
             values[k] = physical(predicted, 0, k, metadata);
         }
-        String name = fileName(metadata.region(), metadata.variant(), reference);
         Forecast forecast = new Forecast(metadata.grid(), metadata.variable(),
                 metadata.units(), metadata.standardName(), metadata.variable() + " nowcast by " + metadata.variant(),
                 reference, leads, values,
@@ -54,8 +70,9 @@ public final class Forecasting {
                 "gridcast " + metadata.spec().type() + " model '" + metadata.variant() + "' trained "
                         + metadata.trainedAt(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS) + " gridcast forecast from " + metadata.in() + " frames ending " + reference,
-                Map.of("region", metadata.region(), "model", metadata.variant(), "model_type", metadata.spec().type()));
-        return ForecastWriter.write(dir.resolve(name), forecast);
+                Map.of("region", metadata.region(), "model", metadata.variant(), "model_type", metadata.spec().type(),
+                        "model_version", metadata.version()));
+        return ForecastWriter.write(file(dir, metadata, reference), forecast);
     }
 
     /** The name of the file {@link #forecast} writes for {@code region}, {@code variant} and {@code reference}. */
