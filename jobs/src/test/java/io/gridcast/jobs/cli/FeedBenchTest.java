@@ -49,9 +49,10 @@ class FeedBenchTest {
         assertThat(json.get("latency_s").get("max").asDouble()).isPositive();
         JsonNode early = json.get("slot_10");
         JsonNode end = json.get("end");
-        // A thread or descriptor leaked per slot would show as 10 more at the end.
-        assertThat(end.get("threads").asLong()).as(run.out()).isLessThanOrEqualTo(early.get("threads").asLong() + 3);
-        assertThat(end.get("open_fds").asLong()).as(run.out()).isLessThanOrEqualTo(early.get("open_fds").asLong() + 3);
+        // Issue 20's goal: threads and descriptors at the end within 10% of slot 10's (pools grow a few threads
+        // lazily: 267 then 273 in one run).
+        assertThat(end.get("threads").asDouble()).as(run.out()).isLessThanOrEqualTo(early.get("threads").asDouble() * 1.1);
+        assertThat(end.get("open_fds").asDouble()).as(run.out()).isLessThanOrEqualTo(early.get("open_fds").asDouble() * 1.1);
         assertThat(end.get("heap_after_gc_mb").asLong()).isPositive();
         assertThat(end.get("catalog_bytes").asLong()).isGreaterThan(early.get("catalog_bytes").asLong());
         // The log rotated at 16 KB: gridcast.log and at least one rolled file.
