@@ -51,8 +51,9 @@ import picocli.CommandLine.Option;
 
 /** {@code gridcast bench}: benchmarks of one stage alone, without Spring: model training steps, or ingest on Spark. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time one stage alone (no Spring) and print one JSON line: model training steps, or ingest.",
-        subcommands = {Bench.Train.class, Bench.Kernels.class, Bench.Features.class, Bench.Ingest.class,
+        description = "Time one stage alone (no Spring) and print one JSON line: model training steps, or ingest; or"
+                + " replay a live feed against the schedule.",
+        subcommands = {Bench.Train.class, Bench.Kernels.class, Bench.Features.class, Bench.Ingest.class, FeedBench.class,
                 CommandLine.HelpCommand.class})
 final class Bench {
 

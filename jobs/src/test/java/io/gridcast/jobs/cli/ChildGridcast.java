@@ -3,9 +3,7 @@ package io.gridcast.jobs.cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,18 +58,9 @@ final class ChildGridcast implements AutoCloseable {
         return new ChildGridcast(builder.start());
     }
 
-    /**
-     * {@code java jvmOptions ... Gridcast args}: the test JVM's system properties, {@code --add-opens} and classpath
-     * (surefire's, so the launcher's Maven build is not needed), its heap from {@code jvmOptions}.
-     */
+    /** {@code java jvmOptions ... Gridcast args} with the test JVM's options and classpath (surefire's: no Maven build). */
     static List<String> command(List<String> jvmOptions, List<String> args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-Xmx") && !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Gridcast.class.getName()));
-        command.addAll(args);
-        return command;
+        return ChildJvm.command(jvmOptions, args);
     }
 
     /** Waits until the console shows a line matching {@code line}; false if the process ended or time ran out first. */

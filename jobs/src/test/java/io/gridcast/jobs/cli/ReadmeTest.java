@@ -134,6 +134,9 @@ class ReadmeTest {
                 && !c.has("--stop-after")) {
             return "runs until stopped; ScheduleTest runs a real schedule";
         }
+        if (c.program().equals("./gridcast") && c.subcommand().equals(List.of("bench", "feed")) && !c.has("--help")) {
+            return "a soak of hundreds of slots that feeds a running schedule in real time; FeedBenchTest runs it for 20";
+        }
         if (words.stream().anyMatch(w -> w.contains("../shared/")) && !Files.isDirectory(SHARED)) {
             return "needs the real data in ../shared, absent here";
         }

@@ -39,7 +39,7 @@ public final class Forecasting {
 
     /** The file {@link #forecast} writes for {@code metadata}'s region and variant at {@code reference}. */
     private static Path file(Path dir, ModelMetadata metadata, Instant reference) {
-        return dir.resolve(metadata.region() + "_" + metadata.variant() + "_" + STAMP.format(reference) + ".nc");
+        return dir.resolve(fileName(metadata.region(), metadata.variant(), reference));
     }
 
     /** Whether this version of the model has already written its forecast for {@code reference} in {@code dir}. */
@@ -167,6 +167,11 @@ public final class Forecasting {
             }
             return p;
         }
+    }
+
+    /** The name of the file {@link #forecast} writes for {@code region}, {@code variant} and {@code reference}. */
+    public static String fileName(String region, String variant, Instant reference) {
+        return region + "_" + variant + "_" + STAMP.format(reference) + ".nc";
     }
 
     /** The reference time in the name of a file {@link #forecast} wrote; empty for any other file. */
