@@ -18,8 +18,8 @@ import java.util.function.Predicate;
 final class ChildGridcast implements AutoCloseable {
 
     /**
-     * How long a test waits for a child before calling it hung: far beyond any step's time on a loaded machine (a
-     * one-minute demo took 15 under a load of 27 on 2 cores). A child that dies ends the wait at once.
+     * How long a test waits for a child before calling it hung: far beyond any step's time on a loaded machine
+     * (SparkClusterTest, a minute in CI, took 33 under a load of 40 on 2 cores). A child that dies ends the wait.
      */
     static final Duration DEADLINE = Duration.ofMinutes(30);
 

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -71,7 +72,7 @@ class ReadmeTest {
         }
         List<Command> commands = ReadmeCommands.parse(Files.readString(HOME.resolve("README.md")));
         assertThat(commands).as("commands in README.md").isNotEmpty();
-        heaps = ReadmeCommands.smallestHeaps(commands.stream().map(ReadmeTest::runnable).filter(c -> c != null)
+        heaps = ReadmeCommands.smallestHeaps(commands.stream().map(ReadmeTest::runnable).filter(Objects::nonNull)
                 .map(Command::smallest).toList(), HEAP);
         return commands.stream().flatMap(ReadmeTest::steps);
     }
@@ -106,8 +107,10 @@ class ReadmeTest {
                 Assumptions.abort(name + ": not run: " + reason);
             }
             if (earlier != null) {
+                boolean otherHeap = !Objects.equals(runnable.environment().get(ReadmeCommands.JAVA_OPTS),
+                        heaps.get(task).environment().get(ReadmeCommands.JAVA_OPTS));
                 Assumptions.abort(name + ": not run again: at its smallest settings it is README.md:" + earlier + "'s command"
-                        + " (run in the smallest heap either names)");
+                        + (otherHeap ? ", run there in the smallest heap either names" : ""));
             }
             if (runnable != null) {
                 runAndCheck(runnable.withJavaOptionsOf(heaps.get(task)));
