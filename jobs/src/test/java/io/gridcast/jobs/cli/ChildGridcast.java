@@ -15,6 +15,12 @@ import java.util.function.Predicate;
 /** {@code gridcast} in a separate JVM, as an operator runs it: real console, real exit code, killable with SIGKILL. */
 final class ChildGridcast implements AutoCloseable {
 
+    /**
+     * How long a test waits for a child before calling it hung: far beyond any step's time on a loaded machine
+     * (SparkClusterTest, a minute in CI, took 33 under a load of 40 on 2 cores). A child that dies ends the wait.
+     */
+    static final Duration DEADLINE = Duration.ofMinutes(30);
+
     private final Process process;
     private final StringBuffer console = new StringBuffer();
     private final Thread reader;
@@ -41,18 +47,28 @@ final class ChildGridcast implements AutoCloseable {
 
     /** Starts {@code gridcast args} with the test JVM's options and classpath, plus {@code environment}. */
     static ChildGridcast start(Map<String, String> environment, String... args) throws IOException {
-        return start(List.of(), environment, args);
+        return start(List.of(), Gridcast.class, environment, args);
     }
 
     /** The same, started by a POSIX shell that sets the file-creation mask {@code umask} (octal, e.g. 027) first. */
     static ChildGridcast startWithUmask(String umask, String... args) throws IOException {
-        return start(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"), Map.of(), args);
+        return start(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"), Gridcast.class, Map.of(), args);
     }
 
-    private static ChildGridcast start(List<String> launcher, Map<String, String> environment, String... args)
-            throws IOException {
+    /**
+     * {@code gridcast args} whose step stops for good once it has printed a line containing {@code text}
+     * ({@link HeldGridcast}): {@link #awaitLine} of that text returns while the step is still running.
+     */
+    static ChildGridcast startHeldAt(String text, String... args) throws IOException {
+        List<String> held = new ArrayList<>(List.of(text));
+        held.addAll(List.of(args));
+        return start(List.of(), HeldGridcast.class, Map.of(), held.toArray(String[]::new));
+    }
+
+    private static ChildGridcast start(List<String> launcher, Class<?> main, Map<String, String> environment,
+            String... args) throws IOException {
         List<String> command = new ArrayList<>(launcher);
-        command.addAll(command(List.of("-Xmx2g"), List.of(args)));
+        command.addAll(ChildJvm.command(List.of("-Xmx2g"), main, List.of(args)));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         return new ChildGridcast(builder.start());

@@ -12,7 +12,6 @@ import io.gridcast.ingest.synth.SyntheticArchive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,6 @@ class CrashRestartTest {
         return SyntheticArchive.write(dir.resolve("synth"), new SyntheticArchive.Spec(60, 32, seed,
                 SyntheticArchive.Spec.defaults().step(), SyntheticArchive.Spec.defaults().start())).framesDir();
     }
-    static final Duration LIMIT = Duration.ofMinutes(5);
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -73,13 +71,16 @@ class CrashRestartTest {
         return List.of("--profile", "postgres");
     }
 
-    /** Starts {@code run JOB} in a child JVM and kills it with SIGKILL once its console shows {@code killAt}. */
+    /**
+     * Starts {@code run JOB} in a child JVM, holds it once its console shows {@code killAt} and kills it there with
+     * SIGKILL: the step is still running when the kill comes, however quickly the machine would have finished it.
+     */
     void killDuring(String job, String killAt, List<String> repositoryArgs) throws Exception {
         List<String> args = new ArrayList<>(List.of("run", job, "--config", CRASH.toString(), "--input", archive.toString(),
                 "--out", work.toString()));
         args.addAll(repositoryArgs);
-        try (ChildGridcast child = ChildGridcast.start(Map.of(), args.toArray(String[]::new))) {
-            assertThat(child.awaitLine(line -> line.contains(killAt), LIMIT)).as(child.console()).isTrue();
+        try (ChildGridcast child = ChildGridcast.startHeldAt(killAt, args.toArray(String[]::new))) {
+            assertThat(child.awaitLine(line -> line.contains(killAt), ChildGridcast.DEADLINE)).as(child.console()).isTrue();
             child.kill();
         }
         CycleEndToEndTest.Outcome status = gridcast(repositoryArgs, "status", "--out", work.toString(), "--limit", "1");
@@ -103,9 +104,9 @@ class CrashRestartTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2"})
-    void ingestKilledWhileReadingIsRestartedToTheSameCatalog(String repository) throws Exception {
+    void ingestKilledBeforeItsCatalogIsWrittenIsRestartedToTheSameCatalog(String repository) throws Exception {
         List<String> db = repositoryArgs(repository);
-        killDuring("ingest", "files matching", db);
+        killDuring("ingest", "files matching", db); // listed, about to read
 
         assertThat(restart("ingest", db)).contains(" ingest COMPLETED");
 

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,7 +28,7 @@ class FilePermissionsTest {
 
         try (ChildGridcast cycle = ChildGridcast.startWithUmask("027", "run", "cycle", "--config",
                 CrashRestartTest.CRASH.toString(), "--input", archive.toString(), "--out", work.toString())) {
-            assertThat(cycle.exitCode(Duration.ofMinutes(10))).as(cycle.console()).isZero();
+            assertThat(cycle.exitCode(ChildGridcast.DEADLINE)).as(cycle.console()).isZero();
         }
 
         List<Path> written;

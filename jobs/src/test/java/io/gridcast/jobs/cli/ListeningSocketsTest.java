@@ -47,9 +47,9 @@ class ListeningSocketsTest {
     void aRunningJobListensOnLoopbackOnly() throws Exception {
         try (ChildGridcast child = ChildGridcast.start(Map.of(), "run", "ingest", "--config",
                 CrashRestartTest.CRASH.toString(), "--input", archive.toString(), "--out", work.toString())) {
-            Set<ListeningSockets.Listener> listeners = listenersUntilExit(child, Duration.ofMinutes(3));
+            Set<ListeningSockets.Listener> listeners = listenersUntilExit(child, ChildGridcast.DEADLINE);
 
-            assertThat(child.exitCode(Duration.ofSeconds(30))).as(child.console()).isZero();
+            assertThat(child.exitCode(ChildGridcast.DEADLINE)).as(child.console()).isZero();
             assertThat(listeners).as("the job repository's server and Spark's driver listened while the job ran")
                     .isNotEmpty();
             assertThat(listeners).as("sockets reachable from another machine").allMatch(ListeningSockets::loopback);
@@ -64,7 +64,7 @@ class ListeningSocketsTest {
         // Stopped by the test once it has looked, however long the first ingest takes on a busy machine.
         try (ChildGridcast child = ChildGridcast.start(Map.of(), "schedule", "--config", config.toString(), "--input",
                 archive.toString(), "--out", work.toString(), "--stop-after", "PT30M")) {
-            assertThat(child.awaitLine(l -> l.contains("completed in"), Duration.ofMinutes(5))).as(child.console())
+            assertThat(child.awaitLine(l -> l.contains("completed in"), ChildGridcast.DEADLINE)).as(child.console())
                     .isTrue();
             Set<ListeningSockets.Listener> listeners = new LinkedHashSet<>(ListeningSockets.of(child.pid()));
             // The schedule holds the repository open: this process reaches it through the schedule's H2 server.

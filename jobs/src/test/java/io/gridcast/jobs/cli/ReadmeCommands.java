@@ -24,8 +24,14 @@ final class ReadmeCommands {
     /** Options that repeat or warm up a measurement: once, with no warm-up, is the smallest run. */
     static final Map<String, String> SMALLEST = Map.of("--steps", "1", "--reps", "1", "--runs", "1", "--rounds", "1",
             "--pairs", "1", "--warmup", "0");
-    /** Options that size an archive or grid: capped, so a benchmark of a large archive runs on a small one. */
-    static final Map<String, Integer> CAPPED = Map.of("--frames", 200, "--size", 64);
+    /**
+     * Options that size an archive or grid, or count the files a reference script reads: capped, so a benchmark of a
+     * large archive runs on a small one.
+     */
+    static final Map<String, Integer> CAPPED = Map.of("--frames", 200, "--size", 64, "--limit", 1);
+    /** The environment variable whose {@code -Xmx} sets {@code ./gridcast}'s heap (the launcher's). */
+    static final String JAVA_OPTS = "GRIDCAST_JAVA_OPTS";
+    private static final Pattern MAX_HEAP = Pattern.compile("-Xmx(\\d+)([kKmMgG]?)");
     /** Placeholders the test can fill; any other makes a synopsis, checked against the command's --help only. */
     static final Set<String> FILLABLE = Set.of("DIR", "RUN_A", "RUN_B", "COMMAND");
 
@@ -110,6 +116,38 @@ final class ReadmeCommands {
             return new Command(line, text, environment, replaced, inline);
         }
 
+        /** The same command with {@link #JAVA_OPTS} as {@code other} has it (or without, if it has none). */
+        Command withJavaOptionsOf(Command other) {
+            Map<String, String> replaced = new LinkedHashMap<>(environment);
+            replaced.remove(JAVA_OPTS);
+            if (other.environment.containsKey(JAVA_OPTS)) {
+                replaced.put(JAVA_OPTS, other.environment.get(JAVA_OPTS));
+            }
+            return new Command(line, text, replaced, words, inline);
+        }
+
+        /** What the command does, whatever heap it is given: its words and environment but {@link #JAVA_OPTS}. */
+        String task() {
+            Map<String, String> others = new LinkedHashMap<>(environment);
+            others.remove(JAVA_OPTS);
+            return new Command(line, text, others, words, inline).toString();
+        }
+
+        /** The heap in bytes that {@link #JAVA_OPTS} sets with {@code -Xmx}, or {@code otherwise}. */
+        long heap(long otherwise) {
+            Matcher xmx = MAX_HEAP.matcher(environment.getOrDefault(JAVA_OPTS, ""));
+            if (!xmx.find()) {
+                return otherwise;
+            }
+            int shift = switch (xmx.group(2).toLowerCase()) {
+                case "k" -> 10;
+                case "m" -> 20;
+                case "g" -> 30;
+                default -> 0;
+            };
+            return Long.parseLong(xmx.group(1)) << shift;
+        }
+
         @Override
         public String toString() {
             StringBuilder shown = new StringBuilder();
@@ -119,6 +157,18 @@ final class ReadmeCommands {
     }
 
     private ReadmeCommands() {
+    }
+
+    /**
+     * Of commands that do the same ({@link Command#task()}) in different heaps, the one with the smallest heap ({@code
+     * otherwise} where none is set), the strictest run of them: by task.
+     */
+    static Map<String, Command> smallestHeaps(List<Command> commands, long otherwise) {
+        Map<String, Command> smallest = new LinkedHashMap<>();
+        for (Command c : commands) {
+            smallest.merge(c.task(), c, (a, b) -> b.heap(otherwise) < a.heap(otherwise) ? b : a);
+        }
+        return smallest;
     }
 
     /** Every command of {@code markdown}, in order. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gridcast.jobs.cli.ReadmeCommands.Command;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** How the README test finds commands in markdown and shrinks them: by program, command and option name. */
@@ -75,5 +76,25 @@ class ReadmeCommandsTest {
         assertThat(synth.smallest().words()).containsExactly("./gridcast", "synth", "--out", "/tmp/s", "--frames", "200",
                 "--size", "64");
         assertThat(features.smallest().words()).as("already small").isEqualTo(features.words());
+        assertThat(ReadmeCommands.command(4, "/usr/bin/python3 bench/ingest_cfgrib.py --input x --limit 3", false)
+                .smallest().words()).as("one file").endsWith("--limit", "1");
+    }
+
+    @Test
+    void commandsThatDifferOnlyInTheirHeapRunOnceInTheSmallestTheyName() {
+        Command defaultHeap = ReadmeCommands.command(1, "./gridcast bench ingest --input x --warmup 1 --runs 3", false);
+        Command small = ReadmeCommands.command(2, "GRIDCAST_JAVA_OPTS=-Xmx640m ./gridcast bench ingest --input x "
+                + "--warmup 0 --runs 1", false);
+        Command other = ReadmeCommands.command(3, "GRIDCAST_JAVA_OPTS=-Xmx1g ./gridcast bench features --frames 9", false);
+
+        Map<String, Command> heaps = ReadmeCommands.smallestHeaps(
+                Stream.of(defaultHeap, small, other).map(Command::smallest).toList(), 2L << 30);
+
+        assertThat(defaultHeap.smallest().task()).isEqualTo(small.smallest().task()).isNotEqualTo(other.smallest().task());
+        assertThat(heaps).hasSize(2);
+        assertThat(defaultHeap.withJavaOptionsOf(heaps.get(defaultHeap.smallest().task())).environment())
+                .containsExactly(Map.entry("GRIDCAST_JAVA_OPTS", "-Xmx640m"));
+        assertThat(small.heap(0)).isEqualTo(640L << 20);
+        assertThat(defaultHeap.heap(2L << 30)).as("none set").isEqualTo(2L << 30);
     }
 }

@@ -10,13 +10,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -42,8 +42,9 @@ class ReadmeTest {
 
     static final Path HOME = Path.of(System.getProperty("gridcast.home", "..")).toAbsolutePath().normalize();
     static final Path SHARED = Path.of(System.getProperty("gridcast.shared", HOME.resolve("../shared").toString()));
-    static final Duration LIMIT = Duration.ofMinutes(15);
     static final ObjectMapper JSON = new ObjectMapper();
+    /** {@code ./gridcast}'s heap where the README sets none. */
+    static final long HEAP = 2L << 30;
 
     @TempDir
     static Path temp;
@@ -51,6 +52,8 @@ class ReadmeTest {
     static Path root;
     /** Each command as run, and the README line that showed it first. */
     static final Map<String, Integer> shown = new HashMap<>();
+    /** The commands that do the same at their smallest settings run once, in the smallest heap any of them names. */
+    static Map<String, Command> heaps;
 
     /** One check of a README command, named after its line; run in the README's order. */
     record Step(String name, Executable body) {
@@ -70,6 +73,8 @@ class ReadmeTest {
         }
         List<Command> commands = ReadmeCommands.parse(Files.readString(HOME.resolve("README.md")));
         assertThat(commands).as("commands in README.md").isNotEmpty();
+        heaps = ReadmeCommands.smallestHeaps(commands.stream().map(ReadmeTest::runnable).filter(Objects::nonNull)
+                .map(Command::smallest).toList(), HEAP);
         return commands.stream().flatMap(ReadmeTest::steps);
     }
 
@@ -92,8 +97,9 @@ class ReadmeTest {
             return subcommands().stream().map(sub -> new Step(name + " (" + sub + ")", () ->
                     help(command.withWords(command.words().stream().map(w -> w.equals("COMMAND") ? sub : w).toList()))));
         }
-        Command runnable = command.isSynopsis() ? command.withoutOptionalParts() : command;
-        Integer earlier = runnable == null ? null : shown.putIfAbsent(runnable.smallest().toString(), command.line());
+        Command runnable = runnable(command);
+        String task = runnable == null ? null : runnable.smallest().task();
+        Integer earlier = runnable == null ? null : shown.putIfAbsent(task, command.line());
         return Stream.of(new Step(name, () -> {
             if (gridcast && command.isSynopsis()) {
                 checkAgainstHelp(command);
@@ -102,14 +108,22 @@ class ReadmeTest {
                 Assumptions.abort(name + ": not run: " + reason);
             }
             if (earlier != null) {
-                Assumptions.abort(name + ": not run again: at its smallest settings it is README.md:" + earlier + "'s command");
+                boolean otherHeap = !Objects.equals(runnable.environment().get(ReadmeCommands.JAVA_OPTS),
+                        heaps.get(task).environment().get(ReadmeCommands.JAVA_OPTS));
+                Assumptions.abort(name + ": not run again: at its smallest settings it is README.md:" + earlier + "'s command"
+                        + (otherHeap ? ", run there in the smallest heap either names" : ""));
             }
             if (runnable != null) {
-                runAndCheck(runnable);
+                runAndCheck(runnable.withJavaOptionsOf(heaps.get(task)));
             } else if (!gridcast) {
                 Assumptions.abort(name + ": not run: a synopsis whose placeholders the test cannot fill (give an example too)");
             }
         }));
+    }
+
+    /** The command as it runs: a synopsis without its optional parts (null if that leaves placeholders). */
+    private static Command runnable(Command command) {
+        return command.isSynopsis() ? command.withoutOptionalParts() : command;
     }
 
     /** Why {@code command} cannot run in CI, or null. */
@@ -298,12 +312,19 @@ class ReadmeTest {
 
     /** Runs {@code command} in the project folder; {@code ./gridcast} as the launcher would, from this JVM's classpath. */
     private static Outcome run(Command command) throws IOException, InterruptedException {
+        List<String> args = command.words().subList(1, command.words().size());
+        if (command.program().equals("./gridcast") && command.has("--help")) {
+            // picocli prints the usage before any of the command runs: the launcher's code, in this JVM rather than
+            // a JVM start (seconds, minutes under load) for each of the README's twenty --helps.
+            CycleEndToEndTest.Outcome help = CycleEndToEndTest.gridcast(args.toArray(String[]::new));
+            return new Outcome(command, help.status(), help.out(), help.err());
+        }
         Map<String, String> environment = new HashMap<>(command.environment());
         List<String> line;
         if (command.program().equals("./gridcast")) {
-            String javaOptions = environment.remove("GRIDCAST_JAVA_OPTS");
-            line = ChildGridcast.command(javaOptions == null ? List.of("-Xmx2g") : Arrays.asList(javaOptions.split("\\s+")),
-                    command.words().subList(1, command.words().size()));
+            String javaOptions = environment.remove(ReadmeCommands.JAVA_OPTS);
+            line = ChildGridcast.command(javaOptions == null ? List.of("-Xmx" + (HEAP >> 20) + "m")
+                    : Arrays.asList(javaOptions.split("\\s+")), args);
             environment.putIfAbsent("OMP_WAIT_POLICY", "passive"); // the launcher's
             environment.put(GridcastConfig.MAX_EPOCHS, "1");
         } else {
@@ -316,9 +337,9 @@ class ReadmeTest {
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         builder.environment().putAll(environment);
         Process process = builder.start();
-        if (!process.waitFor(LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!process.waitFor(ChildGridcast.DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
-            fail("README.md:" + command.line() + " `" + command + "` did not end within " + LIMIT + ":\n"
+            fail("README.md:" + command.line() + " `" + command + "` did not end within " + ChildGridcast.DEADLINE + ":\n"
                     + Files.readString(stderr, StandardCharsets.UTF_8));
         }
         return new Outcome(command, process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),

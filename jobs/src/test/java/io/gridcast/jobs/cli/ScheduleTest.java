@@ -57,13 +57,13 @@ class ScheduleTest {
         assertThat(status).doesNotContain("FAILED", "STARTED");
     }
 
-    /** Waits (a minute at most) until {@code log} holds {@code text}; the scheduler then logs the failure. */
+    /** Waits (up to {@link ChildGridcast#DEADLINE}) until {@code log} holds {@code text}; the scheduler then logs the failure. */
     private static void awaitLine(Path log, String text) {
-        long end = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        long end = System.nanoTime() + ChildGridcast.DEADLINE.toNanos();
         try {
             while (!(Files.exists(log) && Files.readString(log).contains(text))) {
                 if (System.nanoTime() > end) {
-                    throw new IllegalStateException("the scheduler did not log '" + text + "' within a minute");
+                    throw new IllegalStateException("the scheduler did not log '" + text + "' within " + ChildGridcast.DEADLINE);
                 }
                 Thread.sleep(50);
             }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,22 +51,22 @@ class SecretsTest {
 
         try (ChildGridcast cycle = gridcast(Map.of(), "run", "cycle", "--config", config, "--input", archive.toString(),
                 "--out", work.toString())) {
-            assertThat(cycle.exitCode(Duration.ofMinutes(10))).as(cycle.console()).isZero();
+            assertThat(cycle.exitCode(ChildGridcast.DEADLINE)).as(cycle.console()).isZero();
             consoles.add(cycle.console());
         }
         try (ChildGridcast failed = gridcast(Map.of(), "run", "ingest", "--config", config, "--input", empty.toString(),
                 "--out", work.toString())) {
-            assertThat(failed.exitCode(Duration.ofMinutes(5))).as(failed.console()).isEqualTo(Gridcast.JOB_FAILED);
+            assertThat(failed.exitCode(ChildGridcast.DEADLINE)).as(failed.console()).isEqualTo(Gridcast.JOB_FAILED);
             consoles.add(failed.console());
         }
         try (ChildGridcast status = gridcast(Map.of(), "status", "--out", work.toString())) {
-            assertThat(status.exitCode(Duration.ofMinutes(5))).isZero();
+            assertThat(status.exitCode(ChildGridcast.DEADLINE)).isZero();
             assertThat(status.console()).contains(" cycle COMPLETED ", " ingest FAILED ");
             consoles.add(status.console());
         }
         try (ChildGridcast refused = gridcast(Map.of("GRIDCAST_DB_PASSWORD", wrong), "status", "--out",
                 work.toString())) {
-            assertThat(refused.exitCode(Duration.ofMinutes(5))).isNotZero();
+            assertThat(refused.exitCode(ChildGridcast.DEADLINE)).isNotZero();
             assertThat(refused.console()).contains("password authentication failed");
             assertThat(refused.console()).doesNotContain(wrong);
             consoles.add(refused.console());

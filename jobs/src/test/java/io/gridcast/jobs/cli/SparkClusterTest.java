@@ -13,12 +13,12 @@ import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -41,6 +41,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * driver and executors get those from the application jar only. Ingest and features run with one worker killed
  * mid-ingest; then per-region training runs one region model per task with the worker that trains the ConvLSTM
  * killed mid-training. Spark reruns the lost tasks, and catalog, features and models equal those of a local run.
+ * The tasks a kill must find running are held there by {@link HeldTasks} (a plugin on the executors), so the
+ * test does not depend on how fast the machine would have finished them.
  */
 class SparkClusterTest {
 
@@ -83,29 +85,32 @@ class SparkClusterTest {
         List<Process> workers = new ArrayList<>(List.of(worker(0), worker(1)));
         Path cluster = dir.resolve("cluster");
 
-        // One application: ingest and features, then one task per region model. Worker 0 dies once its executor
-        // runs a task (mid-ingest) and worker 2 joins; then the worker training the ConvLSTM dies after its first epoch.
-        Process job = submit(app, "ingest,features,train", config, archive, cluster);
-        Optional<Path> ingestExecutor = awaitExecutorLog(List.of(0), "", job);
-        boolean ingestTask = ingestExecutor.isPresent() && awaitDriverLog("Starting task", ", executor "
-                + ingestExecutor.get().getParent().getFileName() + ",", job);
+        // One application: ingest and features, then one task per region model. Worker 0 dies while its executor
+        // runs an ingest task (held there; the other worker's ingest tasks wait for that) and worker 2 joins; then the
+        // worker training the ConvLSTM dies after its first epoch (held there).
+        Path holds = Files.createDirectories(dir.resolve("holds"));
+        Files.createFile(holds.resolve(HeldTasks.HOLD_FIRST_STAGE));
+        Files.createFile(holds.resolve(HeldTasks.HOLD_TRAINING));
+        Process job = submit(app, holds, "ingest,features,train", config, archive, cluster);
+        awaitFile(holds.resolve(HeldTasks.FIRST_STAGE_HELD), job);
         boolean ingestRunning = ingest(cluster).isEmpty() && job.isAlive();
         List<ListeningSockets.Listener> driverSockets = ListeningSockets.of(job.pid());
         kill(workers.get(0));
+        Files.delete(holds.resolve(HeldTasks.HOLD_FIRST_STAGE));
         workers.set(0, worker(2));
-        Optional<Path> convLstm = awaitExecutorLog(List.of(1, 2), "train all/convlstm: epoch 1/3", job);
+        String trainer = awaitFile(holds.resolve(HeldTasks.TRAINING_HELD), job);
         boolean trainRunning = job.isAlive();
-        int lost = convLstm.isPresent() && convLstm.get().startsWith(dir.resolve("worker-1")) ? 1 : 2;
-        kill(workers.get(lost == 1 ? 1 : 0));
+        Files.delete(holds.resolve(HeldTasks.HOLD_TRAINING));
+        kill(workers.get(trainer.equals("worker-1") ? 1 : 0));
         assertThat(exitCode(job, "submit")).isZero();
 
-        assertThat(ingestTask).as("worker 0's executor ran a task").isTrue();
         assertThat(ingestRunning).as("worker 0 died while the ingest ran").isTrue();
         assertThat(driverSockets).as("the driver listens where spark.driver.bindAddress (127.0.0.1) says")
                 .isNotEmpty().allMatch(ListeningSockets::loopback);
-        assertThat(convLstm).as("an executor trained the ConvLSTM").isPresent();
+        assertThat(trainer).as("a worker that joined before the training trained the ConvLSTM")
+                .isIn("worker-1", "worker-2");
         assertThat(trainRunning).as("its worker died while the training ran").isTrue();
-        Path survivor = dir.resolve("worker-" + (lost == 1 ? 2 : 1));
+        Path survivor = dir.resolve(trainer.equals("worker-1") ? "worker-2" : "worker-1");
         assertThat(executorLogs(survivor)).as("the ConvLSTM task was rerun on the other worker")
                 .anyMatch(log -> read(log).contains("all/convlstm"));
         String driver = Files.readString(dir.resolve("submit.log"));
@@ -143,16 +148,22 @@ class SparkClusterTest {
         return Files.exists(summary) ? Optional.of(summary) : Optional.empty();
     }
 
-    /** {@code spark-submit} as its script runs it: SparkSubmit's main in a JVM of its own, the driver inside it. */
-    private Process submit(Path app, String stages, Path config, Path archive, Path work) throws IOException {
+    /**
+     * {@code spark-submit} as its script runs it: SparkSubmit's main in a JVM of its own, the driver inside it; with
+     * the {@link HeldTasks} plugin, controlled by the files in {@code holds}, on driver and executors.
+     */
+    private Process submit(Path app, Path holds, String stages, Path config, Path archive, Path work) throws Exception {
+        Path plugin = pluginJar();
         // --driver-java-options of spark-submit: here the driver is this JVM.
         List<String> command = java("-Xmx1g");
         command.addAll(List.of("-Dlogback.configurationFile=" + LOGBACK.toAbsolutePath(),
-                "-cp", sparkHome.resolve("jars") + "/*", "org.apache.spark.deploy.SparkSubmit",
+                "-cp", sparkHome.resolve("jars") + "/*" + File.pathSeparator + plugin, "org.apache.spark.deploy.SparkSubmit",
                 "--master", "spark://127.0.0.1:" + port, "--deploy-mode", "client",
                 "--class", SparkMain.class.getName(),
                 "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
                 "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.plugins=" + HeldTasks.class.getName(), "--conf", HeldTasks.FOLDER + "=" + holds,
+                "--conf", "spark.executor.extraClassPath=" + plugin,
                 "--conf", "spark.executor.memory=512m", "--conf", "spark.executor.cores=1",
                 "--conf", "spark.executor.extraJavaOptions=" + addOpens() + " -Dlogback.configurationFile="
                         + LOGBACK.toAbsolutePath(),
@@ -203,7 +214,7 @@ class SparkClusterTest {
     }
 
     private int exitCode(Process p, String name) throws Exception {
-        if (!p.waitFor(4, TimeUnit.MINUTES)) {
+        if (!p.waitFor(ChildGridcast.DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
         }
         int code = p.isAlive() ? -1 : p.exitValue();
@@ -237,19 +248,34 @@ class SparkClusterTest {
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
             for (Path entry : classpath()) {
                 if (isGridcast(entry) && Files.isDirectory(entry)) {
-                    try (Stream<Path> files = Files.walk(entry)) {
-                        for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                            out.putNextEntry(new JarEntry(entry.relativize(file).toString().replace(File.separatorChar, '/')));
-                            Files.copy(file, out);
-                            out.closeEntry();
-                        }
-                    }
+                    copyFiles(entry, file -> true, out);
                 } else if (isGridcast(entry) && entry.toString().endsWith(".jar")) {
                     copyEntries(entry, out);
                 }
             }
         }
         return jar;
+    }
+
+    /** The {@link HeldTasks} plugin's classes alone, for the classpaths of the driver and the executors. */
+    private Path pluginJar() throws Exception {
+        Path jar = dir.resolve("held-tasks.jar");
+        Path classes = Path.of(HeldTasks.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            copyFiles(classes, file -> file.getFileName().toString().startsWith(HeldTasks.class.getSimpleName()), out);
+        }
+        return jar;
+    }
+
+    /** The files under {@code root} that {@code include} accepts, as entries named by their relative paths. */
+    private static void copyFiles(Path root, Predicate<Path> include, JarOutputStream out) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(Files::isRegularFile).filter(include).sorted().toList()) {
+                out.putNextEntry(new JarEntry(root.relativize(file).toString().replace(File.separatorChar, '/')));
+                Files.copy(file, out);
+                out.closeEntry();
+            }
+        }
     }
 
     private static void copyEntries(Path from, JarOutputStream out) throws IOException {
@@ -279,32 +305,17 @@ class SparkClusterTest {
                 .collect(Collectors.joining(" "));
     }
 
-    /** The first executor log of the given workers that contains {@code text}, while {@code job} runs. */
-    private Optional<Path> awaitExecutorLog(List<Integer> workers, String text, Process job) throws Exception {
-        long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < end && job.isAlive()) {
-            for (int w : workers) {
-                Optional<Path> log = executorLogs(dir.resolve("worker-" + w)).stream()
-                        .filter(p -> read(p).contains(text)).findFirst();
-                if (log.isPresent()) {
-                    return log;
-                }
+    /** The contents of {@code file} once a held task has written it (a generous deadline, and while {@code job} runs). */
+    private String awaitFile(Path file, Process job) throws Exception {
+        long end = System.nanoTime() + ChildGridcast.DEADLINE.toNanos();
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > end || !job.isAlive()) {
+                throw new AssertionError("no task held (" + file.getFileName() + ") while the job ran:\n"
+                        + read(dir.resolve("submit.log")));
             }
             Thread.sleep(50);
         }
-        return Optional.empty();
-    }
-
-    /** Whether the driver's log shows a line containing both texts before {@code job} ends. */
-    private boolean awaitDriverLog(String text, String other, Process job) throws Exception {
-        long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < end && job.isAlive()) {
-            if (read(dir.resolve("submit.log")).lines().anyMatch(l -> l.contains(text) && l.contains(other))) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
+        return Files.readString(file);
     }
 
     /** {@code <work-dir>/app-*}/{@code <executor>/stderr} and {@code stdout}. */
@@ -358,7 +369,7 @@ class SparkClusterTest {
     }
 
     private static void awaitLog(Path log, String text, Process p) throws Exception {
-        long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        long end = System.nanoTime() + ChildGridcast.DEADLINE.toNanos();
         while (System.nanoTime() < end) {
             if (Files.exists(log) && Files.readString(log).contains(text)) {
                 return;

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +30,7 @@ class WorkFolderLockTest {
 
         try (ChildGridcast schedule = ChildGridcast.start(Map.of(), "schedule", "--config", config.toString(),
                 "--input", archive.toString(), "--out", work.toString())) {
-            assertThat(schedule.awaitLine(l -> l.startsWith("gridcast: running 1 schedules"), Duration.ofMinutes(3)))
+            assertThat(schedule.awaitLine(l -> l.startsWith("gridcast: running 1 schedules"), ChildGridcast.DEADLINE))
                     .as(schedule.console()).isTrue();
 
             CycleEndToEndTest.Outcome refused = CycleEndToEndTest.gridcast(ingest);
@@ -43,15 +40,14 @@ class WorkFolderLockTest {
             assertThat(CycleEndToEndTest.gridcast("status", "--out", work.toString()).status()).isZero();
 
             String[] waiting = Stream.concat(Arrays.stream(ingest), Stream.of("--wait")).toArray(String[]::new);
-            CompletableFuture<CycleEndToEndTest.Outcome> waited = CompletableFuture.supplyAsync(
-                    () -> CycleEndToEndTest.gridcast(waiting));
-            Thread.sleep(3000);
-            assertThat(waited).as("waiting while the schedule holds the folder").isNotDone();
+            try (ChildGridcast waiter = ChildGridcast.start(Map.of(), waiting)) {
+                assertThat(waiter.awaitLine(l -> l.contains("is in use by gridcast schedule (process " + schedule.pid())
+                        && l.endsWith(": waiting for it"), ChildGridcast.DEADLINE)).as(waiter.console()).isTrue();
 
-            schedule.kill();
-            CycleEndToEndTest.Outcome ran = waited.get(5, TimeUnit.MINUTES);
-            assertThat(ran.status()).as(ran.err()).isZero();
-            assertThat(ran.out()).contains("job 'ingest' completed");
+                schedule.kill();
+                assertThat(waiter.exitCode(ChildGridcast.DEADLINE)).as(waiter.console()).isZero();
+                assertThat(waiter.console()).contains("job 'ingest' completed");
+            }
         }
     }
 }
