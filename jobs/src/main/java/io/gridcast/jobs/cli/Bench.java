@@ -648,10 +648,14 @@ final class Bench {
             }
         }
 
-        /** One ingest into a fresh catalog; GRIB indexes are kept in the scratch folder's cache for every run. */
+        /**
+         * One ingest into a fresh catalog; GRIB indexes are kept in the scratch folder's cache for every run. The
+         * archive is finished: no settle time, whose wait for just-written files would be timed as reading.
+         */
         private FrameIngest.Summary ingest(SparkSession spark, Path catalog) {
             return FrameIngest.run(spark, new FrameIngest.Request(input, pattern, variable,
-                    ReaderSpec.of(reader, options).withWorkDefaults(catalog.getParent()), catalog, units));
+                    ReaderSpec.of(reader, options).withWorkDefaults(catalog.getParent()), catalog, units),
+                    new FrameIngest.Arrival(Duration.ZERO, FrameIngest.Arrival.DEFAULT.temporaryNames()));
         }
 
         /**
