@@ -72,10 +72,14 @@ final class ReadmeCommands {
             return inline && words.size() == 1 + subcommand().size();
         }
 
-        /** Optional groups ({@code [...]}) or alternatives ({@code a|b}): a synopsis, not a command to type as is. */
+        /**
+         * Optional groups ({@code [...]}) or alternatives ({@code a|b}), or in running text a placeholder: a synopsis,
+         * not a command to type as is. In a code block a word in capitals is a value typed as shown (an ODIM quantity
+         * such as {@code RATE}).
+         */
         boolean isSynopsis() {
             return words.stream().anyMatch(w -> w.startsWith("[") || w.contains("|"))
-                    || words.stream().anyMatch(w -> PLACEHOLDER.matcher(w).matches() && !FILLABLE.contains(w));
+                    || inline && words.stream().anyMatch(w -> PLACEHOLDER.matcher(w).matches() && !FILLABLE.contains(w));
         }
 
         /** The words without optional groups: from a word that opens with [ to its closing ], nested ones included. */

@@ -53,14 +53,24 @@ class ReadmeCommandsTest {
     void aSynopsisRunsWithoutItsOptionalPartsWhenNoUnknownPlaceholderIsLeft() {
         Command status = ReadmeCommands.command(1, "./gridcast status [--out DIR] [--limit N]", true);
         Command run = ReadmeCommands.command(2, "./gridcast run ingest|train|report [--config FILE]", false);
-        Command restart = ReadmeCommands.command(3, "./gridcast run JOB --restart [--out DIR]", false);
-        Command bench = ReadmeCommands.command(4, "./gridcast bench ingest --input DIR [--master M[,M...]] [--runs N]", false);
+        Command restart = ReadmeCommands.command(3, "./gridcast run JOB --restart [--out DIR]", true);
+        Command bench = ReadmeCommands.command(4, "./gridcast bench ingest --input DIR [--master M[,M...]] [--runs N]", true);
 
         assertThat(status.isSynopsis()).isTrue();
         assertThat(status.withoutOptionalParts().words()).containsExactly("./gridcast", "status");
         assertThat(run.withoutOptionalParts()).as("alternatives: only checked against --help").isNull();
         assertThat(restart.withoutOptionalParts()).as("JOB is no placeholder the test fills").isNull();
         assertThat(bench.withoutOptionalParts().words()).containsExactly("./gridcast", "bench", "ingest", "--input", "DIR");
+    }
+
+    @Test
+    void inACodeBlockAWordInCapitalsIsAValueTypedAsShown() {
+        Command opera = ReadmeCommands.command(1, "./gridcast bench ingest --input x --variable RATE --reader odim-hdf5",
+                false);
+        Command inline = ReadmeCommands.command(2, "./gridcast bench ingest --input x --variable NAME", true);
+
+        assertThat(opera.isSynopsis()).as("RATE is an ODIM quantity").isFalse();
+        assertThat(inline.isSynopsis()).as("in running text NAME stands for the user's variable").isTrue();
     }
 
     @Test
