@@ -78,15 +78,15 @@ public class ForecastJobConfig {
                         }
                         LatestInputs latest = StageSupport.latestInputs(stages.spark(config), settings, config,
                                 catalog, metadata);
+                        List<Double> thresholds = config.thresholds(settings.variable());
                         // A late file, or a slot without a new frame, leaves the reference time as it was: its
                         // forecast by this model is already written.
-                        if (Forecasting.written(dir, metadata, latest.reference())) {
+                        if (Forecasting.written(dir, metadata, latest.reference(), thresholds)) {
                             log.info("forecast {}/{}@{}: already written for reference time {}", region, variant,
                                     metadata.version(), latest.reference());
                             continue;
                         }
-                        Path file = Forecasting.forecast(latest, metadata, registry.load(metadata), dir,
-                                config.thresholds(settings.variable()));
+                        Path file = Forecasting.forecast(latest, metadata, registry.load(metadata), dir, thresholds);
                         log.info("forecast {}/{}@{}: wrote {}", region, variant, metadata.version(), file);
                         contribution.incrementWriteCount(1);
                     }

@@ -114,4 +114,22 @@ class EnsembleEndToEndTest {
         assertThat(files(demo.resolve("forecasts/all/convlstm"), ".nc")).hasSize(2);
         assertThat(files(demo.resolve("forecasts/all/persistence"), ".nc")).hasSize(1);
     }
+
+    @Test
+    void probabilitiesLostBetweenTheTwoFilesAreWrittenAgainByTheNextForecast(@TempDir Path conf) throws IOException {
+        assertThat(run.status()).as(run.err()).isZero();
+        Path dir = demo.resolve("forecasts/all/advection-ensemble");
+        Path probability = files(dir, "_probability.nc").get(0);
+        // A crash after the members file and before the probabilities: the slot's forecast is not complete.
+        Files.delete(probability);
+        // The synthetic archive is in 2026's first hours: no stale-data refusal for this forecast.
+        Path config = Files.writeString(conf.resolve("ensemble.yml"),
+                Files.readString(CONFIG) + "\nforecast:\n  max_data_age: \"off\"\n");
+
+        Outcome forecast = gridcast("run", "forecast", "--config", config.toString(), "--out", demo.toString());
+
+        assertThat(forecast.status()).as(forecast.err()).isZero();
+        assertThat(probability).isRegularFile();
+        assertThat(files(dir, ".nc")).hasSize(2);
+    }
 }

@@ -42,16 +42,26 @@ public final class Forecasting {
         return dir.resolve(fileName(metadata.region(), metadata.variant(), reference));
     }
 
-    /** Whether this version of the model has already written its forecast for {@code reference} in {@code dir}. */
-    public static boolean written(Path dir, ModelMetadata metadata, Instant reference) throws IOException {
+    /**
+     * Whether this version of the model has already written its forecast for {@code reference} in {@code dir}: an
+     * ensemble's probabilities too (written after its members), so a crash between the two is made good.
+     */
+    public static boolean written(Path dir, ModelMetadata metadata, Instant reference, List<Double> thresholds)
+            throws IOException {
         Path file = file(dir, metadata, reference);
-        if (!Files.isRegularFile(file)) {
+        if (!Files.isRegularFile(file)
+                || metadata.spec().members() > 1 && !thresholds.isEmpty() && !Files.isRegularFile(probabilities(file))) {
             return false;
         }
         try (NetcdfFile nc = NetcdfFile.open(file.toString())) {
             Attribute version = nc.findGlobalAttribute("model_version");
             return version != null && metadata.version().equals(version.getStringValue());
         }
+    }
+
+    /** The probability file beside an ensemble's members file. */
+    private static Path probabilities(Path members) {
+        return members.resolveSibling(members.getFileName().toString().replace(".nc", "_probability.nc"));
     }
 
     /**
@@ -83,8 +93,7 @@ public final class Forecasting {
         ForecastWriter.writeEnsemble(file, forecast(metadata, reference, leads, null,
                 ensemble.members() + "-member ensemble nowcast"), exceedances);
         if (!thresholds.isEmpty()) {
-            Path probabilities = dir.resolve(file.getFileName().toString().replace(".nc", "_probability.nc"));
-            ForecastWriter.writeProbabilities(probabilities, forecast(metadata, reference, leads, null,
+            ForecastWriter.writeProbabilities(probabilities(file), forecast(metadata, reference, leads, null,
                     "probability nowcast from " + ensemble.members() + " members"), thresholds,
                     exceedances.probabilities());
         }
