@@ -95,6 +95,7 @@ def export(model, name, example, to_model, from_model, dynamic, out_dir):
                       output_names=["forecast"], dynamic_axes=dynamic, opset_version=13)
     np.save(os.path.join(out_dir, name + "_input.npy"), example.numpy().astype(np.float32))
     np.save(os.path.join(out_dir, name + "_output.npy"), output.numpy().astype(np.float32))
+    print(os.path.join(out_dir, name + ".onnx"))
 
 
 def main():
