@@ -19,6 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -112,20 +116,37 @@ public final class FrameCatalog {
         return counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     }
 
+    /**
+     * Each catalog folder's readers and its writer in this process: a schedule ingests on one thread and forecasts on
+     * another, and a load must not meet the folder swapped out and deleted under it. Another process never writes it
+     * while this one works (the work folder's lock).
+     */
+    private static final Map<Path, ReadWriteLock> LOCKS = new ConcurrentHashMap<>();
+
+    private static ReadWriteLock lock(Path dir) {
+        return LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantReadWriteLock());
+    }
+
     /** Reads the catalog written by an ingest. */
     public static FrameCatalog load(SparkSession spark, Path dir) {
-        Path descriptionFile = dir.resolve("description.json");
-        if (!Files.isRegularFile(descriptionFile)) {
-            throw new IllegalArgumentException("no frame catalog in " + dir + " (missing description.json): run ingest first");
+        Lock reading = lock(dir).readLock();
+        reading.lock();
+        try {
+            Path descriptionFile = dir.resolve("description.json");
+            if (!Files.isRegularFile(descriptionFile)) {
+                throw new IllegalArgumentException("no frame catalog in " + dir + " (missing description.json): run ingest first");
+            }
+            Description description = Json.read(descriptionFile, Description.class);
+            List<CatalogEntry> entries = new ArrayList<>();
+            for (Row row : spark.read().parquet(dir.resolve("frames").toString())
+                    .select("time", "file", "time_index").collectAsList()) {
+                entries.add(new CatalogEntry(row.getTimestamp(0).toInstant(), row.getString(1), row.getInt(2)));
+            }
+            entries.sort(Comparator.comparing(CatalogEntry::time));
+            return new FrameCatalog(description, List.copyOf(entries));
+        } finally {
+            reading.unlock();
         }
-        Description description = Json.read(descriptionFile, Description.class);
-        List<CatalogEntry> entries = new ArrayList<>();
-        for (Row row : spark.read().parquet(dir.resolve("frames").toString())
-                .select("time", "file", "time_index").collectAsList()) {
-            entries.add(new CatalogEntry(row.getTimestamp(0).toInstant(), row.getString(1), row.getInt(2)));
-        }
-        entries.sort(Comparator.comparing(CatalogEntry::time));
-        return new FrameCatalog(description, List.copyOf(entries));
     }
 
     /** The readable account of an ingest: counts, every quarantined file with its reason, every gap. */
@@ -191,7 +212,13 @@ public final class FrameCatalog {
                 throw e;
             }
             join(manifest);
-            AtomicFiles.replaceDirectory(staging, dir);
+            Lock writing = lock(dir).writeLock();
+            writing.lock();
+            try {
+                AtomicFiles.replaceDirectory(staging, dir);
+            } finally {
+                writing.unlock();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write frame catalog " + dir, e);
         }

@@ -46,11 +46,12 @@ public class ForecastJobConfig {
     }
 
     @Bean
-    public Step forecastPartitionStep(JobRepository repository, PlatformTransactionManager tx, StageSupport stages,
+    public Step forecastPartitionStep(JobRepository repository, PlatformTransactionManager tx, JobCatalogs catalogs,
                                       Clock clock) {
         return new StepBuilder("forecast-partition", repository).tasklet((contribution, context) ->
                 Partitions.run(context, "forecast", (settings, config, region, variant) -> {
-                    FrameCatalog catalog = stages.catalog(settings, config);
+                    List<FrameCatalog> inputs = catalogs.inputs(settings, config);
+                    FrameCatalog catalog = inputs.get(0);
                     ModelRegistry registry = new ModelRegistry(settings.modelsDir());
                     // The models that exist, whatever the catalog holds now: a live folder of the last hours has no
                     // training period to plan.
@@ -76,16 +77,17 @@ public class ForecastJobConfig {
                         if (context.getStepContext().getJobName().equals("forecast")) {
                             refuseStaleData(config, catalog, metadata, clock.instant());
                         }
-                        LatestInputs latest = StageSupport.latestInputs(stages.spark(config), settings, config,
-                                catalog, metadata);
+                        LatestInputs.Frames newest = LatestInputs.newest(inputs, metadata.in(),
+                                Duration.ofSeconds(metadata.stepSeconds()));
                         List<Double> thresholds = config.thresholds(settings.variable());
                         // A late file, or a slot without a new frame, leaves the reference time as it was: its
-                        // forecast by this model is already written.
-                        if (Forecasting.written(dir, metadata, latest.reference(), thresholds)) {
+                        // forecast by this model is already written, and no frame is read.
+                        if (Forecasting.written(dir, metadata, newest.reference(), thresholds)) {
                             log.info("forecast {}/{}@{}: already written for reference time {}", region, variant,
-                                    metadata.version(), latest.reference());
+                                    metadata.version(), newest.reference());
                             continue;
                         }
+                        LatestInputs latest = StageSupport.latestInputs(settings, config, catalog, newest, metadata);
                         Path file = Forecasting.forecast(latest, metadata, registry.load(metadata), dir, thresholds);
                         log.info("forecast {}/{}@{}: wrote {}", region, variant, metadata.version(), file);
                         contribution.incrementWriteCount(1);

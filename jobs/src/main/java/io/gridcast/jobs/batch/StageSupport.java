@@ -24,7 +24,6 @@ import io.gridcast.models.nowcasts.ModelSpec;
 import io.gridcast.models.registry.ModelMetadata;
 import io.gridcast.models.registry.ModelRegistry;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -126,15 +125,20 @@ public class StageSupport {
                 config.staticLayersKey(region.name()));
     }
 
+    /** The catalogs of every {@code windows.inputs} variable, the forecast variable first, each loaded from its folder. */
+    public List<FrameCatalog> inputCatalogs(RunSettings settings, GridcastConfig config) {
+        return config.inputs(settings.variable()).stream()
+                .map(variable -> FrameCatalog.load(spark(config), settings.catalogDir(variable))).toList();
+    }
+
     /**
-     * A trained model's inputs from the newest frames of each {@code windows.inputs} catalog and the region's static
-     * layers: no window plan, so a catalog of only the last hours is enough. The region is the one the model was
-     * trained on, and must fall on the same cells of the catalog's grid.
+     * A trained model's inputs: the {@code frames} found in the newest times of the {@code windows.inputs} catalogs
+     * ({@code catalog} the forecast variable's), read, and the region's static layers: no window plan, so a catalog
+     * of only the last hours is enough. The region is the one the model was trained on, and must fall on the same
+     * cells of the catalog's grid.
      */
-    public static LatestInputs latestInputs(SparkSession spark, RunSettings settings, GridcastConfig config,
-                                            FrameCatalog catalog, ModelMetadata metadata) throws IOException {
-        List<FrameCatalog> dynamic = dynamicInputs(spark, settings, config, catalog).stream()
-                .map(DynamicInput::catalog).toList();
+    public static LatestInputs latestInputs(RunSettings settings, GridcastConfig config, FrameCatalog catalog,
+                                            LatestInputs.Frames frames, ModelMetadata metadata) throws IOException {
         RegionGrid regionGrid = RegionGrid.of(metadata.regionBox(), catalog.description().grid());
         if (!regionGrid.grid().y().equals(metadata.grid().y()) || !regionGrid.grid().x().equals(metadata.grid().x())) {
             throw new IllegalArgumentException("model " + metadata.region() + "/" + metadata.variant() + "@"
@@ -142,9 +146,8 @@ public class StageSupport {
                     + settings.catalogDir() + " gives the region " + regionGrid.grid().describe()
                     + ": train again on this archive's grid");
         }
-        List<StaticChannel> statics = staticChannels(settings, config, catalog, metadata.regionBox());
-        return LatestInputs.read(dynamic, statics, regionGrid, metadata.channels(), metadata.in(),
-                Duration.ofSeconds(metadata.stepSeconds()));
+        return frames.read(staticChannels(settings, config, catalog, metadata.regionBox()), regionGrid,
+                metadata.channels());
     }
 
     private static List<StaticChannel> staticChannels(RunSettings settings, GridcastConfig config,

@@ -53,7 +53,12 @@ class LiveFolderTest {
 
     /** The trained models in this test's work folder, as a deployment ships them. */
     private void deployModels() throws IOException {
-        Path from = trained.resolve("work/models");
+        deployModels(trained.resolve("work"), work);
+    }
+
+    /** The models trained in work folder {@code trainedIn}, copied into work folder {@code work}. */
+    static void deployModels(Path trainedIn, Path work) throws IOException {
+        Path from = trainedIn.resolve("models");
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path p : walk.toList()) {
                 Path target = work.resolve("models").resolve(from.relativize(p).toString());
@@ -153,6 +158,34 @@ class LiveFolderTest {
         assertThat(forecasts()).as("no forecast rewritten, none for the late frame's time").isEqualTo(before);
         assertThat(Files.readString(work.resolve("logs/gridcast.log")))
                 .contains("already written for reference time " + newest);
+    }
+
+    @Test
+    void aSecondForecastOverTheSameNewestFrameReadsNoFrameAndWritesNothing() throws IOException {
+        deployModels();
+        Instant newest = lastSlot();
+        List<Path> frames = frames(work.resolve("feed"), 5, newest);
+        Path feed = frames.get(0).getParent();
+        assertThat(run("ingest", feed).status()).isZero();
+        assertThat(run("forecast", feed).status()).isZero();
+        Map<Path, FileTime> before = forecasts();
+        assertThat(before.keySet()).containsExactlyInAnyOrderElementsOf(allFor(newest));
+        Path log = work.resolve("logs/gridcast.log");
+        int logged = Files.readString(log).length();
+        // The catalogued frames are gone: a forecast that read one would fail.
+        for (Path f : frames) {
+            Files.delete(f);
+        }
+
+        CycleEndToEndTest.Outcome again = run("forecast", feed);
+
+        assertThat(again.status()).as(again.err()).isZero();
+        assertThat(forecasts()).isEqualTo(before);
+        String second = Files.readString(log).substring(logged);
+        assertThat(CycleEndToEndTest.count(second, "already written for reference time " + newest))
+                .as(second).isEqualTo(REGIONS.size() * VARIANTS.size());
+        assertThat(CycleEndToEndTest.count(second, "catalog of 'rain_rate' loaded for this run"))
+                .as("one catalog load for the run's six partitions").isEqualTo(1);
     }
 
     @Test

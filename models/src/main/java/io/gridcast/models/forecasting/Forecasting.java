@@ -31,8 +31,11 @@ import ucar.nc2.NetcdfFile;
  */
 public final class Forecasting {
 
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
-    private static final Pattern FILE_NAME = Pattern.compile(".+_([0-9]{8}T[0-9]{4}Z)\\.nc");
+    private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final Pattern FILE_NAME = Pattern.compile(".+_([0-9]{8}T[0-9]{4}([0-9]{2})?Z)\\.nc");
 
     private Forecasting() {
     }
@@ -178,15 +181,23 @@ public final class Forecasting {
         }
     }
 
-    /** The name of the file {@link #forecast} writes for {@code region}, {@code variant} and {@code reference}. */
+    /**
+     * The name of the file {@link #forecast} writes for {@code region}, {@code variant} and {@code reference}: the
+     * reference time to the minute ({@code yyyyMMddTHHmmZ}), or to the second when it has seconds, so that frames
+     * less than a minute apart, or timed at odd seconds, never share a file.
+     */
     public static String fileName(String region, String variant, Instant reference) {
-        return region + "_" + variant + "_" + STAMP.format(reference) + ".nc";
+        DateTimeFormatter stamp = reference.getEpochSecond() % 60 == 0 ? MINUTES : SECONDS;
+        return region + "_" + variant + "_" + stamp.format(reference) + ".nc";
     }
 
     /** The reference time in the name of a file {@link #forecast} wrote; empty for any other file. */
     public static Optional<Instant> referenceTime(Path file) {
         Matcher m = FILE_NAME.matcher(file.getFileName().toString());
-        return m.matches() ? Optional.of(Instant.from(STAMP.parse(m.group(1)))) : Optional.empty();
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(Instant.from((m.group(2) == null ? MINUTES : SECONDS).parse(m.group(1))));
     }
 
     /** Lead {@code k} of batch item {@code b}, back in physical units. */
