@@ -44,9 +44,12 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
         return false;
     }
 
-    /** One pass's sizes, its input as rows, and per row its activated gates, cell states, their tanh and outputs. */
-    private record Pass(INDArray input, int batch, int time, int units, INDArray rows, double[] gates,
-                        double[] cell, double[] cellTanh, double[] hidden) {
+    /**
+     * One pass's sizes, its input as rows, the recurrent weights it used by row, and per row its activated gates,
+     * cell states, their tanh and outputs.
+     */
+    private record Pass(INDArray input, int batch, int time, int units, INDArray rows, double[][] recurrent,
+                        double[] gates, double[] cell, double[] cellTanh, double[] hidden) {
     }
 
     @Override
@@ -123,7 +126,7 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
                 hidden[r * n + j] = o * tanh;
             }
         }
-        return new Pass(input, batch, time, n, rows, gates, cell, cellTanh, hidden);
+        return new Pass(input, batch, time, n, rows, recurrent, gates, cell, cellTanh, hidden);
     }
 
     @Override
@@ -166,7 +169,6 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
         int batch = p.batch;
         double[] dOut = layerConf().isLastStepOnly() ? values(epsilon) : values(epsilon.permute(2, 0, 1));
         int firstOut = p.time * batch - dOut.length / n;
-        double[][] recurrent = byRow(values(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)), n, g);
         double[] dz = new double[p.time * batch * g];
         // Per example, the gradients reaching step t from step t + 1: through h_t (RW) and through c_t (f).
         double[] dhNext = new double[batch * n];
@@ -190,7 +192,7 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
                 dcNext[b * n + j] = dc * f;
             }
             for (int k = 0; k < n; k++) {
-                double[] w = recurrent[k];
+                double[] w = p.recurrent[k];
                 double sum = 0;
                 for (int j = 0; j < g; j++) {
                     sum += dz[r * g + j] * w[j];
