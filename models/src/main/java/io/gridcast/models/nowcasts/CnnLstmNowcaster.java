@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.gridcast.features.WindowShape;
+import io.gridcast.models.networks.FusedLstm;
 import io.gridcast.models.networks.NativeConvolutionLayer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -71,10 +72,38 @@ final class CnnLstmNowcaster implements TrainableNowcaster {
             throw new IllegalArgumentException("no " + TYPE + " model in " + dir + ": expected " + file);
         }
         try {
-            return new CnnLstmNowcaster(ModelSerializer.restoreMultiLayerNetwork(file, true), Windows.readShape(dir));
+            return new CnnLstmNowcaster(withFusedLstm(ModelSerializer.restoreMultiLayerNetwork(file, true)),
+                    Windows.readShape(dir));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+    }
+
+    /**
+     * A network saved with DL4J's own LSTM layers (before {@link FusedLstm}; the last wrapped in DL4J's
+     * {@code LastTimeStep}) as the same network with {@code FusedLstm} layers: their parameters and Adam's state
+     * are laid out alike, so both carry over as they are, and so do the iteration and epoch counts.
+     */
+    static MultiLayerNetwork withFusedLstm(MultiLayerNetwork saved) {
+        MultiLayerConfiguration conf = saved.getLayerWiseConfigurations().clone();
+        boolean changed = false;
+        for (NeuralNetConfiguration layerConf : conf.getConfs()) {
+            Layer layer = layerConf.getLayer();
+            if (layer instanceof LastTimeStep last && last.getUnderlying().getClass() == LSTM.class) {
+                layerConf.setLayer(FusedLstm.of((LSTM) last.getUnderlying(), true));
+                changed = true;
+            } else if (layer.getClass() == LSTM.class) {
+                layerConf.setLayer(FusedLstm.of((LSTM) layer, false));
+                changed = true;
+            }
+        }
+        if (!changed) {
+            return saved;
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init(saved.params().dup(), false);
+        net.getUpdater().getStateViewArray().assign(saved.getUpdater().getStateViewArray());
+        return net;
     }
 
     /**
@@ -124,7 +153,8 @@ final class CnnLstmNowcaster implements TrainableNowcaster {
         list.inputPreProcessor(layer, new CnnToRnnPreProcessor(smallH, smallW, deepest));
         for (int l = 0; l < hidden.size(); l++) {
             LSTM lstm = new LSTM.Builder().nOut(hidden.get(l)).activation(Activation.TANH).build();
-            list.layer(layer++, l == hidden.size() - 1 ? new LastTimeStep(lstm) : lstm);
+            // The last LSTM layer hands the dense layer its last step only.
+            list.layer(layer++, FusedLstm.of(lstm, l == hidden.size() - 1));
         }
         list.layer(layer++, new DenseLayer.Builder().nOut((long) deepest * smallH * smallW)
                 .activation(Activation.RELU).build());

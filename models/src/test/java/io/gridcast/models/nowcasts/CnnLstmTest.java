@@ -4,15 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gridcast.models.training.Validation;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
 import io.gridcast.features.WindowShape;
+import io.gridcast.models.networks.FusedLstm;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToRnnPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.RnnToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,7 +29,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.shade.jackson.databind.node.ObjectNode;
 
 class CnnLstmTest {
 
@@ -74,6 +84,54 @@ class CnnLstmTest {
         model.fitBatch(next);
         loaded.fitBatch(next);
         assertThat(loaded.network().params()).isEqualTo(model.network().params());
+    }
+
+    /** The configuration as saved before {@link FusedLstm}: DL4J's LSTM layers, the last in its LastTimeStep. */
+    private static MultiLayerConfiguration withDl4jLstm(MultiLayerConfiguration conf) throws IOException {
+        for (NeuralNetConfiguration layer : conf.getConfs()) {
+            if (layer.getLayer() instanceof FusedLstm fused) {
+                ObjectNode json = NeuralNetConfiguration.mapper().valueToTree(fused);
+                json.put("@class", LSTM.class.getName());
+                json.remove("lastStepOnly");
+                LSTM lstm = (LSTM) NeuralNetConfiguration.mapper().treeToValue(json, Layer.class);
+                layer.setLayer(fused.isLastStepOnly() ? new LastTimeStep(lstm) : lstm);
+            }
+        }
+        return conf;
+    }
+
+    @Test
+    void aModelSavedWithDl4jsLstmLayersLoadsIntoFusedLstmLayersWithItsWeightsAndAdamState(@TempDir Path dir)
+            throws IOException {
+        ModelSpec twoLstmLayers = new ModelSpec("c", CnnLstmNowcaster.TYPE, List.of(4, 3), 3, List.of(2), 1, 2, 1e-3,
+                11);
+        MultiLayerNetwork old = new MultiLayerNetwork(withDl4jLstm(
+                CnnLstmNowcaster.configuration(twoLstmLayers, TINY, DataType.FLOAT, new Adam(1e-3))));
+        old.init();
+        DataSetIterator data = MovingBlobs.iterator(TINY, 6, 2, 1);
+        DataSet batch = data.next();
+        DataSet residual = new DataSet(CnnLstmNowcaster.toRnnLayout(batch.getFeatures()),
+                batch.getLabels().sub(CnnLstmNowcaster.lastFrame(batch.getFeatures())));
+        old.fit(residual);
+        old.fit(residual);
+        ModelSerializer.writeModel(old, dir.resolve(CnnLstmNowcaster.MODEL_FILE).toFile(), true);
+        Windows.writeShape(TINY, dir);
+
+        CnnLstmNowcaster loaded = CnnLstmNowcaster.load(dir);
+        MultiLayerNetwork net = loaded.network();
+        assertThat(net.getLayerWiseConfigurations().getConfs().stream().map(NeuralNetConfiguration::getLayer)
+                .filter(FusedLstm.class::isInstance).map(FusedLstm.class::cast).map(FusedLstm::isLastStepOnly))
+                .containsExactly(false, true);
+        assertThat(net.params()).isEqualTo(old.params());
+        assertThat(net.getUpdater().getStateViewArray()).isEqualTo(old.getUpdater().getStateViewArray());
+        assertThat(net.getIterationCount()).isEqualTo(2);
+        INDArray inputs = data.next().getFeatures();
+        INDArray expected = old.output(CnnLstmNowcaster.toRnnLayout(inputs)).addi(CnnLstmNowcaster.lastFrame(inputs));
+        assertThat(loaded.predict(inputs).sub(expected).amaxNumber().doubleValue()).isLessThan(1e-5);
+        // Training goes on from Adam's saved state: one more step on both ends in the same weights, to rounding.
+        loaded.fitBatch(batch);
+        old.fit(residual);
+        assertThat(net.params().sub(old.params()).amaxNumber().doubleValue()).isLessThan(1e-5);
     }
 
     @Test
