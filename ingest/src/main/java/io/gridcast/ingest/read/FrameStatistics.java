@@ -24,6 +24,13 @@ public record FrameStatistics(long validCells, float min, float max, double mean
             }
         }
 
+        /** {@code values[from, from + count)}, e.g. one row of a frame. */
+        void add(float[] values, int from, int count) {
+            for (int k = from; k < from + count; k++) {
+                add(values[k]);
+            }
+        }
+
         /** Packed values decoded through {@code table} (physical value by stored short). */
         void addPacked(short[] stored, float[] table) {
             for (short s : stored) {

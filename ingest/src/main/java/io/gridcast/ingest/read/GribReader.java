@@ -1,5 +1,6 @@
 package io.gridcast.ingest.read;
 
+import io.gridcast.ingest.grid.CellBlock;
 import io.gridcast.ingest.grid.Frame;
 import io.gridcast.ingest.grid.Grid;
 import java.io.IOException;
@@ -182,9 +183,10 @@ public final class GribReader implements FrameReader {
 
     /**
      * The frames of one GRIB variable, each the array NetCDF-Java's provider decodes its record into
-     * ({@link GribRecords}): the frame, the product's missing values and ingest's statistics all use that one
-     * array, where NetCDF-Java's read of the variable would hold a second copy. The grid, times and units are the
-     * CF reading of NetCDF-Java's variable.
+     * ({@link GribRecords}): the frame and the product's missing values use that one array, where NetCDF-Java's
+     * read of the variable would hold a second copy. Ingest's statistics and a region's block take a PNG-packed
+     * record a grid row at a time as it is decoded, so no array of the frame is made for them. The grid, times and
+     * units are the CF reading of NetCDF-Java's variable.
      */
     private static final class Records implements FrameSource {
 
@@ -228,33 +230,100 @@ public final class GribReader implements FrameReader {
          */
         @Override
         public Frame frame(int index) throws UnusableFileException {
-            List<Instant> times = cf.times();
-            if (index < 0 || index >= times.size()) {
-                throw new IndexOutOfBoundsException("frame " + index + " of " + file + ", which has " + times.size());
-            }
+            checkIndex(index);
+            Cells cells = new Cells();
             float[] values;
             try {
                 values = GribRecords.read(nc, variable, index);
             } catch (IOException | RuntimeException e) {
-                throw new UnusableFileException(file, "frame " + index + " of '" + variable.getFullName()
-                        + "' cannot be read (truncated or corrupt data?)", e);
+                throw unreadable(index, e);
             }
+            cells.clean(values, 0, values.length, 0);
+            cells.refuseInfinite(index);
+            return new Frame(cf.times().get(index), cf.grid(), variable.getShortName(), units(), values);
+        }
+
+        @Override
+        public FrameStatistics statistics(int index) throws UnusableFileException {
+            FrameStatistics.Accumulator sums = new FrameStatistics.Accumulator();
             int nx = cf.grid().nx();
-            for (int k = 0; k < values.length; k++) {
-                float v = values[k];
-                // NaN is GRIB's missing (a point the bitmap leaves out); an infinity is no value.
-                if (Float.isInfinite(v)) {
-                    throw new UnusableFileException(file, "frame " + index + " of '" + variable.getFullName()
-                            + "' decodes to " + v + " at cell (y " + k / nx + ", x " + k % nx + "); expected finite "
-                            + "values, missing cells left out by the bitmap");
+            rows(index, (values, from, y) -> sums.add(values, from, nx));
+            return sums.result();
+        }
+
+        @Override
+        public float[] block(int index, CellBlock block) throws UnusableFileException {
+            block.requireWithin(cf.grid());
+            float[] out = new float[block.cells()];
+            rows(index, (values, from, y) -> {
+                if (y >= block.y0() && y < block.y0() + block.ny()) {
+                    System.arraycopy(values, from + block.x0(), out, (y - block.y0()) * block.nx(), block.nx());
                 }
-                for (float m : missing) {
-                    if (v == m) {
-                        values[k] = Float.NaN;
+            });
+            return out;
+        }
+
+        /** Hands frame {@code index} to {@code rows} a grid row at a time, checked and cleaned as {@link #frame} is. */
+        private void rows(int index, GribPngPacking.Rows rows) throws UnusableFileException {
+            checkIndex(index);
+            Cells cells = new Cells();
+            int nx = cf.grid().nx();
+            try {
+                GribRecords.read(nc, variable, index, (values, from, y) -> {
+                    cells.clean(values, from, nx, (long) y * nx);
+                    rows.row(values, from, y);
+                });
+            } catch (IOException | RuntimeException e) {
+                throw unreadable(index, e);
+            }
+            cells.refuseInfinite(index);
+        }
+
+        private void checkIndex(int index) {
+            if (index < 0 || index >= cf.times().size()) {
+                throw new IndexOutOfBoundsException("frame " + index + " of " + file + ", which has "
+                        + cf.times().size());
+            }
+        }
+
+        private UnusableFileException unreadable(int index, Exception e) {
+            return new UnusableFileException(file, "frame " + index + " of '" + variable.getFullName()
+                    + "' cannot be read (truncated or corrupt data?)", e);
+        }
+
+        /**
+         * The product's missing values made NaN in place, and the first infinite value noted: NaN is GRIB's missing
+         * (a point the bitmap leaves out), an infinity no value.
+         */
+        private final class Cells {
+
+            private long infiniteAt = -1;
+            private float infinite;
+
+            /** Cleans {@code values[from, from + count)}, cells {@code first, first + count} of the frame. */
+            void clean(float[] values, int from, int count, long first) {
+                for (int k = from; k < from + count; k++) {
+                    float v = values[k];
+                    if (Float.isInfinite(v) && infiniteAt < 0) {
+                        infiniteAt = first + k - from;
+                        infinite = v;
+                    }
+                    for (float m : missing) {
+                        if (v == m) {
+                            values[k] = Float.NaN;
+                        }
                     }
                 }
             }
-            return new Frame(times.get(index), cf.grid(), variable.getShortName(), units(), values);
+
+            void refuseInfinite(int index) throws UnusableFileException {
+                if (infiniteAt >= 0) {
+                    int nx = cf.grid().nx();
+                    throw new UnusableFileException(file, "frame " + index + " of '" + variable.getFullName()
+                            + "' decodes to " + infinite + " at cell (y " + infiniteAt / nx + ", x " + infiniteAt % nx
+                            + "); expected finite values, missing cells left out by the bitmap");
+                }
+            }
         }
 
         @Override

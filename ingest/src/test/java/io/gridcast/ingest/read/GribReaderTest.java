@@ -5,9 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import io.gridcast.ingest.SharedData;
+import io.gridcast.ingest.grid.CellBlock;
 import io.gridcast.ingest.grid.Frame;
 import io.gridcast.ingest.grid.Grid;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -18,6 +24,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,11 +91,22 @@ class GribReaderTest {
         assertThat(noCoverage).isGreaterThan(1_000_000);
         assertThat(IntStream.range(0, expected.length).filter(k -> expected[k] > 0).count()).isGreaterThan(10_000);
 
+        float[] covered = frame.values().clone();
+        for (int k = 0; k < covered.length; k++) {
+            covered[k] = covered[k] == -3f ? Float.NaN : covered[k];
+        }
+        // conf/mrms.yml's upper_midwest region (46.6 to 43.4 N, 90 to 86.8 W), where it rained.
+        CellBlock block = new CellBlock(840, 4000, 320, 320);
+        float[] rain = block.cut(covered, frame.grid());
+        assertThat(IntStream.range(0, rain.length).filter(k -> rain[k] > 0).count()).isGreaterThan(1000);
         try (FrameSource source = mrmsReader("index_cache", cache.toString(), "missing_values", "-3, -999")
                 .open(file, "precipitation_rate")) {
             FrameStatistics stats = source.statistics(0);
             assertThat(stats.validCells()).isEqualTo(expected.length - noCoverage);
             assertThat(stats.min()).isGreaterThanOrEqualTo(0f);
+            // Taken a row at a time as the PNG is decoded, to the last bit what the whole frame gives.
+            assertThat(stats).isEqualTo(FrameStatistics.of(covered));
+            assertThat(source.block(0, block)).containsExactly(rain);
         }
         // NetCDF-Java's indexes went to the cache folder, never beside the archive's files.
         try (Stream<Path> archive = Files.list(file.getParent()); Stream<Path> cached = Files.walk(cache)) {
@@ -95,24 +117,29 @@ class GribReaderTest {
     }
 
     /**
-     * Issue 17's memory goal: a frame's statistics allocate the frame's floats once, plus the PNG's 16-bit samples
-     * while decoding; NetCDF-Java's read of the variable would copy the decoded record once more (another 98 MB).
+     * Issue 17's memory goal: ingest's statistics of an MRMS frame take its PNG a row at a time, allocating about
+     * the PNG's compressed bytes (1 MB) and no array of the frame's 24.5 M cells; a frame is allocated once, as
+     * its floats (98 MB), without the PNG's 16-bit samples (49 MB) beside them.
      */
     @Test
-    void mrmsFrameIsDecodedIntoOneArray() throws Exception {
+    void mrmsStatisticsAllocateNoFrameAndAFrameOnlyItsFloats() throws Exception {
         Path file = SharedData.require("radar/mrms-20190610/PrecipRate_00.00_20190610-000000.grib2");
         long frameBytes = 3500L * 7000 * Float.BYTES;
-        long pngSampleBytes = 3500L * 7000 * Short.BYTES;
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         try (FrameSource source = mrmsReader("index_cache", dir.resolve("cache").toString(), "missing_values", "-3")
                 .open(file, "precipitation_rate")) {
             long before = threads.getCurrentThreadAllocatedBytes();
             FrameStatistics stats = source.statistics(0);
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            long forStatistics = threads.getCurrentThreadAllocatedBytes() - before;
+            before = threads.getCurrentThreadAllocatedBytes();
+            Frame frame = source.frame(0);
+            long forFrame = threads.getCurrentThreadAllocatedBytes() - before;
             assertThat(stats.validCells()).isPositive();
-            assertThat(allocated).as("bytes allocated for one frame's statistics")
-                    .isBetween(frameBytes, frameBytes + pngSampleBytes + 16_000_000L);
+            assertThat(forStatistics).as("bytes allocated for one frame's statistics").isLessThan(16_000_000L);
+            assertThat(forFrame).as("bytes allocated for one frame")
+                    .isBetween(frameBytes, frameBytes + 16_000_000L);
+            assertThat(frame.values()).hasSize(3500 * 7000);
         }
     }
 
@@ -132,6 +159,61 @@ class GribReaderTest {
             assertThat(IntStream.range(0, values.length).filter(k -> Float.isNaN(values[k])))
                     .containsExactly(180, 181, 182, 183);
             assertThat(values[0]).isEqualTo(250.125f);
+        }
+    }
+
+    /**
+     * PNG allows interlaced images (Adam7: seven passes over the image, not rows in order), which ImageIO then decodes
+     * into an image of their own; the same file's PNG rewritten interlaced decodes as ecCodes decodes it.
+     */
+    @Test
+    void anInterlacedPngDecodesAsEcCodesDecodesIt() throws Exception {
+        byte[] grib = Files.readAllBytes(globalGrib2());
+        int data = section(grib, 7);
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(grib, data + 5, sectionLength(grib, data) - 5));
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        ImageWriteParam adam7 = writer.getDefaultWriteParam();
+        adam7.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(png)) {
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(image, null, null), adam7);
+        } finally {
+            writer.dispose();
+        }
+        byte[] interlaced = png.toByteArray();
+        assertThat(interlaced[28]).as("IHDR's interlace method (1: Adam7)").isEqualTo((byte) 1);
+        Path file = Files.write(dir.resolve("interlaced.grib2"), withData(grib, data, interlaced));
+        try (FrameSource source = reader().open(file, "Temperature_height_above_ground")) {
+            float[] values = source.frame(0).values();
+            assertSameValues(values, EcCodes.values(file, 36 * 19), 1e-4f);
+            assertThat(source.statistics(0)).isEqualTo(FrameStatistics.of(values));
+        }
+    }
+
+    /** Rows scanned in the -i direction (scanning mode 128) come out reversed, as NetCDF-Java lays out its own. */
+    @Test
+    void rowsScannedWestwardAreReversed() throws Exception {
+        Path global = globalGrib2();
+        byte[] grib = Files.readAllBytes(global);
+        grib[section(grib, 3) + 71] = (byte) 128; // template 3.0's octet 72: scanning mode
+        Path westward = Files.write(dir.resolve("westward.grib2"), grib);
+        float[] eastward;
+        try (FrameSource source = reader().open(global, "Temperature_height_above_ground")) {
+            eastward = source.frame(0).values();
+        }
+        try (FrameSource source = reader().open(westward, "Temperature_height_above_ground")) {
+            float[] values = source.frame(0).values();
+            float[] mirrored = new float[values.length];
+            for (int k = 0; k < values.length; k++) {
+                mirrored[k] = eastward[k / 36 * 36 + 35 - k % 36];
+            }
+            // The bitmap's gaps follow the scanning too: now at the ends of row 5.
+            assertThat(values).containsExactly(mirrored);
+            assertThat(IntStream.range(0, values.length).filter(k -> Float.isNaN(values[k])))
+                    .containsExactly(212, 213, 214, 215);
+            assertThat(source.block(0, new CellBlock(4, 30, 3, 6))).containsExactly(
+                    new CellBlock(4, 30, 3, 6).cut(values, source.grid()));
         }
     }
 
@@ -191,6 +273,19 @@ class GribReaderTest {
         assertThatThrownBy(() -> reader().open(empty, "Temperature_height_above_ground"))
                 .isInstanceOf(UnusableFileException.class).hasMessageContaining("file is empty");
 
+        // One more point left out by the bitmap than section 5's 680 packed values allow.
+        byte[] holed = whole.clone();
+        holed[section(holed, 6) + 6] &= 0x7f;
+        Path bitmap = Files.write(dir.resolve("bitmap.grib2"), holed);
+        try (FrameSource source = reader().open(bitmap, "Temperature_height_above_ground")) {
+            assertThatThrownBy(() -> source.statistics(0))
+                    .isInstanceOf(UnusableFileException.class)
+                    .hasMessageStartingWith(bitmap + ": frame 0 of 'Temperature_height_above_ground' cannot be read")
+                    .hasMessageContaining("section 5 declares 680 packed values; 679 of them filled 684 of the grid's "
+                            + "684 points; expected the bitmap (without one, the grid) to keep as many points as there "
+                            + "are packed values");
+        }
+
         assertThatThrownBy(() -> reader().open(good, "rain"))
                 .isInstanceOf(UnusableFileException.class)
                 .hasMessageContaining("no GRIB variable 'rain'; the file has Temperature_height_above_ground")
@@ -215,6 +310,27 @@ class GribReaderTest {
         assertThat(ReaderSpec.of(GribReader.NAME, Map.of("index_cache", "/elsewhere")).withWorkDefaults(Path.of("/w"))
                 .options()).containsEntry("index_cache", "/elsewhere");
         assertThat(ReaderSpec.of(CfNetcdfReader.NAME).withWorkDefaults(Path.of("/w")).options()).isEmpty();
+    }
+
+    /** Where GRIB2 section {@code number} of the one message in {@code grib} starts. */
+    private static int section(byte[] grib, int number) {
+        int at = 16;
+        while (grib[at + 4] != number) {
+            at += sectionLength(grib, at);
+        }
+        return at;
+    }
+
+    private static int sectionLength(byte[] grib, int at) {
+        return ByteBuffer.wrap(grib, at, 4).getInt();
+    }
+
+    /** {@code grib} with the data of its section 7 (at {@code data}) replaced by {@code values}, lengths updated. */
+    private static byte[] withData(byte[] grib, int data, byte[] values) {
+        ByteBuffer out = ByteBuffer.allocate(data + 5 + values.length + 4);
+        out.put(grib, 0, data).putInt(5 + values.length).put((byte) 7).put(values)
+                .put("7777".getBytes(StandardCharsets.US_ASCII));
+        return out.putLong(8, out.capacity()).array();
     }
 
     private Path globalGrib2() throws Exception {
