@@ -24,6 +24,12 @@ abstract class CellValues {
 
     abstract void write(ByteBuffer bytes, int from, int to);
 
+    /** Copies {@code length} elements from native memory, from element {@code at} there to {@code from} here. */
+    abstract void readRun(ByteBuffer bytes, int at, int from, int length);
+
+    /** Copies {@code length} elements into native memory, from element {@code from} here to {@code at} there. */
+    abstract void writeRun(ByteBuffer bytes, int from, int at, int length);
+
     /** this[at + i] += source[from + i] for i < length. */
     abstract void addRun(CellValues source, int from, int at, int length);
 
@@ -100,6 +106,10 @@ abstract class CellValues {
 
     /** Columns {@code first} until {@code first + width} of rows {@code r0} until {@code r1} of {@code source}. */
     void copyColumns(CellValues source, int sourceWidth, int first, int width, int r0, int r1) {
+        if (width == sourceWidth) {
+            System.arraycopy(source.array(), r0 * width, array(), r0 * width, (r1 - r0) * width);
+            return;
+        }
         for (int r = r0; r < r1; r++) {
             System.arraycopy(source.array(), r * sourceWidth + first, array(), r * width, width);
         }
@@ -107,8 +117,19 @@ abstract class CellValues {
 
     /** Adds columns {@code first} until {@code first + width} of rows {@code r0} until {@code r1} of {@code source}. */
     void addColumns(CellValues source, int sourceWidth, int first, int width, int r0, int r1) {
+        if (width == sourceWidth) {
+            addRun(source, r0 * width, r0 * width, (r1 - r0) * width);
+            return;
+        }
         for (int r = r0; r < r1; r++) {
             addRun(source, r * sourceWidth + first, r * width, width);
+        }
+    }
+
+    /** The inverse of {@link #copyColumns}: {@code rows} rows of {@code source} as columns from {@code first} here. */
+    void putColumns(CellValues source, int width, int first, int thisWidth, int rows) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(source.array(), r * width, array(), r * thisWidth + first, width);
         }
     }
 
@@ -124,9 +145,27 @@ abstract class CellValues {
         void run(int from, int to);
     }
 
-    /** The native memory of {@code a}, a dense array of its own (not a view) of {@code length} elements. */
+    /**
+     * Whether {@code a} is dense in C order from the start of its buffer (as ND4J makes arrays, and DL4J's workspaces
+     * hand them, reshaped or not), so its elements are the buffer's first ones.
+     */
+    static boolean isDense(INDArray a) {
+        if (a.offset() != 0 || a.ordering() != 'c') {
+            return false;
+        }
+        long expected = 1;
+        for (int d = a.rank() - 1; d >= 0; d--) {
+            if (a.size(d) > 1 && a.stride(d) != expected) {
+                return false;
+            }
+            expected *= a.size(d);
+        }
+        return true;
+    }
+
+    /** The native memory of {@code a}, a dense array of its own ({@link #isDense}) of {@code length} elements. */
     static ByteBuffer nativeBytes(INDArray a, long length) {
-        if (a.offset() != 0 || a.ordering() != 'c' || a.isView() || a.length() != length) {
+        if (!isDense(a) || a.length() != length) {
             throw new IllegalStateException("expected a dense array of its own of length " + length + ", got "
                     + a.shapeInfoToString());
         }
@@ -218,6 +257,16 @@ abstract class CellValues {
         @Override
         void write(ByteBuffer bytes, int from, int to) {
             bytes.asFloatBuffer().put(from, v, from, to - from);
+        }
+
+        @Override
+        void readRun(ByteBuffer bytes, int at, int from, int length) {
+            bytes.asFloatBuffer().get(at, v, from, length);
+        }
+
+        @Override
+        void writeRun(ByteBuffer bytes, int from, int at, int length) {
+            bytes.asFloatBuffer().put(at, v, from, length);
         }
 
         @Override
@@ -397,6 +446,16 @@ abstract class CellValues {
         @Override
         void write(ByteBuffer bytes, int from, int to) {
             bytes.asDoubleBuffer().put(from, v, from, to - from);
+        }
+
+        @Override
+        void readRun(ByteBuffer bytes, int at, int from, int length) {
+            bytes.asDoubleBuffer().get(at, v, from, length);
+        }
+
+        @Override
+        void writeRun(ByteBuffer bytes, int from, int at, int length) {
+            bytes.asDoubleBuffer().put(at, v, from, length);
         }
 
         @Override

@@ -166,11 +166,11 @@ public class ConvLstm extends FeedForwardLayer {
         this.forgetGateBiasInit = forgetGateBiasInit;
     }
 
-    /** The parameter keys: convolution weights, bias, and peepholes when configured. */
-    List<String> paramKeys() {
-        return peephole ? List.of(ConvLstmParamInitializer.WEIGHTS, ConvLstmParamInitializer.BIAS,
-                ConvLstmParamInitializer.PEEPHOLES)
-                : List.of(ConvLstmParamInitializer.WEIGHTS, ConvLstmParamInitializer.BIAS);
+    /** Its one cell, for the parameter initializer. */
+    ConvLstmParamInitializer.Cells lstmCells() {
+        return new ConvLstmParamInitializer.Cells(List.of(new ConvLstmParamInitializer.Cell("",
+                Math.toIntExact(nIn), Math.toIntExact(nOut))), kernel, peephole, Math.toIntExact(cells()),
+                forgetGateBiasInit);
     }
 
     @Override

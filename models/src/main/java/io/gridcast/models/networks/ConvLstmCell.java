@@ -28,11 +28,10 @@ final class ConvLstmCell {
     /**
      * The kept values of one cell step: its convolution's input {@code xh} (x and h_{t-1}) as the convolution keeps
      * it (in double {@code [batch, height, width, in + hid]}, in float oneDNN's layout), the activated gates i, f, g,
-     * o, the states, and h for the head ({@code hOut}, forecaster steps only). Only the fused loops read the gates and
-     * states, so they live on the Java heap, where those loops run fastest.
+     * o, and the states. Only the fused loops read the gates and states, so they live on the Java heap, where those
+     * loops run fastest.
      */
-    record Step(INDArray xh, CellValues cPrev, CellValues gates, CellValues c, CellValues tanhC, CellValues h,
-                INDArray hOut) {
+    record Step(INDArray xh, CellValues cPrev, CellValues gates, CellValues c, CellValues tanhC, CellValues h) {
     }
 
     final int in;
@@ -125,21 +124,26 @@ final class ConvLstmCell {
 
     /** Consecutive views of {@code flat} (a dense run, possibly a view itself) in these shapes. */
     static INDArray[] views(INDArray flat, long[][] shapes) {
-        // A row vector [1, n] as DL4J and the network hand it, or a vector [n].
-        INDArray run = flat.rank() == 1 ? flat : flat.get(point(0), all());
         INDArray[] views = new INDArray[shapes.length];
         long offset = 0;
         for (int i = 0; i < shapes.length; i++) {
             long n = length(shapes[i]);
-            views[i] = run.get(interval(offset, offset + n)).reshape('c', shapes[i]);
+            views[i] = run(flat, offset, n).reshape('c', shapes[i]);
             offset += n;
         }
         return views;
     }
 
+    /** Elements {@code offset} until {@code offset + n} of {@code flat}, as a vector view. */
+    static INDArray run(INDArray flat, long offset, long n) {
+        // A row vector [1, n] as DL4J hands it, or a vector [n].
+        INDArray vector = flat.rank() == 1 ? flat : flat.get(point(0), all());
+        return vector.get(interval(offset, offset + n));
+    }
+
 
     /** {@code prefix} names this step's buffers: reused by the same step of the next pass. */
-    Step forward(String prefix, CellValues x, CellValues hPrev, CellValues cPrev, int batch, boolean toHead) {
+    Step forward(String prefix, CellValues x, CellValues hPrev, CellValues cPrev, int batch) {
         int n = batch * height * width;
         // oneDNN keeps its own copy of the input for the backward pass; libnd4j's route keeps this one.
         INDArray xh = stateInput(oneDnn == null ? prefix : "", x, hPrev, batch);
@@ -158,8 +162,7 @@ final class ConvLstmCell {
             gate.read(preActivationBytes, q0 * row, q1 * row);
             gate.lstmForward(q0, q1, pixel0, hid, plane, peeps, cPrev, c, tanhC, h);
         });
-        INDArray hOut = toHead ? h.write(ws.buffer(prefix + "hOut", n, hid)) : null;
-        return new Step(kept, cPrev, gate, c, tanhC, h, hOut);
+        return new Step(kept, cPrev, gate, c, tanhC, h);
     }
 
     /** The convolution's input {@code [batch, height, width, in + hid]}: each cell's x and h_{t-1} side by side. */

@@ -118,7 +118,7 @@ class ConvLstmLayer extends BaseLayer<ConvLstm> {
             CellValues x = buffers.values("x", (long) cell.in * n).read(CellValues.nativeRun(sequence, t,
                     cell.in * n));
             // Training keeps every step's buffers; inference alternates two, the current step's and the last.
-            ConvLstmCell.Step step = cell.forward("s" + (training ? t : t % 2) + ".", x, h, state, batch, false);
+            ConvLstmCell.Step step = cell.forward("s" + (training ? t : t % 2) + ".", x, h, state, batch);
             step.h().write(CellValues.nativeRun(hidden, t, cell.hid * n));
             h = step.h();
             state = step.c();
@@ -144,7 +144,7 @@ class ConvLstmLayer extends BaseLayer<ConvLstm> {
             inputGradient = backward(epsilon, batch, time);
         }
         Gradient gradient = new DefaultGradient(gradientsFlattened);
-        for (String key : c.paramKeys()) {
+        for (String key : ConvLstmParamInitializer.INSTANCE.paramKeys(c)) {
             gradient.gradientForVariable().put(key, gradientViews.get(key));
         }
         INDArray epsilonOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,

@@ -1,7 +1,8 @@
 /**
- * Neural network building blocks: the ConvLSTM as a DL4J layer ({@link io.gridcast.models.networks.ConvLstm}, for
- * any DL4J network), the {@code convlstm} variant's encoder–forecaster
- * ({@link io.gridcast.models.networks.ConvLstmNetwork}), the cell both run and oneDNN's gate convolution
+ * Neural network building blocks, as DL4J layers: the ConvLSTM ({@link io.gridcast.models.networks.ConvLstm}, for any
+ * DL4J network), the encoder–forecaster of the {@code convlstm} variant
+ * ({@link io.gridcast.models.networks.ConvLstmEncoderForecaster}) and its 1x1 output layer
+ * ({@link io.gridcast.models.networks.ConvLstmHead}), the cell they run and oneDNN's gate convolution
  * ({@link io.gridcast.models.networks.OneDnnGateConvolution}), and the CNN-LSTM's convolution and LSTM layers
  * ({@link io.gridcast.models.networks.NativeConvolutionLayer}, {@link io.gridcast.models.networks.FusedLstm}).
  * Depends on no other models package.

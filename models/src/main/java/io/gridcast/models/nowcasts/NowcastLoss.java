@@ -9,10 +9,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMAE;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
- * Training losses of the ConvLSTM, each a mean over every cell of every lead.
+ * Training losses of the ConvLSTM, each a mean over every cell of every lead (DL4J's loss functions, {@link #dl4j}).
  *
  * <p>{@code balanced} is the HKO-7 benchmark's B-MSE + B-MAE (Shi et al. 2017): each cell's squared plus absolute
  * error is weighted by the <em>physical</em> intensity of its target. The model only sees normalised values (the
@@ -104,29 +106,12 @@ public enum NowcastLoss {
         return this == BALANCED;
     }
 
-    /**
-     * The loss of {@code output} against {@code labels} over a batch of {@code count} cells in all, adding its
-     * gradient with respect to {@code output} into {@code gradient}. All three arrays have the same shape;
-     * {@code weights} is that shape too, or null when the loss needs none.
-     */
-    double accumulate(INDArray output, INDArray labels, INDArray weights, long count, INDArray gradient) {
-        INDArray error = output.sub(labels);
-        double loss;
-        switch (this) {
-            case MSE -> {
-                loss = error.mul(error).sumNumber().doubleValue();
-                gradient.addi(error.mul(2.0 / count));
-            }
-            case MAE -> {
-                loss = Transforms.abs(error, true).sumNumber().doubleValue();
-                gradient.addi(Transforms.sign(error, true).muli(1.0 / count));
-            }
-            default -> {
-                INDArray both = error.mul(error).addi(Transforms.abs(error, true)).muli(weights);
-                loss = both.sumNumber().doubleValue();
-                gradient.addi(error.mul(2).addi(Transforms.sign(error, true)).muli(weights).muli(1.0 / count));
-            }
-        }
-        return loss / count;
+    /** The loss as DL4J's loss function: DL4J's MSE and MAE, and {@link BalancedLoss}. */
+    public ILossFunction dl4j() {
+        return switch (this) {
+            case MSE -> new LossMSE();
+            case MAE -> new LossMAE();
+            case BALANCED -> new BalancedLoss();
+        };
     }
 }

@@ -11,6 +11,7 @@ import java.util.Properties;
 
 import io.gridcast.features.WindowShape;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Shape checks and the small window-shape file saved beside a model, so a loaded model can check its inputs. */
 final class Windows {
@@ -28,6 +29,13 @@ final class Windows {
                     + shape.channels() + ", height=" + shape.height() + ", width=" + shape.width() + "], got "
                     + Arrays.toString(s));
         }
+    }
+
+    /** Channel 0 of the newest frame of inputs {@code [batch, in, channels, h, w]}: {@code [batch, 1, h, w]}. */
+    static INDArray lastFrame(INDArray inputs) {
+        long in = inputs.size(1);
+        return inputs.get(NDArrayIndex.all(), NDArrayIndex.interval(in - 1, in), NDArrayIndex.point(0),
+                NDArrayIndex.all(), NDArrayIndex.all());
     }
 
     static void writeShape(WindowShape shape, Path dir) {

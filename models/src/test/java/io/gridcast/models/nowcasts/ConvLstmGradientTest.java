@@ -3,91 +3,106 @@ package io.gridcast.models.nowcasts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
-import io.gridcast.models.networks.ConvLstmNetwork;
+import io.gridcast.models.networks.ConvLstmHead;
 import io.gridcast.models.postprocessing.PostProcessing;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 
 import io.gridcast.features.WindowShape;
-import org.junit.jupiter.api.Test;
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
- * Double-precision gradient checks of the hand-written ConvLSTM backward pass against central differences of the
- * loss, over spread-out elements of every parameter array (perturbed through the flat parameter vector the
- * optimiser updates), for the bare cell (one encoder and one forecaster step), the stacked encoder–forecaster, with
- * peepholes, with patching, several input channels and every loss.
+ * The {@code convlstm} variant's DL4J network checked by DL4J's {@code GradientCheckUtil} in double precision: the
+ * hand-written backward pass of the encoder–forecaster (peepholes, several depths, patching, several input channels)
+ * and of its 1x1 head, under every loss, against central differences of the score; and the float path training
+ * runs on against that double one.
  */
 class ConvLstmGradientTest {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ConvLstmGradientTest.class);
-    private static final double EPS = 1e-6;
-
     static Stream<Arguments> cases() {
         return Stream.of(
-                Arguments.of("cell", new WindowShape(1, 1, 1, 5, 5), List.of(3), false, 1, "mse", false),
-                Arguments.of("cell, peephole", new WindowShape(1, 1, 1, 5, 5), List.of(3), true, 1, "mse", false),
-                Arguments.of("stack, peephole", new WindowShape(2, 2, 2, 4, 4), List.of(3, 2), true, 1, "mse", false),
-                Arguments.of("stack, patch 2", new WindowShape(2, 2, 2, 4, 6), List.of(3, 2), false, 2, "mse", false),
-                Arguments.of("mae", new WindowShape(2, 2, 1, 4, 4), List.of(2), false, 1, "mae", false),
-                Arguments.of("balanced", new WindowShape(2, 2, 1, 4, 4), List.of(2), true, 2, "balanced", false),
-                Arguments.of("residual, patch 2", new WindowShape(2, 2, 2, 4, 4), List.of(2), false, 2, "mse", true));
+                Arguments.of("cell", new WindowShape(1, 1, 1, 5, 5), List.of(3), false, 1, "mse"),
+                Arguments.of("cell, peephole", new WindowShape(1, 1, 1, 5, 5), List.of(3), true, 1, "mse"),
+                Arguments.of("stack, peephole", new WindowShape(2, 2, 2, 4, 4), List.of(3, 2), true, 1, "mse"),
+                Arguments.of("stack, patch 2", new WindowShape(2, 2, 2, 4, 6), List.of(3, 2), false, 2, "mse"),
+                Arguments.of("mae", new WindowShape(2, 2, 1, 4, 4), List.of(2), false, 1, "mae"),
+                Arguments.of("balanced", new WindowShape(2, 2, 1, 4, 4), List.of(2), true, 2, "balanced"));
+    }
+
+    private static ModelSpec spec(List<Integer> hidden, boolean peephole, int patch, String loss) {
+        return new ModelSpec("grad", ConvLstmNowcaster.TYPE, hidden, 3, List.of(), 1, 2, 1e-3, 42,
+                LearningRateSchedule.CONSTANT, 0, 0, 1, peephole, patch, loss, false, PostProcessing.NONE);
+    }
+
+    /** The network as the variant builds it, with no updater (the check's rule) and random weights. */
+    private static MultiLayerNetwork network(ModelSpec spec, WindowShape shape, DataType dtype) {
+        MultiLayerNetwork net = new MultiLayerNetwork(ConvLstmNowcaster.configuration(spec, shape, dtype,
+                new NoOp()));
+        net.init();
+        // Random peepholes and biases too: at their initial zeros a wrong peephole gradient would still be checked,
+        // but the gradients of the other weights would not depend on them.
+        Nd4j.getRandom().setSeed(3);
+        net.params().addi(Nd4j.randn(dtype, net.params().shape()).muli(0.1));
+        return net;
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void analyticGradientMatchesCentralDifferencesAndADoubledOneWouldNot(String name, WindowShape shape,
-            List<Integer> hidden, boolean peephole, int patch, String loss, boolean residual) {
-        ConvLstmNowcaster model = ConvLstmNowcaster.create(new ModelSpec("grad", ConvLstmNowcaster.TYPE, hidden, 3,
-                List.of(), 1, 2, 1e-3, 42, LearningRateSchedule.CONSTANT, 0, 0, 1, peephole, patch, loss, residual,
-                PostProcessing.NONE), shape, DataType.DOUBLE);
-        DataSet batch = batch(shape, loss);
-        ConvLstmNetwork network = model.network;
-        // Random peepholes: at their initial zeros a wrong peephole gradient would still be checked, but the
-        // gradients of the other weights would not depend on them.
-        Random rng = new Random(3);
-        for (long i = 0; i < network.params.length(); i++) {
-            network.params.putScalar(0, i, network.params.getDouble(0, i) + 0.1 * rng.nextGaussian());
+    void dl4jsGradientCheckPassesOnTheWholeNetworkInDouble(String name, WindowShape shape, List<Integer> hidden,
+                                                          boolean peephole, int patch, String loss) {
+        MultiLayerNetwork net = network(spec(hidden, peephole, patch, loss), shape, DataType.DOUBLE);
+        assertThat(gradientCheck(net, shape, patch, loss)).as("DL4J's gradient check").isTrue();
+    }
+
+    /** The check would catch a gradient twice too large (the SameDiffLayer fault), here from the loss on. */
+    @ParameterizedTest(name = "peephole {0}")
+    @ValueSource(booleans = {false, true})
+    void theCheckFailsOnADoubledGradient(boolean peephole) {
+        WindowShape shape = new WindowShape(2, 2, 1, 4, 4);
+        ModelSpec spec = spec(List.of(3, 2), peephole, 1, "mse");
+        MultiLayerNetwork net = network(spec, shape, DataType.DOUBLE);
+        assertThat(gradientCheck(net, shape, 1, "mse")).isTrue();
+        ((ConvLstmHead) net.getLayer(1).conf().getLayer()).setLossFn(new DoubledMse());
+        assertThat(gradientCheck(net, shape, 1, "mse")).as("the check of a doubled gradient").isFalse();
+    }
+
+    /** DL4J's MSE with its gradient doubled. */
+    private static final class DoubledMse extends LossMSE {
+        @Override
+        public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+            return super.computeGradient(labels, preOutput, activationFn, mask).muli(2);
         }
-        model.lossAndGradients(batch, new double[1]);
-        INDArray analytic = network.gradients.dup();
-        INDArray flat = network.params;
-        double maxRel = 0;
-        double minRelDoubled = Double.POSITIVE_INFINITY;
-        int checked = 0;
-        // Three random elements of every parameter array: each is checked, and the test takes seconds.
-        for (long i : network.ranges.stream().flatMapToLong(r -> rng.longs(3, r[0], r[0] + r[1])).toArray()) {
-            double original = flat.getDouble(0, i);
-            flat.putScalar(0, i, original + EPS);
-            double plus = model.lossAndGradients(batch, new double[1]);
-            flat.putScalar(0, i, original - EPS);
-            double minus = model.lossAndGradients(batch, new double[1]);
-            flat.putScalar(0, i, original);
-            double numeric = (plus - minus) / (2 * EPS);
-            double a = analytic.getDouble(0, i);
-            if (Math.abs(numeric) + Math.abs(a) < 1e-9) {
-                continue;
-            }
-            checked++;
-            maxRel = Math.max(maxRel, relativeError(a, numeric));
-            minRelDoubled = Math.min(minRelDoubled, relativeError(2 * a, numeric));
+    }
+
+    /** DL4J's check, which insists on double as ND4J's default type too while it runs. */
+    private static boolean gradientCheck(MultiLayerNetwork net, WindowShape shape, int patch, String loss) {
+        DataSet batch = batch(shape, loss, DataType.DOUBLE);
+        DataType defaultType = Nd4j.defaultFloatingPointType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net)
+                    .input(ConvLstmNowcaster.toSequence(batch.getFeatures(), patch))
+                    .labels(ConvLstmNowcaster.toLeads(batch.getLabels(), patch))
+                    .labelMask(batch.getLabelsMaskArray() == null ? null
+                            : ConvLstmNowcaster.toLeads(batch.getLabelsMaskArray(), patch))
+                    .subset(true).maxPerParam(12)
+                    .epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-9).exitOnFirstError(true)
+                    .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
+        } finally {
+            Nd4j.setDefaultDataTypes(defaultType, defaultType);
         }
-        LOG.info("ConvLSTM {}: {} of {} weights in {} arrays checked, max relative error {} (doubled gradient: min {})", name,
-                checked, flat.length(), network.ranges.size(), maxRel, minRelDoubled);
-        assertThat(checked).isGreaterThan(network.ranges.size());
-        assertThat(maxRel).isLessThan(1e-3);
-        // A gradient off by a factor 2 (the SameDiffLayer bug) has relative error 1/3 on every element.
-        assertThat(minRelDoubled).isGreaterThan(0.3);
     }
 
     /**
@@ -100,88 +115,37 @@ class ConvLstmGradientTest {
     @ValueSource(booleans = {false, true})
     void floatTrainingComputesTheDoublePrecisionGradient(boolean peephole) {
         WindowShape shape = new WindowShape(2, 2, 2, 6, 6);
-        ModelSpec spec = new ModelSpec("float", ConvLstmNowcaster.TYPE, List.of(16, 4), 3, List.of(), 1, 2, 1e-3, 42,
-                LearningRateSchedule.CONSTANT, 0, 0, 1, peephole, 1, "mse");
-        ConvLstmNowcaster inDouble = ConvLstmNowcaster.create(spec, shape, DataType.DOUBLE);
-        ConvLstmNowcaster inFloat = ConvLstmNowcaster.create(spec, shape, DataType.FLOAT);
-        Random rng = new Random(5);
-        for (long i = 0; i < inDouble.network.params.length(); i++) {
-            inDouble.network.params.putScalar(0, i, inDouble.network.params.getDouble(0, i) + 0.1 * rng.nextGaussian());
-        }
-        inFloat.network.params.assign(inDouble.network.params.castTo(DataType.FLOAT));
-        DataSet batch = batch(shape, "mse");
-        double lossInDouble = inDouble.lossAndGradients(batch, new double[1]);
-        double lossInFloat = inFloat.lossAndGradients(batch, new double[1]);
+        ModelSpec spec = spec(List.of(16, 4), peephole, 1, "mse");
+        MultiLayerNetwork inDouble = network(spec, shape, DataType.DOUBLE);
+        MultiLayerNetwork inFloat = network(spec, shape, DataType.FLOAT);
+        inFloat.setParams(inDouble.params().castTo(DataType.FLOAT));
+        DataSet batch = batch(shape, "mse", DataType.DOUBLE);
+
+        double lossInDouble = lossAndGradient(inDouble, batch, DataType.DOUBLE);
+        double lossInFloat = lossAndGradient(inFloat, batch, DataType.FLOAT);
         assertThat(lossInFloat).isCloseTo(lossInDouble, withinPercentage(1e-3));
-        INDArray expected = inDouble.network.gradients;
+        INDArray expected = inDouble.gradient().gradient();
         double largest = expected.amaxNumber().doubleValue();
-        double error = inFloat.network.gradients.castTo(DataType.DOUBLE).sub(expected).amaxNumber().doubleValue();
+        double error = inFloat.gradient().gradient().castTo(DataType.DOUBLE).sub(expected).amaxNumber().doubleValue();
         assertThat(error).isLessThan(1e-4 * largest);
     }
 
-    /** The gradient checks test the backward pass against the forward one; this tests the forward convolution. */
-    @Test
-    void gateConvolutionMatchesADirectZeroPaddedConvolution() {
-        assertGatesAreADirectZeroPaddedConvolution(DataType.DOUBLE, 1e-12);
+    private static double lossAndGradient(MultiLayerNetwork net, DataSet batch, DataType dtype) {
+        net.setInput(ConvLstmNowcaster.toSequence(batch.getFeatures().castTo(dtype), 1));
+        net.setLabels(ConvLstmNowcaster.toLeads(batch.getLabels().castTo(dtype), 1));
+        net.computeGradientAndScore();
+        return net.score();
     }
 
-    /** The same in float, where oneDNN's own primitive convolves (libnd4j's conv2d in double). */
-    @Test
-    void floatGateConvolutionThroughOneDnnMatchesADirectZeroPaddedConvolution() {
-        assertGatesAreADirectZeroPaddedConvolution(DataType.FLOAT, 1e-5);
-    }
-
-    private static void assertGatesAreADirectZeroPaddedConvolution(DataType dtype, double tolerance) {
-        int in = 2;
-        int hid = 3;
-        int size = 5;
-        int batch = 2;
-        ConvLstmNetwork network = new ConvLstmNetwork(List.of(hid), 3, in, 1, size, size, false, 1e-3, 9, dtype);
-        Nd4j.getRandom().setSeed(11);
-        INDArray x = Nd4j.rand(dtype, in, (long) batch * size * size);
-        INDArray h = Nd4j.rand(dtype, hid, (long) batch * size * size);
-        INDArray gates = network.encoderGates(0, x, h, batch);
-        INDArray w = network.encoderWeights(0);
-        for (int g = 0; g < 4 * hid; g++) {
-            for (int b = 0; b < batch; b++) {
-                for (int y = 0; y < size; y++) {
-                    for (int xx = 0; xx < size; xx++) {
-                        double sum = g >= hid && g < 2 * hid ? 1.0 : 0.0; // the forget gate's bias
-                        for (int c = 0; c < in + hid; c++) {
-                            for (int dy = 0; dy < 3; dy++) {
-                                for (int dx = 0; dx < 3; dx++) {
-                                    int yy = y + dy - 1;
-                                    int xs = xx + dx - 1;
-                                    if (yy < 0 || yy >= size || xs < 0 || xs >= size) {
-                                        continue;
-                                    }
-                                    long cell = ((long) b * size + yy) * size + xs;
-                                    double v = c < in ? x.getDouble(c, cell) : h.getDouble(c - in, cell);
-                                    sum += w.getDouble(g, (c * 3 + dy) * 3 + dx) * v;
-                                }
-                            }
-                        }
-                        assertThat(gates.getDouble(g, ((long) b * size + y) * size + xx)).isCloseTo(sum,
-                                org.assertj.core.api.Assertions.within(tolerance));
-                    }
-                }
-            }
-        }
-    }
-
-    private static DataSet batch(WindowShape shape, String loss) {
+    private static DataSet batch(WindowShape shape, String loss, DataType dtype) {
         Nd4j.getRandom().setSeed(7);
         DataSet batch = new DataSet(
-                Nd4j.rand(DataType.DOUBLE, 2, shape.in(), shape.channels(), shape.height(), shape.width()),
-                Nd4j.rand(DataType.DOUBLE, 2, shape.out(), shape.height(), shape.width()));
+                Nd4j.rand(dtype, 2, shape.in(), shape.channels(), shape.height(), shape.width()),
+                Nd4j.rand(dtype, 2, shape.out(), shape.height(), shape.width()));
         if (loss.equals("balanced")) {
             // Labels read as 0..40 mm/h, so every HKO-7 weight class occurs.
             batch.setLabelsMaskArray(NowcastLoss.hko7Weights(batch.getLabels().mul(40)));
         }
         return batch;
-    }
-
-    private static double relativeError(double a, double b) {
-        return Math.abs(a - b) / (Math.abs(a) + Math.abs(b));
     }
 }

@@ -9,10 +9,14 @@ import io.gridcast.features.ChannelTransform;
 import io.gridcast.features.Statistics;
 import io.gridcast.features.TransformSpec;
 import io.gridcast.features.WindowShape;
+import io.gridcast.models.networks.ConvLstmEncoderForecaster;
 import io.gridcast.models.postprocessing.PostProcessing;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -41,9 +45,35 @@ class ConvLstmNowcasterTest {
         ConvLstmNowcaster resumed = ConvLstmNowcaster.load(dir);
         // Adam's moments and step count came back too: the next update is the same, to the bit.
         assertThat(resumed.fitBatch(batch)).isEqualTo(model.fitBatch(batch));
-        assertThat(resumed.network.params).isEqualTo(model.network.params);
-        assertThat(resumed.network.updaterState).isEqualTo(model.network.updaterState);
-        assertThat(resumed.network.iteration).isEqualTo(3);
+        assertThat(resumed.network().params()).isEqualTo(model.network().params());
+        assertThat(resumed.network().getUpdater().getStateViewArray())
+                .isEqualTo(model.network().getUpdater().getStateViewArray());
+        assertThat(resumed.network().getLayerWiseConfigurations().getIterationCount()).isEqualTo(3);
+    }
+
+    @Test
+    void theNetworkIsDl4jsWithItsConfigurationInDl4jsJson() {
+        ConvLstmNowcaster model = ConvLstmNowcaster.create(spec(true, 2, "balanced"), SHAPE);
+        MultiLayerConfiguration conf = model.network().getLayerWiseConfigurations();
+        String json = conf.toJson();
+        assertThat(json).contains(ConvLstmEncoderForecaster.class.getName()).contains(BalancedLoss.class.getName());
+        assertThat(MultiLayerConfiguration.fromJson(json)).isEqualTo(conf);
+        // Every weight is in DL4J's flattened parameters: encoder and forecaster cells of both depths, and the head.
+        assertThat(model.parameters()).isEqualTo(model.network().params().length());
+        assertThat(model.network().getLayer(0).paramTable().keySet()).containsExactly(
+                "encoder0W", "encoder0b", "encoder0P", "encoder1W", "encoder1b", "encoder1P",
+                "forecaster0W", "forecaster0b", "forecaster0P", "forecaster1W", "forecaster1b", "forecaster1P");
+    }
+
+    @Test
+    void aModelSavedByAnOlderGridcastIsRefusedWithWhatToDo(@TempDir Path dir) throws IOException {
+        ConvLstmNowcaster.create(spec(false, 1, "mse"), SHAPE).save(dir);
+        // What the variant saved before its network moved into DL4J: its own weights file, no DL4J model.
+        Files.delete(dir.resolve(ConvLstmNowcaster.MODEL_FILE));
+        Files.write(dir.resolve(ConvLstmNowcaster.OLD_PARAMS_FILE), new byte[16]);
+        assertThatThrownBy(() -> ConvLstmNowcaster.load(dir)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("was saved by an older gridcast (convlstm-params.bin, no convlstm.zip); "
+                        + "retrain it with `gridcast run train`");
     }
 
     @Test
