@@ -133,17 +133,6 @@ public final class HornSchunck {
                     v.resized(height, width).times((double) height / v.height()));
         }
 
-        /** This field plus a uniform motion of {@code du} cells per step along x and {@code dv} along y. */
-        public Motion plus(double du, double dv) {
-            double[] shiftedU = u.values().clone();
-            double[] shiftedV = v.values().clone();
-            for (int i = 0; i < shiftedU.length; i++) {
-                shiftedU[i] += du;
-                shiftedV[i] += dv;
-            }
-            return new Motion(new Field(u.height(), u.width(), shiftedU), new Field(v.height(), v.width(), shiftedV));
-        }
-
         /** The cell-wise mean of several fields of the same grid. */
         public static Motion mean(Motion[] motions) {
             int h = motions[0].u().height();

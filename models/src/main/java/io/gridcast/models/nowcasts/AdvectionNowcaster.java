@@ -48,23 +48,11 @@ final class AdvectionNowcaster implements Nowcaster {
 
     @Override
     public INDArray predict(INDArray inputs) {
-        return predict(prepare(inputs), 0, 0);
-    }
-
-    /**
-     * What every forecast of a batch of windows starts from: each window's last frame and motion field (the costly
-     * part, estimated once however many ensemble members are extrapolated from it).
-     */
-    record Start(Field[] last, Motion[] motion, DataType type) {
-    }
-
-    Start prepare(INDArray inputs) {
         Windows.requireInputs(inputs, shape);
         int batch = (int) inputs.size(0);
         int cells = shape.height() * shape.width();
         double[] values = inputs.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-        Field[] last = new Field[batch];
-        Motion[] motion = new Motion[batch];
+        double[] out = new double[batch * shape.out() * cells];
         for (int b = 0; b < batch; b++) {
             Field[] frames = new Field[shape.in()];
             for (int t = 0; t < shape.in(); t++) {
@@ -72,26 +60,13 @@ final class AdvectionNowcaster implements Nowcaster {
                 frames[t] = new Field(shape.height(), shape.width(),
                         Arrays.copyOfRange(values, from, from + cells));
             }
-            last[b] = frames[shape.in() - 1];
-            motion[b] = motion(frames);
-        }
-        return new Start(last, motion, inputs.dataType());
-    }
-
-    /** Each window's last frame carried along its motion plus a uniform {@code (du, dv)} cells per step. */
-    INDArray predict(Start start, double du, double dv) {
-        int batch = start.last().length;
-        int cells = shape.height() * shape.width();
-        double[] out = new double[batch * shape.out() * cells];
-        for (int b = 0; b < batch; b++) {
-            Motion motion = du == 0 && dv == 0 ? start.motion()[b] : start.motion()[b].plus(du, dv);
-            Field[] leads = extrapolate(start.last()[b], motion, shape.out());
+            Field[] leads = extrapolate(frames[shape.in() - 1], motion(frames), shape.out());
             for (int k = 0; k < shape.out(); k++) {
                 System.arraycopy(leads[k].values(), 0, out, (b * shape.out() + k) * cells, cells);
             }
         }
         return Nd4j.create(out, new long[]{batch, shape.out(), shape.height(), shape.width()}, DataType.DOUBLE)
-                .castTo(start.type());
+                .castTo(inputs.dataType());
     }
 
     /** The mean of the Horn–Schunck fields of the last {@value #PAIRS} consecutive pairs of {@code frames}. */

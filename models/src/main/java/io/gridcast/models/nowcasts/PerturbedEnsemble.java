@@ -18,9 +18,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>Motion error: a uniform velocity (du, dv), each component Gaussian with standard deviation
  * {@link Perturbation#motion()} cells per step, is added to the motion the model sees: input frame t of the forecast
  * variable (channel 0) is displaced by {@code -(in - 1 - t) (du, dv)}, so the last frame stays where it was observed
- * and the rain in the window appears to move with (u + du, v + dv). A network reads the motion from those frames, so
- * the error grows linearly with lead time. Advection, whose motion is explicit, estimates its flow once per window
- * and extrapolates each member along it plus (du, dv), with the same effect and without a flow estimate per member.
+ * and the rain in the window appears to move with (u + du, v + dv). Advection re-estimates its flow from those frames,
+ * a network reads the motion from them alike, so the error grows linearly with lead time for every method.
  *
  * <p>Noise: the forecast at lead k, in physical units, is multiplied by {@code exp(L_k - k noise^2 / 2)}, where L is a
  * random walk over leads whose steps are white Gaussian noise smoothed by a Gaussian of {@link Perturbation#scale()}
@@ -72,14 +71,6 @@ final class PerturbedEnsemble implements EnsembleNowcaster {
 
     @Override
     public Members of(INDArray inputs) {
-        if (deterministic instanceof AdvectionNowcaster advection) {
-            // The motion field once per window; each member extrapolates along it plus its own motion error.
-            AdvectionNowcaster.Start start = advection.prepare(inputs);
-            return member -> {
-                Draw draw = draw(member);
-                return noisy(advection.predict(start, draw.du(), draw.dv()), draw.random());
-            };
-        }
         return new Blocks(inputs);
     }
 

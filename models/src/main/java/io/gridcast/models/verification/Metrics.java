@@ -110,10 +110,10 @@ public final class Metrics {
             new Metric<>("rank_histogram_cells", Orientation.NONE,
                     "cells the rank histogram counts (not those where the observation and every member are below "
                             + "its minimum)", s -> s.rankHistogram().cells()),
-            new Metric<>("rank_histogram_effective_cells", Orientation.NONE,
+            new Metric<>("rank_effective_cells", Orientation.NONE,
                     "as many independent cells as the rank histogram's counted ones, neighbours and consecutive "
                             + "cases being correlated", s -> s.rankHistogram().effectiveCells()),
-            new Metric<>("rank_histogram_flatness_p", Orientation.NONE,
+            new Metric<>("rank_flatness_p", Orientation.NONE,
                     "p-value of the rank histogram's flatness: chi-square on the effective cells",
                     s -> s.rankHistogram().flatnessP()));
 

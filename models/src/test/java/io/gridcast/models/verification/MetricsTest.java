@@ -46,7 +46,7 @@ class MetricsTest {
         assertThat(rows).hasSize(8 + 5 + 6 + 30 + 6);
         assertThat(rows).filteredOn(r -> r.threshold() == null).extracting(MetricRow::metric).containsExactly(
                 "crps", "crps_fair", "ensemble_spread", "ensemble_mean_rmse", "spread_skill_ratio",
-                "rank_histogram_cells", "rank_histogram_effective_cells", "rank_histogram_flatness_p",
+                "rank_histogram_cells", "rank_effective_cells", "rank_flatness_p",
                 "rank_histogram_0", "rank_histogram_1", "rank_histogram_2", "rank_histogram_3", "rank_histogram_4");
         // probabilities 0, 0.5 and 1; the event observed only where 0.5 was forecast
         assertThat(rows).filteredOn(r -> r.metric().startsWith("roc_p")).extracting(MetricRow::metric).containsExactly(
