@@ -46,6 +46,7 @@ public class ReportJobConfig {
             GridcastConfig config = settings.config();
             List<Double> thresholds = config.thresholds(settings.variable());
             List<Integer> fssScales = config.fssScales(settings.variable());
+            double rankHistogramMin = config.rankHistogramMin(settings.variable());
             List<MetricRow> rows = new ArrayList<>();
             List<ModelMetadata> models = new ArrayList<>();
             Map<String, List<MapCase>> cases = new LinkedHashMap<>();
@@ -60,8 +61,8 @@ public class ReportJobConfig {
                 List<MapCase> regionCases = cases.computeIfAbsent(metadata.region(), region ->
                         observedCases(features, split, metadata, leadMinutes, config.mapCases()));
                 List<Integer> starts = regionCases.stream().map(MapCase::start).toList();
-                Evaluation.Result result = Evaluation.verify(features, split, metadata, model, thresholds, fssScales,
-                        starts);
+                Evaluation.Result result = Evaluation.verify(features, split, metadata, model, thresholds,
+                        rankHistogramMin, fssScales, starts);
                 rows.addAll(result.rows(metadata.region(), metadata.variant(), leadMinutes));
                 regionCases.forEach(c -> c.forecasts().put(metadata.variant(), result.forecasts().get(c.start())));
                 models.add(metadata);

@@ -1,9 +1,11 @@
 package io.gridcast.jobs.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gridcast.features.ChannelTransform;
 import io.gridcast.features.DynamicInput;
 import io.gridcast.features.Region;
 import io.gridcast.features.RegionFeatures;
+import io.gridcast.features.Statistics;
 import io.gridcast.features.TransformSpec;
 import io.gridcast.features.WindowIterator;
 import io.gridcast.features.WindowPlan;
@@ -15,11 +17,15 @@ import io.gridcast.ingest.catalog.FrameIngest;
 import io.gridcast.ingest.catalog.SparkSessions;
 import io.gridcast.ingest.read.ReaderSpec;
 import io.gridcast.ingest.synth.SyntheticArchive;
+import io.gridcast.ingest.synth.SyntheticWeather;
+import io.gridcast.models.EnsembleNowcaster;
+import io.gridcast.models.Nowcaster;
 import io.gridcast.models.TrainableNowcaster;
 import io.gridcast.models.networks.OneDnnGateConvolution;
 import io.gridcast.models.nowcasts.LearningRateSchedule;
 import io.gridcast.models.nowcasts.ModelSpec;
 import io.gridcast.models.nowcasts.ModelVariants;
+import io.gridcast.models.nowcasts.Perturbation;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -51,10 +57,10 @@ import picocli.CommandLine.Option;
 
 /** {@code gridcast bench}: benchmarks of one stage alone, without Spring: model training steps, or ingest on Spark. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time one stage alone (no Spring) and print one JSON line: model training steps, or ingest; or"
-                + " replay a live feed against the schedule.",
-        subcommands = {Bench.Train.class, Bench.Kernels.class, Bench.Features.class, Bench.Ingest.class, FeedBench.class,
-                CommandLine.HelpCommand.class})
+        description = "Time one stage alone (no Spring) and print one JSON line: model training steps, ingest, the "
+                + "features stage, an ensemble's forecast; or replay a live feed against the schedule.",
+        subcommands = {Bench.Train.class, Bench.Kernels.class, Bench.Features.class, Bench.Ingest.class,
+                Bench.Forecast.class, FeedBench.class, CommandLine.HelpCommand.class})
 final class Bench {
 
     @Command(name = "kernels", mixinStandardHelpOptions = true,
@@ -394,6 +400,154 @@ final class Bench {
 
         static double round(double value) {
             return Math.round(value * 1e4) / 1e4;
+        }
+    }
+
+    @Command(name = "forecast", mixinStandardHelpOptions = true,
+            description = "Time a variant's forecast of one window as the forecast job makes it: the deterministic "
+                    + "forecast against its ensemble's time per member (every member made, divided by --members), in "
+                    + "alternating pairs after --warmup untimed ones, on a window of the synthetic archive's rain; "
+                    + "print one JSON line with both medians, the median of the pairs' ratios (member_ratio: at most "
+                    + "1 when a member costs no more than the deterministic forecast) and every pair's times.")
+    static final class Forecast implements Callable<Integer> {
+        @Option(names = "--model", defaultValue = ModelVariants.ADVECTION_ENSEMBLE,
+                description = "advection-ensemble, or a trainable type perturbed, untrained: convlstm or cnnlstm "
+                        + "(default: ${DEFAULT-VALUE})")
+        String model;
+
+        @Option(names = "--members", defaultValue = "20", description = "ensemble members (default: ${DEFAULT-VALUE})")
+        int members;
+
+        @Option(names = "--size", defaultValue = "32", description = "grid cells per side (default: ${DEFAULT-VALUE})")
+        int size;
+
+        @Option(names = "--t-in", defaultValue = "4", description = "input frames (default: ${DEFAULT-VALUE})")
+        int tIn;
+
+        @Option(names = "--t-out", defaultValue = "4", description = "lead times (default: ${DEFAULT-VALUE})")
+        int tOut;
+
+        @Option(names = "--hidden", defaultValue = "32",
+                description = "ConvLSTM channels or LSTM units, one layer (default: ${DEFAULT-VALUE})")
+        int hidden;
+
+        @Option(names = "--pairs", defaultValue = "5",
+                description = "timed pairs, the deterministic forecast first in odd ones (default: ${DEFAULT-VALUE})")
+        int pairs;
+
+        @Option(names = "--warmup", defaultValue = "2", description = "untimed pairs first (default: ${DEFAULT-VALUE})")
+        int warmup;
+
+        @Option(names = "--seed", defaultValue = "42", description = "rain, weights and members (default: ${DEFAULT-VALUE})")
+        long seed;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!model.equals(ModelVariants.ADVECTION_ENSEMBLE) && !ModelVariants.isTrainable(model)) {
+                throw new IllegalArgumentException("--model: expected advection-ensemble, convlstm or cnnlstm, got '"
+                        + model + "'");
+            }
+            if (members < 2 || pairs < 1 || warmup < 0 || size < 16 || tIn < 2 || tOut < 1) {
+                throw new IllegalArgumentException("expected --members >= 2, --pairs >= 1, --warmup >= 0, --size >= 16,"
+                        + " --t-in >= 2 and --t-out >= 1, got " + members + ", " + pairs + ", " + warmup + ", " + size
+                        + ", " + tIn + " and " + tOut);
+            }
+            WindowShape shape = new WindowShape(tIn, tOut, 1, size, size);
+            float[] frames = rain(shape);
+            ChannelTransform target = standardised(frames);
+            for (int i = 0; i < frames.length; i++) {
+                frames[i] = target.forward(frames[i]);
+            }
+            INDArray window = Nd4j.create(frames, new long[] {1, tIn, 1, size, size}, 'c');
+            ModelSpec variant = new ModelSpec("bench", model, List.of(hidden), 3, List.of(8, 16), 1, 1, 1e-3, seed,
+                    LearningRateSchedule.CONSTANT, 0, 0, 0, false, 1, "mse", false, "none", members,
+                    Perturbation.DEFAULT);
+            Nowcaster deterministic = ModelVariants.isTrainable(model) ? ModelVariants.create(variant, shape)
+                    : ModelVariants.baseline(model, shape);
+            EnsembleNowcaster ensemble = (EnsembleNowcaster) ModelVariants.ensemble(variant, deterministic, target);
+            Runnable control = () -> ensemble.predict(window);
+            Runnable everyMember = () -> {
+                EnsembleNowcaster.Members made = ensemble.of(window);
+                for (int m = 0; m < members; m++) {
+                    made.member(m);
+                }
+            };
+            double[] deterministicSeconds = new double[pairs];
+            double[] memberSeconds = new double[pairs];
+            double[] ratios = new double[pairs];
+            for (int p = -warmup; p < pairs; p++) {
+                double d;
+                double e;
+                if (Math.floorMod(p, 2) == 0) {
+                    d = seconds(control);
+                    e = seconds(everyMember) / members;
+                } else {
+                    e = seconds(everyMember) / members;
+                    d = seconds(control);
+                }
+                if (p >= 0) {
+                    deterministicSeconds[p] = d;
+                    memberSeconds[p] = e;
+                    ratios[p] = e / d;
+                }
+            }
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("bench", "forecast");
+            json.put("model", model);
+            json.put("members", members);
+            json.put("size", size);
+            json.put("t_in", tIn);
+            json.put("t_out", tOut);
+            if (ModelVariants.isTrainable(model)) {
+                json.put("hidden", hidden);
+            }
+            json.put("pairs", pairs);
+            json.put("deterministic_s", Train.round(Train.median(deterministicSeconds)));
+            json.put("member_s", Train.round(Train.median(memberSeconds)));
+            json.put("member_ratio", Train.round(Train.median(ratios)));
+            json.put("pair_deterministic_s", Arrays.stream(deterministicSeconds).map(Train::round).boxed().toList());
+            json.put("pair_member_s", Arrays.stream(memberSeconds).map(Train::round).boxed().toList());
+            json.putAll(Train.backend());
+            spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(json));
+            return 0;
+        }
+
+        /** {@code t-in} consecutive frames of the synthetic archive's rain, after a few steps so that cells grow. */
+        private float[] rain(WindowShape shape) {
+            SyntheticWeather weather = new SyntheticWeather(shape.width(), seed);
+            for (int t = 0; t < 10; t++) {
+                weather.next();
+            }
+            int cells = shape.height() * shape.width();
+            float[] frames = new float[shape.in() * cells];
+            for (int t = 0; t < shape.in(); t++) {
+                System.arraycopy(weather.next(), 0, frames, t * cells, cells);
+            }
+            return frames;
+        }
+
+        /** Standardised by the window's own mean and standard deviation, as if they were the training period's. */
+        private static ChannelTransform standardised(float[] values) {
+            double sum = 0;
+            double squares = 0;
+            double max = 0;
+            for (float v : values) {
+                sum += v;
+                squares += (double) v * v;
+                max = Math.max(max, v);
+            }
+            double mean = sum / values.length;
+            double std = Math.sqrt(Math.max(0, squares / values.length - mean * mean));
+            return TransformSpec.STANDARDISE.fit(new Statistics(values.length, mean, std, 0, max, 0, 0, max));
+        }
+
+        private static double seconds(Runnable run) {
+            long start = System.nanoTime();
+            run.run();
+            return (System.nanoTime() - start) / 1e9;
         }
     }
 

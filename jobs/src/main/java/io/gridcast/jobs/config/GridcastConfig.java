@@ -93,9 +93,11 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
      * at each threshold, and the transform to model units ({@link Transforms}: {@code standardise} by default,
      * {@code min-max}, {@code db} with its {@code rain_threshold}, {@code none}). Thresholds are bare numbers in
      * the variable's units or carry their own ({@code "1 mm/h"}), converted to the variable's (see {@link Quantity}).
+     * {@code rank_histogram_min}: an ensemble's rank histogram leaves out cells where the observation and every
+     * member are below it, and below it every value ties (pysteps' {@code X_min}); unset, every cell counts.
      */
     public record Variable(String units, List<Quantity> thresholds, List<Integer> fssScales, String transform,
-                           Quantity rainThreshold) {
+                           Quantity rainThreshold, Quantity rankHistogramMin) {
     }
 
     /**
@@ -248,6 +250,7 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                             "one of " + Transforms.names() + ", got '" + v.transform() + "'");
                 }
                 thresholds(name);
+                rankHistogramMin(name);
                 try {
                     transform(name);
                 } catch (ConfigException e) {
@@ -774,6 +777,19 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
             values.add(v.thresholds().get(i).in(v.units(), key, "variables." + variable + ".units"));
         }
         return values;
+    }
+
+    /**
+     * The rank histogram's {@code X_min} for {@code variable} in its configured units; minus infinity (every cell
+     * counts) unless configured.
+     */
+    public double rankHistogramMin(String variable) {
+        Variable v = variables == null ? null : variables.get(variable);
+        if (v == null || v.rankHistogramMin() == null) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        return v.rankHistogramMin().in(v.units(), "variables." + variable + ".rank_histogram_min",
+                "variables." + variable + ".units");
     }
 
     /** FSS box widths in cells for {@code variable}; none configured means no FSS. */

@@ -43,6 +43,41 @@ class BenchTest {
         assertThat(json.get("nd4j_backend").asText()).startsWith("CpuBackend");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"advection-ensemble", "convlstm"})
+    void forecastPrintsTheDeterministicForecastsAndEachMembersTimes(String model) throws Exception {
+        CycleEndToEndTest.Outcome run = gridcast("bench", "forecast", "--model", model, "--members", "3", "--size",
+                "16", "--t-in", "2", "--t-out", "2", "--hidden", "4", "--pairs", "2", "--warmup", "0");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out().lines()).hasSize(1);
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("bench").asText()).isEqualTo("forecast");
+        assertThat(json.get("model").asText()).isEqualTo(model);
+        assertThat(json.get("members").asInt()).isEqualTo(3);
+        List<Double> ratios = new ArrayList<>();
+        for (int p = 0; p < 2; p++) {
+            double deterministic = json.get("pair_deterministic_s").get(p).asDouble();
+            double member = json.get("pair_member_s").get(p).asDouble();
+            assertThat(deterministic).isPositive();
+            assertThat(member).isPositive();
+            ratios.add(member / deterministic);
+        }
+        // the median of two pairs' ratios is their mean; the JSON rounds times to 4 decimals
+        assertThat(json.get("member_ratio").asDouble()).isCloseTo((ratios.get(0) + ratios.get(1)) / 2,
+                withinPercentage(10));
+        assertThat(json.get("nd4j_backend").asText()).startsWith("CpuBackend");
+    }
+
+    @Test
+    void forecastNeedsAnEnsembleOfAVariantThatForecasts() {
+        CycleEndToEndTest.Outcome run = gridcast("bench", "forecast", "--model", "persistence");
+
+        assertThat(run.status()).isEqualTo(Gridcast.BAD_INPUT);
+        assertThat(run.err()).contains("--model: expected advection-ensemble, convlstm or cnnlstm, got 'persistence'");
+        assertThat(run.out()).isEmpty();
+    }
+
     @Test
     void kernelsPrintsTheRatesOfTheConvolutionKernels() throws Exception {
         CycleEndToEndTest.Outcome run = gridcast("bench", "kernels", "--batch", "1", "--size", "8", "--in", "3",

@@ -49,6 +49,8 @@ class EnsembleEndToEndTest {
                     .anyMatch(l -> l.startsWith(prefix + "spread_skill_ratio,,"))
                     .anyMatch(l -> l.startsWith(prefix + "rank_histogram_6,,"))
                     .noneMatch(l -> l.startsWith(prefix + "rank_histogram_7,"))
+                    .anyMatch(l -> l.startsWith(prefix + "rank_effective_cells,,"))
+                    .anyMatch(l -> l.startsWith(prefix + "rank_flatness_p,,"))
                     .anyMatch(l -> l.startsWith(prefix + "brier,2.0,"))
                     .anyMatch(l -> l.startsWith(prefix + "reliability_observed_9,0.5,"))
                     .anyMatch(l -> l.startsWith(prefix + "roc_area,0.5,"))

@@ -328,6 +328,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theRankHistogramsMinimumIsAValueInTheVariablesUnitsAndUnsetCountsEveryCell() throws IOException {
+        Path file = demoWith("transform: standardise", "transform: standardise\n    rank_histogram_min: \"0.1 mm/h\"");
+        assertThat(ConfigLoader.load(file).rankHistogramMin("rain_rate")).isCloseTo(0.1, within(1e-9));
+        assertThat(ConfigLoader.load(file).rankHistogramMin("precipitation")).isEqualTo(Double.NEGATIVE_INFINITY);
+
+        Path wrong = demoWith("transform: standardise", "transform: standardise\n    rank_histogram_min: 0.1 K");
+        assertThatThrownBy(() -> ConfigLoader.load(wrong)).hasMessage(wrong + ": variables.rain_rate.rank_histogram_min:"
+                + " expected a value in units convertible to variables.rain_rate.units 'mm h-1', got '0.1 K'");
+    }
+
+    @Test
     void aThresholdInTheWrongUnitsNamesTheFileTheKeyAndTheExpectedUnits() throws IOException {
         Path file = demoWith("thresholds: [0.1, 0.5, 1.0]", "thresholds: [0.1, \"0.5 mm/h\", 1.0]");
         assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ": variables.precipitation.thresholds[1]:"

@@ -56,24 +56,31 @@ public final class Evaluation {
         }
     }
 
-    /** @param split the block verified on: {@code features.plan().test()}, or its validation block */
+    /**
+     * @param split            the block verified on: {@code features.plan().test()}, or its validation block
+     * @param rankHistogramMin an ensemble's rank histogram leaves out cells where the observation and every member
+     *                         are below this ({@link io.gridcast.models.verification.RankHistogram}); minus
+     *                         infinity counts every cell
+     */
     public static Result verify(RegionFeatures features, WindowPlan.Split split, ModelMetadata metadata,
-                                Nowcaster model, List<Double> thresholds, List<Integer> fssScales,
-                                List<Integer> keptCases) {
+                                Nowcaster model, List<Double> thresholds, double rankHistogramMin,
+                                List<Integer> fssScales, List<Integer> keptCases) {
         try (WindowIterator windows = features.iterator(split, BATCH, null, metadata.channels())) {
-            return verify(features, split, metadata, model, windows, thresholds, fssScales, keptCases);
+            return verify(features, split, metadata, model, windows, thresholds, rankHistogramMin, fssScales,
+                    keptCases);
         }
     }
 
     private static Result verify(RegionFeatures features, WindowPlan.Split split, ModelMetadata metadata,
                                  Nowcaster model, WindowIterator windows, List<Double> thresholds,
-                                 List<Integer> fssScales, List<Integer> keptCases) {
+                                 double rankHistogramMin, List<Integer> fssScales, List<Integer> keptCases) {
         List<LeadScores> leads = new ArrayList<>();
         List<EnsembleScores> ensembles = new ArrayList<>();
         for (int k = 0; k < metadata.out(); k++) {
             leads.add(new LeadScores(thresholds, fssScales, features.shape().height(), features.shape().width()));
             if (model instanceof EnsembleNowcaster ensemble) {
-                ensembles.add(new EnsembleScores(ensemble.members(), thresholds));
+                ensembles.add(new EnsembleScores(ensemble.members(), thresholds, rankHistogramMin,
+                        features.shape().height(), features.shape().width()));
             }
         }
         Map<Integer, List<float[]>> kept = new LinkedHashMap<>();
@@ -117,8 +124,9 @@ public final class Evaluation {
     /** Every member of the batch's ensembles in physical units, {@code [window][lead][member][cell]}. */
     private static float[][][][] members(EnsembleNowcaster ensemble, INDArray inputs, ModelMetadata metadata) {
         float[][][][] forecasts = new float[(int) inputs.size(0)][metadata.out()][ensemble.members()][];
+        EnsembleNowcaster.Members members = ensemble.of(inputs);
         for (int m = 0; m < ensemble.members(); m++) {
-            INDArray predicted = ensemble.predictMember(inputs, m);
+            INDArray predicted = members.member(m);
             for (int b = 0; b < forecasts.length; b++) {
                 for (int k = 0; k < metadata.out(); k++) {
                     forecasts[b][k][m] = Forecasting.physical(predicted, b, k, metadata);

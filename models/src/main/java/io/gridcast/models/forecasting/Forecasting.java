@@ -125,7 +125,7 @@ public final class Forecasting {
     private static final class Exceedances implements ForecastWriter.Members {
 
         private final EnsembleNowcaster ensemble;
-        private final INDArray inputs;
+        private final EnsembleNowcaster.Members members;
         private final ModelMetadata metadata;
         private final List<Double> thresholds;
         /** [threshold][lead][cell]: members at or above; -1 once a member is missing there. */
@@ -133,7 +133,7 @@ public final class Forecasting {
 
         Exceedances(EnsembleNowcaster ensemble, INDArray inputs, ModelMetadata metadata, List<Double> thresholds) {
             this.ensemble = ensemble;
-            this.inputs = inputs;
+            this.members = ensemble.of(inputs);
             this.metadata = metadata;
             this.thresholds = thresholds;
             this.counts = new int[thresholds.size()][metadata.out()][metadata.grid().cells()];
@@ -146,7 +146,7 @@ public final class Forecasting {
 
         @Override
         public float[][] member(int m) {
-            INDArray predicted = ensemble.predictMember(inputs, m);
+            INDArray predicted = members.member(m);
             float[][] values = new float[metadata.out()][];
             for (int k = 0; k < metadata.out(); k++) {
                 values[k] = physical(predicted, 0, k, metadata);

@@ -12,7 +12,7 @@ import java.util.List;
  * observation or in any member is left out of every score.
  *
  * <p>Definitions follow pysteps ({@code pysteps/verification/probscores.py}: {@code CRPS_accum};
- * {@code ensscores.py}: {@code rankhist_accum}) except where noted at each score.
+ * {@code ensscores.py}: {@code rankhist_accum}, in {@link RankHistogram}) except where noted at each score.
  */
 public final class EnsembleScores implements Serializable {
 
@@ -23,20 +23,24 @@ public final class EnsembleScores implements Serializable {
     private double sumFairCrps;
     private double sumSquaredMeanError;
     private double sumVariance;
-    /** Cells whose observation has rank r among the members, r = 0 .. members; a tie shares its cell. */
-    private final double[] ranks;
+    private final RankHistogram ranks;
 
-    /** Scores of ensembles of {@code members} members, with exceedance probabilities at these thresholds. */
-    public EnsembleScores(int members, List<Double> thresholds) {
+    /**
+     * Scores of ensembles of {@code members} members on a grid of {@code height x width} cells, with exceedance
+     * probabilities at these thresholds and the rank histogram's {@code X_min} ({@link RankHistogram}).
+     */
+    public EnsembleScores(int members, List<Double> thresholds, double rankHistogramMin, int height, int width) {
         if (members < 1) {
             throw new IllegalArgumentException("an ensemble needs at least 1 member, got " + members);
         }
         this.members = members;
         this.probabilities = thresholds.stream().map(ProbabilityScores::new).toList();
-        this.ranks = new double[members + 1];
+        this.ranks = new RankHistogram(members, rankHistogramMin, height, width);
     }
 
-    /** One case: {@code forecast[member][cell]}, every member with the observation's cells (any layout). */
+    /**
+     * One case: {@code forecast[member][cell]}, every member with the observation's cells, row-major {@code [y][x]}.
+     */
     public void add(float[][] forecast, float[] observed) {
         if (forecast.length != members) {
             throw new IllegalArgumentException("ensemble has " + forecast.length + " members, expected " + members);
@@ -47,10 +51,16 @@ public final class EnsembleScores implements Serializable {
                         + " cells, the observation " + observed.length);
             }
         }
+        ranks.requireCells(observed.length);
         // per threshold and number of members at or above it: cells, and of those the observed events
         long[][] forecastCells = new long[probabilities.size()][members + 1];
         long[][] forecastEvents = new long[probabilities.size()][members + 1];
         double[] sorted = new double[members];
+        // each member's transform among the others, for the rank histogram's test of flatness
+        float[][] transforms = new float[members][observed.length];
+        for (float[] member : transforms) {
+            Arrays.fill(member, Float.NaN);
+        }
         for (int i = 0; i < observed.length; i++) {
             float o = observed[i];
             if (Float.isNaN(o) || !copyCell(forecast, i, sorted)) {
@@ -60,16 +70,22 @@ public final class EnsembleScores implements Serializable {
             Arrays.sort(sorted);
             sumCrps += crps(sorted, o);
             addMoments(sorted, o);
-            addRank(sorted, o);
+            ranks.rank(sorted, o);
+            if (members > 1) {
+                for (int k = 0; k < members; k++) {
+                    transforms[k][i] = RankHistogram.memberTransform(sorted, forecast[k][i], ranks.min());
+                }
+            }
             for (int t = 0; t < probabilities.size(); t++) {
                 double threshold = probabilities.get(t).threshold();
-                int atOrAbove = members - below(sorted, threshold);
+                int atOrAbove = members - RankHistogram.below(sorted, threshold);
                 forecastCells[t][atOrAbove]++;
                 if (o >= threshold) {
                     forecastEvents[t][atOrAbove]++;
                 }
             }
         }
+        ranks.correlate(transforms);
         for (int t = 0; t < probabilities.size(); t++) {
             for (int k = 0; k <= members; k++) {
                 if (forecastCells[t][k] > 0) {
@@ -137,36 +153,6 @@ public final class EnsembleScores implements Serializable {
         }
     }
 
-    /**
-     * The observation's rank among the members: the number of members below it. When t members equal it, ranks
-     * r .. r + t are equally likely and each gets 1 / (t + 1) of the cell: pysteps picks one of them at random,
-     * this is its expectation and keeps the result reproducible and mergeable. pysteps' optional {@code X_min}
-     * (leaving out cells where the observation and every member are below it) is not applied: every cell counts,
-     * as with pysteps' default.
-     */
-    private void addRank(double[] sorted, double o) {
-        int below = below(sorted, o);
-        int tied = below(sorted, Math.nextUp(o)) - below;
-        for (int r = below; r <= below + tied; r++) {
-            ranks[r] += 1.0 / (tied + 1);
-        }
-    }
-
-    /** The number of sorted values below {@code value}. */
-    private static int below(double[] sorted, double value) {
-        int low = 0;
-        int high = sorted.length;
-        while (low < high) {
-            int mid = (low + high) >>> 1;
-            if (sorted[mid] < value) {
-                low = mid + 1;
-            } else {
-                high = mid;
-            }
-        }
-        return low;
-    }
-
     public void merge(EnsembleScores other) {
         if (other.members != members || other.probabilities.size() != probabilities.size()) {
             throw new IllegalArgumentException("cannot merge scores of " + other.members + " members and "
@@ -178,9 +164,7 @@ public final class EnsembleScores implements Serializable {
         sumFairCrps += other.sumFairCrps;
         sumSquaredMeanError += other.sumSquaredMeanError;
         sumVariance += other.sumVariance;
-        for (int r = 0; r < ranks.length; r++) {
-            ranks[r] += other.ranks[r];
-        }
+        ranks.merge(other.ranks);
         for (int t = 0; t < probabilities.size(); t++) {
             probabilities.get(t).merge(other.probabilities.get(t));
         }
@@ -219,9 +203,9 @@ public final class EnsembleScores implements Serializable {
         return rmse == 0 ? Double.NaN : Math.sqrt((members + 1.0) / members) * spread() / rmse;
     }
 
-    /** Fraction of cells whose observation has rank r among the members, r = 0 .. members; NaN without cells. */
-    public double[] rankHistogram() {
-        return Arrays.stream(ranks).map(this::mean).toArray();
+    /** The rank histogram, its cells counted as pysteps' {@code rankhist_accum} with its {@code X_min}. */
+    public RankHistogram rankHistogram() {
+        return ranks;
     }
 
     /** One per threshold, in the constructor's order. */

@@ -106,7 +106,16 @@ public final class Metrics {
                     "root mean squared error of the ensemble mean", EnsembleScores::ensembleMeanRmse),
             new Metric<>("spread_skill_ratio", Orientation.ONE,
                     "sqrt((m + 1) / m) spread / ensemble mean RMSE, 1 for a reliable ensemble of m members",
-                    EnsembleScores::spreadSkillRatio));
+                    EnsembleScores::spreadSkillRatio),
+            new Metric<>("rank_histogram_cells", Orientation.NONE,
+                    "cells the rank histogram counts (not those where the observation and every member are below "
+                            + "its minimum)", s -> s.rankHistogram().cells()),
+            new Metric<>("rank_effective_cells", Orientation.NONE,
+                    "as many independent cells as the rank histogram's counted ones, neighbours and consecutive "
+                            + "cases being correlated", s -> s.rankHistogram().effectiveCells()),
+            new Metric<>("rank_flatness_p", Orientation.NONE,
+                    "p-value of the rank histogram's flatness: chi-square on the effective cells",
+                    s -> s.rankHistogram().flatnessP()));
 
     /** Scores of the probability of an event at a threshold. */
     public static final List<Metric<ProbabilityScores>> PROBABILISTIC = List.of(
@@ -182,7 +191,7 @@ public final class Metrics {
         if (name.matches(RANK_HISTOGRAM + "(0|[1-9][0-9]*)")) {
             int rank = Integer.parseInt(name.substring(RANK_HISTOGRAM.length()));
             return Optional.of(new Metric<EnsembleScores>(name, Orientation.NONE, "fraction of cells whose "
-                    + "observation has " + rank + " members below it", s -> s.rankHistogram()[rank]));
+                    + "observation has " + rank + " members below it", s -> s.rankHistogram().fractions()[rank]));
         }
         Optional<Metric<?>> diagram = reliability(name).or(() -> roc(name));
         if (diagram.isPresent()) {
@@ -249,7 +258,7 @@ public final class Metrics {
             long lead = leadMinutes.get(k);
             ENSEMBLE.forEach(m -> rows.add(new MetricRow(region, model, lead, m.name(), null,
                     m.score().applyAsDouble(scores))));
-            double[] ranks = scores.rankHistogram();
+            double[] ranks = scores.rankHistogram().fractions();
             for (int r = 0; r < ranks.length; r++) {
                 rows.add(new MetricRow(region, model, lead, RANK_HISTOGRAM + r, null, ranks[r]));
             }

@@ -70,14 +70,63 @@ class PerturbedEnsembleTest {
         EnsembleNowcaster b = ensemble(ModelVariants.ADVECTION_ENSEMBLE, 5, 7, Perturbation.DEFAULT);
         assertThat(a.type()).isEqualTo("advection-ensemble");
         assertThat(a.members()).isEqualTo(5);
-        INDArray third = a.predictMember(inputs, 3);
-        a.predictMember(inputs, 1);
-        assertThat(b.predictMember(inputs, 3)).isEqualTo(third);
-        assertThat(a.predictMember(inputs, 2)).isNotEqualTo(third);
-        assertThat(ensemble(ModelVariants.ADVECTION_ENSEMBLE, 5, 8, Perturbation.DEFAULT).predictMember(inputs, 3))
+        EnsembleNowcaster.Members members = a.of(inputs);
+        INDArray third = members.member(3);
+        members.member(1);
+        assertThat(b.of(inputs).member(3)).isEqualTo(third);
+        assertThat(members.member(2)).isNotEqualTo(third);
+        assertThat(ensemble(ModelVariants.ADVECTION_ENSEMBLE, 5, 8, Perturbation.DEFAULT).of(inputs).member(3))
                 .isNotEqualTo(third);
         assertThat(a.predict(inputs)).isEqualTo(ModelVariants.baseline("advection", SHAPE).predict(inputs));
-        assertThatThrownBy(() -> a.predictMember(inputs, 5)).hasMessageContaining("member 5 of an ensemble of 5");
+        assertThatThrownBy(() -> members.member(5)).hasMessageContaining("member 5 of an ensemble of 5");
+    }
+
+    /** A model's predictions, counted: each is one batch through the model. */
+    private static final class Counted implements Nowcaster {
+        private final Nowcaster model;
+        private final List<Long> batches = new java.util.ArrayList<>();
+
+        Counted(Nowcaster model) {
+            this.model = model;
+        }
+
+        @Override
+        public String type() {
+            return model.type();
+        }
+
+        @Override
+        public INDArray predict(INDArray inputs) {
+            batches.add(inputs.size(0));
+            return model.predict(inputs);
+        }
+    }
+
+    @Test
+    void aModelForecastsABlockOfMembersInOneBatchAndEachMemberAsAlone() {
+        INDArray inputs = Nd4j.concat(0, movingCell(), movingCell().mul(2));
+        ModelSpec spec = new ModelSpec("e", "persistence", List.of(8), 3, List.of(8), 1, 1, 1e-3, 5,
+                LearningRateSchedule.CONSTANT, 0, 0, 1, false, 1, "mse", false, "none", 6, Perturbation.DEFAULT);
+        Counted model = new Counted(ModelVariants.baseline("persistence", SHAPE));
+        EnsembleNowcaster ensemble = (EnsembleNowcaster) ModelVariants.ensemble(spec, model, PHYSICAL);
+
+        EnsembleNowcaster.Members members = ensemble.of(inputs);
+        INDArray[] inOrder = new INDArray[6];
+        for (int m = 0; m < 6; m++) {
+            inOrder[m] = members.member(m);
+        }
+
+        // 2 windows x 6 members x 40 x 40 cells fit in one block: one batch of 12 windows
+        assertThat(model.batches).containsExactly(12L);
+        assertThat(inOrder[0].shape()).containsExactly(2, SHAPE.out(), SIZE, SIZE);
+        for (int m : new int[] {4, 1}) {
+            Counted alone = new Counted(ModelVariants.baseline("persistence", SHAPE));
+            INDArray member = ((EnsembleNowcaster) ModelVariants.ensemble(spec, alone, PHYSICAL)).of(inputs).member(m);
+            assertThat(member).as("member %d", m).isEqualTo(inOrder[m]);
+        }
+        // the second window's member is twice the first's: the same perturbation for every window of the batch
+        assertThat(lead(inOrder[2].get(NDArrayIndex.interval(1, 2)), 3)).containsExactly(
+                java.util.Arrays.stream(lead(inOrder[2], 3)).map(v -> 2 * v).toArray(), within(1e-4));
     }
 
     @Test
@@ -99,8 +148,9 @@ class PerturbedEnsembleTest {
         INDArray inputs = movingCell();
         EnsembleNowcaster ensemble = ensemble(ModelVariants.ADVECTION_ENSEMBLE, 4, 3, new Perturbation(0.5, 0, 0));
         INDArray control = ensemble.predict(inputs);
+        EnsembleNowcaster.Members members = ensemble.of(inputs);
         for (int m = 0; m < ensemble.members(); m++) {
-            INDArray member = ensemble.predictMember(inputs, m);
+            INDArray member = members.member(m);
             double first = centroidX(lead(member, 0)) - centroidX(lead(control, 0));
             double last = centroidX(lead(member, 3)) - centroidX(lead(control, 3));
             // the drift at lead 4 is four times that at lead 1 (Horn–Schunck recovers the added motion closely)
@@ -118,8 +168,9 @@ class PerturbedEnsembleTest {
         int peak = 20 * SIZE + 14;
         double[][] logRatio = new double[SHAPE.out()][members];
         double[] meanRatio = new double[SHAPE.out()];
+        EnsembleNowcaster.Members made = ensemble.of(inputs);
         for (int m = 0; m < members; m++) {
-            INDArray member = ensemble.predictMember(inputs, m);
+            INDArray member = made.member(m);
             for (int k = 0; k < SHAPE.out(); k++) {
                 double[] field = lead(member, k);
                 assertThat(field[0]).isZero();

@@ -11,10 +11,9 @@ class EnsembleScoresOnSparkTest {
 
     static final int MEMBERS = 5;
     static final List<Double> THRESHOLDS = List.of(0.5, 2.0);
-
-    /** One case: the members' fields, then the observation. */
+    /** One case: the members' fields, then the observation; 8 x 8 cells, the rank histogram's X_min 0.5. */
     static EnsembleScores accumulate(List<float[][]> cases) {
-        EnsembleScores scores = new EnsembleScores(MEMBERS, THRESHOLDS);
+        EnsembleScores scores = new EnsembleScores(MEMBERS, THRESHOLDS, 0.5, 8, 8);
         cases.forEach(c -> scores.add(Arrays.copyOf(c, MEMBERS), c[MEMBERS]));
         return scores;
     }

@@ -22,8 +22,13 @@ class EnsembleScoresTest {
         return forecast;
     }
 
+    /** Scores of a strip of cells (one row), every cell in the rank histogram. */
+    static EnsembleScores strip(int members, int cells, Double... thresholds) {
+        return new EnsembleScores(members, List.of(thresholds), Double.NEGATIVE_INFINITY, 1, cells);
+    }
+
     static EnsembleScores scores(float[][] forecast, float[] observed, Double... thresholds) {
-        EnsembleScores s = new EnsembleScores(forecast.length, List.of(thresholds));
+        EnsembleScores s = strip(forecast.length, observed.length, thresholds);
         s.add(forecast, observed);
         return s;
     }
@@ -105,7 +110,7 @@ class EnsembleScoresTest {
         assertThat(s.spread()).isNaN();
         assertThat(s.spreadSkillRatio()).isNaN();
         // observed 5 above the member (rank 1); observed 0 ties it (ranks 0 and 1, half each)
-        assertThat(s.rankHistogram()).containsExactly(0.25, 0.75);
+        assertThat(s.rankHistogram().fractions()).containsExactly(0.25, 0.75);
         // probabilities 1 and 0, both right: a perfect yes/no forecast
         assertThat(s.probabilities().get(0).brier()).isEqualTo(0.0);
     }
@@ -125,7 +130,7 @@ class EnsembleScoresTest {
         assertThat(p.rocArea()).isEqualTo(1.0);
         // every observation ties both members: each of the 3 ranks gets a third of every cell
         double third = 1.0 / 3;
-        assertThat(s.rankHistogram()).containsExactly(new double[] {third, third, third}, within(1e-12));
+        assertThat(s.rankHistogram().fractions()).containsExactly(new double[] {third, third, third}, within(1e-12));
     }
 
     @Test
@@ -136,7 +141,7 @@ class EnsembleScoresTest {
 
         // ranks 0, 1, 3 and, for the tie, a third each to ranks 0, 1, 2 (pysteps draws one of them at random)
         double third = 1.0 / 3;
-        assertThat(s.rankHistogram()).containsExactly(new double[] {(1 + third) / 4, (1 + third) / 4, third / 4, 0.25},
+        assertThat(s.rankHistogram().fractions()).containsExactly(new double[] {(1 + third) / 4, (1 + third) / 4, third / 4, 0.25},
                 within(1e-12));
     }
 
@@ -177,7 +182,7 @@ class EnsembleScoresTest {
         assertThat(s.cells()).isEqualTo(1);
         assertThat(s.crps()).isCloseTo(0.5, within(1e-12));
         assertThat(s.probabilities().get(0).cells()).isEqualTo(1);
-        assertThat(Arrays.stream(s.rankHistogram()).sum()).isCloseTo(1, within(1e-12));
+        assertThat(Arrays.stream(s.rankHistogram().fractions()).sum()).isCloseTo(1, within(1e-12));
     }
 
     @Test
@@ -187,7 +192,7 @@ class EnsembleScoresTest {
 
         assertThat(List.of(s.crps(), s.fairCrps(), s.spread(), s.ensembleMeanRmse(), s.spreadSkillRatio()))
                 .allMatch(v -> v.isNaN());
-        assertThat(Arrays.stream(s.rankHistogram()).boxed()).allMatch(v -> v.isNaN());
+        assertThat(Arrays.stream(s.rankHistogram().fractions()).boxed()).allMatch(v -> v.isNaN());
         assertThat(s.probabilities().get(0).brier()).isNaN();
     }
 
@@ -203,12 +208,12 @@ class EnsembleScoresTest {
 
     @Test
     void fieldsOfTheWrongShapeAreRefused() {
-        EnsembleScores s = new EnsembleScores(2, List.of());
+        EnsembleScores s = strip(2, 4);
 
         assertThatThrownBy(() -> s.add(new float[3][4], new float[4])).hasMessage("ensemble has 3 members, expected 2");
         assertThatThrownBy(() -> s.add(new float[][] {new float[4], new float[3]}, new float[4]))
                 .hasMessage("member 1 has 3 cells, the observation 4");
-        assertThatThrownBy(() -> new EnsembleScores(0, List.of())).hasMessage("an ensemble needs at least 1 member, got 0");
+        assertThatThrownBy(() -> strip(0, 4)).hasMessage("an ensemble needs at least 1 member, got 0");
     }
 
     @Test
@@ -224,9 +229,9 @@ class EnsembleScoresTest {
                 }
             }
         }
-        EnsembleScores together = new EnsembleScores(4, List.of(0.5, 1.0));
-        EnsembleScores first = new EnsembleScores(4, List.of(0.5, 1.0));
-        EnsembleScores second = new EnsembleScores(4, List.of(0.5, 1.0));
+        EnsembleScores together = strip(4, 30, 0.5, 1.0);
+        EnsembleScores first = strip(4, 30, 0.5, 1.0);
+        EnsembleScores second = strip(4, 30, 0.5, 1.0);
         together.add(forecasts[0], observations[0]);
         together.add(forecasts[1], observations[1]);
         first.add(forecasts[0], observations[0]);
@@ -235,7 +240,7 @@ class EnsembleScoresTest {
         first.merge(second);
 
         assertEqualScores(first, together);
-        assertThatThrownBy(() -> first.merge(new EnsembleScores(3, List.of(0.5, 1.0))))
+        assertThatThrownBy(() -> first.merge(strip(3, 30, 0.5, 1.0)))
                 .hasMessage("cannot merge scores of 3 members and 2 thresholds into 4 members and 2 thresholds");
     }
 
@@ -246,7 +251,9 @@ class EnsembleScoresTest {
         assertThat(actual.fairCrps()).isCloseTo(expected.fairCrps(), within(1e-12));
         assertThat(actual.spread()).isCloseTo(expected.spread(), within(1e-12));
         assertThat(actual.ensembleMeanRmse()).isCloseTo(expected.ensembleMeanRmse(), within(1e-12));
-        assertThat(actual.rankHistogram()).containsExactly(expected.rankHistogram(), within(1e-12));
+        assertThat(actual.rankHistogram().fractions()).containsExactly(expected.rankHistogram().fractions(),
+                within(1e-12));
+        assertThat(actual.rankHistogram().cells()).isEqualTo(expected.rankHistogram().cells());
         for (int t = 0; t < expected.probabilities().size(); t++) {
             ProbabilityScores a = actual.probabilities().get(t);
             ProbabilityScores e = expected.probabilities().get(t);

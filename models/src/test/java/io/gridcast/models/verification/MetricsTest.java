@@ -36,16 +36,17 @@ class MetricsTest {
 
     @Test
     void everyLeadOfAnEnsembleGetsItsScoresAndDiagramsAsRows() {
-        EnsembleScores scores = new EnsembleScores(4, List.of(1.0));
+        EnsembleScores scores = EnsembleScoresTest.strip(4, 3, 1.0);
         scores.add(EnsembleScoresTest.byCell(new float[] {0, 0, 0, 0}, new float[] {1, 3, 0, 0}, new float[] {1, 1, 1, 1}),
                 new float[] {0f, 2f, 0f});
 
         List<MetricRow> rows = Metrics.ensembleRows("west", "convlstm-ensemble", List.of(5L), List.of(scores));
 
-        // 5 ensemble scores + 5 ranks; at 1.0: 6 probabilistic + 3 x 10 reliability bins + 2 x 3 ROC points
-        assertThat(rows).hasSize(5 + 5 + 6 + 30 + 6);
+        // 8 ensemble scores + 5 ranks; at 1.0: 6 probabilistic + 3 x 10 reliability bins + 2 x 3 ROC points
+        assertThat(rows).hasSize(8 + 5 + 6 + 30 + 6);
         assertThat(rows).filteredOn(r -> r.threshold() == null).extracting(MetricRow::metric).containsExactly(
                 "crps", "crps_fair", "ensemble_spread", "ensemble_mean_rmse", "spread_skill_ratio",
+                "rank_histogram_cells", "rank_effective_cells", "rank_flatness_p",
                 "rank_histogram_0", "rank_histogram_1", "rank_histogram_2", "rank_histogram_3", "rank_histogram_4");
         // probabilities 0, 0.5 and 1; the event observed only where 0.5 was forecast
         assertThat(rows).filteredOn(r -> r.metric().startsWith("roc_p")).extracting(MetricRow::metric).containsExactly(
