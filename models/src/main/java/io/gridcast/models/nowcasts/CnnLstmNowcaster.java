@@ -31,7 +31,6 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -193,14 +192,7 @@ final class CnnLstmNowcaster implements TrainableNowcaster {
     public INDArray predict(INDArray inputs) {
         Windows.requireInputs(inputs, shape);
         INDArray x = inputs.castTo(net.getLayerWiseConfigurations().getDataType());
-        return net.output(toRnnLayout(x), false).addi(lastFrame(x));
-    }
-
-    /** Channel 0 of the newest input frame, {@code [batch, 1, h, w]}: what the residual is added to. */
-    static INDArray lastFrame(INDArray inputs) {
-        long in = inputs.size(1);
-        return inputs.get(NDArrayIndex.all(), NDArrayIndex.interval(in - 1, in), NDArrayIndex.point(0),
-                NDArrayIndex.all(), NDArrayIndex.all());
+        return net.output(toRnnLayout(x), false).addi(Windows.lastFrame(x));
     }
 
     @Override
@@ -208,7 +200,7 @@ final class CnnLstmNowcaster implements TrainableNowcaster {
         Windows.requireInputs(batch.getFeatures(), shape);
         DataType dtype = net.getLayerWiseConfigurations().getDataType();
         INDArray x = batch.getFeatures().castTo(dtype);
-        net.fit(new DataSet(toRnnLayout(x), batch.getLabels().castTo(dtype).sub(lastFrame(x))));
+        net.fit(new DataSet(toRnnLayout(x), batch.getLabels().castTo(dtype).sub(Windows.lastFrame(x))));
         return scoreToMse(net.score(), shape);
     }
 

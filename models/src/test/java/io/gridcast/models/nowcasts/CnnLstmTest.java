@@ -111,7 +111,7 @@ class CnnLstmTest {
         DataSetIterator data = MovingBlobs.iterator(TINY, 6, 2, 1);
         DataSet batch = data.next();
         DataSet residual = new DataSet(CnnLstmNowcaster.toRnnLayout(batch.getFeatures()),
-                batch.getLabels().sub(CnnLstmNowcaster.lastFrame(batch.getFeatures())));
+                batch.getLabels().sub(Windows.lastFrame(batch.getFeatures())));
         old.fit(residual);
         old.fit(residual);
         ModelSerializer.writeModel(old, dir.resolve(CnnLstmNowcaster.MODEL_FILE).toFile(), true);
@@ -126,7 +126,7 @@ class CnnLstmTest {
         assertThat(net.getUpdater().getStateViewArray()).isEqualTo(old.getUpdater().getStateViewArray());
         assertThat(net.getIterationCount()).isEqualTo(2);
         INDArray inputs = data.next().getFeatures();
-        INDArray expected = old.output(CnnLstmNowcaster.toRnnLayout(inputs)).addi(CnnLstmNowcaster.lastFrame(inputs));
+        INDArray expected = old.output(CnnLstmNowcaster.toRnnLayout(inputs)).addi(Windows.lastFrame(inputs));
         assertThat(loaded.predict(inputs).sub(expected).amaxNumber().doubleValue()).isLessThan(1e-5);
         // Training goes on from Adam's saved state: one more step on both ends in the same weights, to rounding.
         loaded.fitBatch(batch);
@@ -197,7 +197,7 @@ class CnnLstmTest {
         assertThat(model.predict(batch.getFeatures()).shape()).containsExactly(4, 3, 16, 16);
         // The network itself is scored on the residual to the last input frame.
         double score = model.network().score(new DataSet(CnnLstmNowcaster.toRnnLayout(batch.getFeatures()),
-                batch.getLabels().sub(CnnLstmNowcaster.lastFrame(batch.getFeatures()))));
+                batch.getLabels().sub(Windows.lastFrame(batch.getFeatures()))));
         assertThat(CnnLstmNowcaster.scoreToMse(score, shape))
                 .isCloseTo(Validation.mse(model, data), org.assertj.core.data.Percentage.withPercentage(1e-3));
     }
