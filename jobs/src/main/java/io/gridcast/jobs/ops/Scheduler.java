@@ -45,6 +45,8 @@ public final class Scheduler {
     private final Clock clock;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final ExecutorService jobs = Executors.newCachedThreadPool();
+    private final List<Thread> ticks = new ArrayList<>();
+    private volatile boolean stopping;
 
     /** {@code settingsForSlot} names each run after its slot (its report folder, its JobInstance). */
     public Scheduler(Batch batch, List<Entry> entries, Function<ZonedDateTime, RunSettings> settingsForSlot, Clock clock) {
@@ -54,21 +56,47 @@ public final class Scheduler {
         this.clock = clock;
     }
 
-    /** Runs the schedules until {@code stopAfter} has passed (forever if null), then waits for running jobs. */
+    /**
+     * Runs the schedules until {@code stopAfter} has passed (forever if null) or the process is asked to stop (a
+     * signal, {@link #stop}), then waits for running jobs.
+     */
     public void run(Duration stopAfter) throws InterruptedException {
         ZonedDateTime stop = stopAfter == null ? null : now().plus(stopAfter);
-        List<Thread> threads = new ArrayList<>();
-        for (Entry entry : entries) {
-            log.info("schedule: job {} at '{}' (UTC), next at {}", entry.job(), entry.expression(), entry.cron().next(now()));
-            Thread t = new Thread(() -> tick(entry, stop), "schedule-" + entry.job());
-            t.start();
-            threads.add(t);
+        Thread onSignal = new Thread(this::stop, "schedule-stop");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        synchronized (ticks) {
+            for (Entry entry : entries) {
+                log.info("schedule: job {} at '{}' (UTC), next at {}", entry.job(), entry.expression(), entry.cron().next(now()));
+                Thread t = new Thread(() -> tick(entry, stop), "schedule-" + entry.job());
+                t.start();
+                ticks.add(t);
+            }
         }
-        for (Thread t : threads) {
+        for (Thread t : ticks) {
             t.join();
         }
         jobs.shutdown();
         jobs.awaitTermination(365, TimeUnit.DAYS);
+        try {
+            Runtime.getRuntime().removeShutdownHook(onSignal);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running or has run: nothing to remove.
+        }
+    }
+
+    /**
+     * Starts no further run. On a signal the JVM closes the job repository while the schedule's threads still run: a
+     * slot that came then failed with "Database is already closed" (an ERROR in every stopped schedule's log).
+     */
+    public void stop() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        log.info("schedule: stopping; no further run starts{}", running.isEmpty() ? "" : " (running: " + running + ")");
+        synchronized (ticks) {
+            ticks.forEach(Thread::interrupt);
+        }
     }
 
     private ZonedDateTime now() {
@@ -78,7 +106,7 @@ public final class Scheduler {
     private void tick(Entry entry, ZonedDateTime stop) {
         MDC.put("job", entry.job());
         ZonedDateTime slot = entry.cron().next(now());
-        while (slot != null && (stop == null || slot.isBefore(stop))) {
+        while (slot != null && (stop == null || slot.isBefore(stop)) && !stopping) {
             try {
                 long wait = Duration.between(now(), slot).toMillis();
                 if (wait > 0) {
@@ -111,6 +139,9 @@ public final class Scheduler {
     }
 
     private void launch(String job, ZonedDateTime slot) {
+        if (stopping) {
+            return;
+        }
         if (!running.add(job)) {
             log.warn("schedule: job {} slot {} skipped: its previous run is still running", job, slot);
             return;

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +57,31 @@ class ScheduleTest {
         String status = CycleEndToEndTest.gridcast("status", "--out", work.toString(), "--limit", "20").out();
         assertThat(CycleEndToEndTest.count(status, " ingest COMPLETED ")).isGreaterThanOrEqualTo(1);
         assertThat(status).doesNotContain("FAILED", "STARTED");
+    }
+
+    @Test
+    void aStoppedScheduleStartsNoFurtherRunAndEndsWhenItsRunningJobEnds() throws Exception {
+        Path archive = CrashRestartTest.smallArchive(work, 1);
+        Path config = work.resolve("schedule.yml");
+        Files.writeString(config, Files.readString(CrashRestartTest.CRASH)
+                + "schedules:\n  - {job: ingest, cron: \"* * * * * *\"}\n");
+        AtomicInteger runs = new AtomicInteger();
+        AtomicReference<Scheduler> scheduler = new AtomicReference<>();
+        try (Batch batch = Batch.open(work, List.of(), Map.of())) {
+            // What a SIGTERM's shutdown hook does, during the first run.
+            scheduler.set(new Scheduler(batch, ConfigLoader.load(config).scheduleEntries(), slot -> {
+                if (runs.incrementAndGet() == 1) {
+                    scheduler.get().stop();
+                }
+                return new RunSettings(config, archive, "rain_rate", work, RunSettings.RUN_NAME.format(slot), List.of(), null, null, null);
+            }, Clock.systemUTC()));
+            scheduler.get().run(Duration.ofSeconds(30));
+        }
+
+        assertThat(runs).as("runs started").hasValue(1);
+        String logged = Files.readString(work.resolve("logs/gridcast.log"));
+        assertThat(logged).contains("schedule: stopping; no further run starts (running: [ingest])")
+                .containsPattern("schedule: job ingest slot \\S+ completed in").doesNotContain("could not run");
     }
 
     /** Waits (up to {@link ChildGridcast#DEADLINE}) until {@code log} holds {@code text}; the scheduler then logs the failure. */
