@@ -16,8 +16,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * What the configurations of layers of ConvLSTM cells ({@link ConvLstm}, {@link ConvLstmEncoderForecaster}) share, as
  * DL4J's {@code AbstractLSTM} does for its LSTMs: the gate convolutions' kernel, the grid, peepholes and the forget
- * gate's bias initialisation (fields named as in the JSON of every saved network), the input they read (DL4J's
- * recurrent format, each step's features channel-major) and the parameters ({@link ConvLstmParamInitializer}).
+ * gate's bias initialisation (DL4J's JSON names them by their getters and setters: renaming one would break every
+ * saved network), the input they read (DL4J's recurrent format, each step's features channel-major) and the
+ * parameters ({@link ConvLstmParamInitializer}).
  */
 public abstract class AbstractConvLstm extends FeedForwardLayer {
 

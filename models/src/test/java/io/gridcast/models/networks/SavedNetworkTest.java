@@ -86,7 +86,8 @@ class SavedNetworkTest {
     void theSavedJsonReadsBackAsTheConfigurationTheBuildersMakeAndTheyWriteTheSameFields() throws IOException {
         String saved = resource("saved-network.json");
         assertThat(ComputationGraphConfiguration.fromJson(saved)).isEqualTo(network());
-        // DL4J reads JSON ignoring unknown fields: a renamed field would load as its default, so compare the text too.
+        // DL4J reads JSON ignoring unknown properties: a renamed getter and setter would load as the default, so
+        // compare the text too.
         assertThat(tree(network().toJson())).isEqualTo(tree(saved));
     }
 
