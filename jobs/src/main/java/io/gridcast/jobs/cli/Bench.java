@@ -53,6 +53,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code gridcast bench}: benchmarks of one stage alone, without Spring: model training steps, or ingest on Spark. */
@@ -263,6 +264,32 @@ final class Bench {
         throw new IOException("/proc/self/status has no VmHWM line: peak RSS is measured on Linux only");
     }
 
+    /**
+     * The window a model bench runs on, one channel on a square grid: a picocli mixin of {@code train} and
+     * {@code forecast}, each with its own defaults.
+     */
+    static final class Window {
+        @Option(names = "--t-in", description = "input frames (default: ${DEFAULT-VALUE})")
+        int tIn;
+
+        @Option(names = "--t-out", description = "lead times (default: ${DEFAULT-VALUE})")
+        int tOut;
+
+        @Option(names = "--size", description = "grid cells per side (default: ${DEFAULT-VALUE})")
+        int size;
+
+        /** The defaults (picocli's, shown in the help) are these initial values. */
+        Window(int tIn, int tOut, int size) {
+            this.tIn = tIn;
+            this.tOut = tOut;
+            this.size = size;
+        }
+
+        WindowShape shape() {
+            return new WindowShape(tIn, tOut, 1, size, size);
+        }
+    }
+
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = "Time training steps (forward, backward, update on one batch) of a freshly built model on "
                     + "random inputs, after warm-up steps; print one JSON line with median_step_s and samples_per_s "
@@ -274,14 +301,8 @@ final class Bench {
         @Option(names = "--batch", defaultValue = "4", description = "windows per batch (default: ${DEFAULT-VALUE})")
         int batch;
 
-        @Option(names = "--t-in", defaultValue = "10", description = "input frames (default: ${DEFAULT-VALUE})")
-        int tIn;
-
-        @Option(names = "--t-out", defaultValue = "10", description = "lead times (default: ${DEFAULT-VALUE})")
-        int tOut;
-
-        @Option(names = "--size", defaultValue = "64", description = "grid cells per side (default: ${DEFAULT-VALUE})")
-        int size;
+        @Mixin
+        Window window = new Window(10, 10, 64);
 
         @Option(names = "--hidden", defaultValue = "32",
                 description = "ConvLSTM channels or LSTM units per layer (default: ${DEFAULT-VALUE})")
@@ -332,13 +353,13 @@ final class Bench {
         }
 
         private Map<String, Object> run() {
-            WindowShape shape = new WindowShape(tIn, tOut, 1, size, size);
+            WindowShape shape = window.shape();
             TrainableNowcaster nowcaster = ModelVariants.create(new ModelSpec("bench", model,
                     Collections.nCopies(layers, hidden), kernel, filters, 1, batch, 1e-3, seed,
                     LearningRateSchedule.CONSTANT, 0, 0, 0, peephole, patch, "mse"), shape);
             Nd4j.getRandom().setSeed(seed);
-            DataSet data = new DataSet(Nd4j.randn(DataType.FLOAT, batch, tIn, 1, size, size),
-                    Nd4j.randn(DataType.FLOAT, batch, tOut, size, size));
+            DataSet data = new DataSet(Nd4j.randn(DataType.FLOAT, batch, shape.in(), 1, shape.height(),
+                    shape.width()), Nd4j.randn(DataType.FLOAT, batch, shape.out(), shape.height(), shape.width()));
             for (int i = 0; i < warmup; i++) {
                 nowcaster.fitBatch(data);
             }
@@ -361,9 +382,9 @@ final class Bench {
             json.put("bench", "train");
             json.put("model", model);
             json.put("batch", batch);
-            json.put("t_in", tIn);
-            json.put("t_out", tOut);
-            json.put("size", size);
+            json.put("t_in", window.tIn);
+            json.put("t_out", window.tOut);
+            json.put("size", window.size);
             json.put("hidden", hidden);
             json.put("layers", layers);
             json.put("kernel", kernel);
@@ -418,14 +439,8 @@ final class Bench {
         @Option(names = "--members", defaultValue = "20", description = "ensemble members (default: ${DEFAULT-VALUE})")
         int members;
 
-        @Option(names = "--size", defaultValue = "32", description = "grid cells per side (default: ${DEFAULT-VALUE})")
-        int size;
-
-        @Option(names = "--t-in", defaultValue = "4", description = "input frames (default: ${DEFAULT-VALUE})")
-        int tIn;
-
-        @Option(names = "--t-out", defaultValue = "4", description = "lead times (default: ${DEFAULT-VALUE})")
-        int tOut;
+        @Mixin
+        Window window = new Window(4, 4, 32);
 
         @Option(names = "--hidden", defaultValue = "32",
                 description = "ConvLSTM channels or LSTM units, one layer (default: ${DEFAULT-VALUE})")
@@ -450,27 +465,27 @@ final class Bench {
                 throw new IllegalArgumentException("--model: expected advection-ensemble, convlstm or cnnlstm, got '"
                         + model + "'");
             }
-            if (members < 2 || pairs < 1 || warmup < 0 || size < 16 || tIn < 2 || tOut < 1) {
+            if (members < 2 || pairs < 1 || warmup < 0 || window.size < 16 || window.tIn < 2 || window.tOut < 1) {
                 throw new IllegalArgumentException("expected --members >= 2, --pairs >= 1, --warmup >= 0, --size >= 16,"
-                        + " --t-in >= 2 and --t-out >= 1, got " + members + ", " + pairs + ", " + warmup + ", " + size
-                        + ", " + tIn + " and " + tOut);
+                        + " --t-in >= 2 and --t-out >= 1, got " + members + ", " + pairs + ", " + warmup + ", "
+                        + window.size + ", " + window.tIn + " and " + window.tOut);
             }
-            WindowShape shape = new WindowShape(tIn, tOut, 1, size, size);
+            WindowShape shape = window.shape();
             float[] frames = rain(shape);
             ChannelTransform target = standardised(frames);
             for (int i = 0; i < frames.length; i++) {
                 frames[i] = target.forward(frames[i]);
             }
-            INDArray window = Nd4j.create(frames, new long[] {1, tIn, 1, size, size}, 'c');
+            INDArray input = Nd4j.create(frames, new long[] {1, shape.in(), 1, shape.height(), shape.width()}, 'c');
             ModelSpec variant = new ModelSpec("bench", model, List.of(hidden), 3, List.of(8, 16), 1, 1, 1e-3, seed,
                     LearningRateSchedule.CONSTANT, 0, 0, 0, false, 1, "mse", false, "none", members,
                     Perturbation.DEFAULT);
             Nowcaster deterministic = ModelVariants.isTrainable(model) ? ModelVariants.create(variant, shape)
                     : ModelVariants.baseline(model, shape);
             EnsembleNowcaster ensemble = (EnsembleNowcaster) ModelVariants.ensemble(variant, deterministic, target);
-            Runnable control = () -> ensemble.predict(window);
+            Runnable control = () -> ensemble.predict(input);
             Runnable everyMember = () -> {
-                EnsembleNowcaster.Members made = ensemble.of(window);
+                EnsembleNowcaster.Members made = ensemble.of(input);
                 for (int m = 0; m < members; m++) {
                     made.member(m);
                 }
@@ -498,9 +513,9 @@ final class Bench {
             json.put("bench", "forecast");
             json.put("model", model);
             json.put("members", members);
-            json.put("size", size);
-            json.put("t_in", tIn);
-            json.put("t_out", tOut);
+            json.put("size", window.size);
+            json.put("t_in", window.tIn);
+            json.put("t_out", window.tOut);
             if (ModelVariants.isTrainable(model)) {
                 json.put("hidden", hidden);
             }

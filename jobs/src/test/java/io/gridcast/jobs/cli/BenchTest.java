@@ -69,6 +69,20 @@ class BenchTest {
         assertThat(json.get("nd4j_backend").asText()).startsWith("CpuBackend");
     }
 
+    /** train and forecast take the same window options (one picocli mixin), each command with its own defaults. */
+    @Test
+    void trainAndForecastEachShowTheirOwnWindowDefaults() {
+        CycleEndToEndTest.Outcome train = gridcast("bench", "train", "--help");
+        CycleEndToEndTest.Outcome forecast = gridcast("bench", "forecast", "--help");
+
+        assertThat(train.status()).isZero();
+        assertThat(train.out()).contains("--t-in=<tIn>", "input frames (default: 10)", "lead times (default: 10)",
+                "grid cells per side (default: 64)");
+        assertThat(forecast.status()).isZero();
+        assertThat(forecast.out()).contains("--t-in=<tIn>", "input frames (default: 4)", "lead times (default: 4)",
+                "grid cells per side (default: 32)");
+    }
+
     @Test
     void forecastNeedsAnEnsembleOfAVariantThatForecasts() {
         CycleEndToEndTest.Outcome run = gridcast("bench", "forecast", "--model", "persistence");

@@ -1,18 +1,11 @@
 package io.gridcast.models.networks;
 
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
-import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A ConvLSTM layer (Shi et al. 2015) for DL4J networks, the configuration half ({@link ConvLstmLayer} runs it): the
@@ -30,13 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@link #getForgetGateBiasInit}, default 1: memory passes through early in training, Jozefowicz et al. 2015),
  * peepholes {@code P} ({@code [3, nOut, height * width]}) zero.
  */
-public class ConvLstm extends FeedForwardLayer {
-
-    private int kernel = 3;
-    private int height;
-    private int width;
-    private boolean peephole;
-    private double forgetGateBiasInit = 1.0;
+public class ConvLstm extends AbstractConvLstm {
 
     /** For JSON: a network configuration is read back through this and the setters. */
     public ConvLstm() {
@@ -44,42 +31,11 @@ public class ConvLstm extends FeedForwardLayer {
 
     private ConvLstm(Builder builder) {
         super(builder);
-        kernel = builder.kernel;
-        height = builder.height;
-        width = builder.width;
-        peephole = builder.peephole;
-        forgetGateBiasInit = builder.forgetGateBiasInit;
-        if (kernel < 1 || kernel % 2 == 0) {
-            throw new IllegalArgumentException("ConvLstm kernel: expected an odd size >= 1, got " + kernel);
-        }
-        if (height < 1 || width < 1) {
-            throw new IllegalArgumentException("ConvLstm grid: expected height and width >= 1, got " + height
-                    + " x " + width);
-        }
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-            Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView, boolean initializeParams,
-            DataType networkDataType) {
-        ConvLstmLayer layer = new ConvLstmLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
-    }
-
-    @Override
-    public ParamInitializer initializer() {
-        return ConvLstmParamInitializer.INSTANCE;
-    }
-
-    /** Cells of the grid: a step's features are {@code channels * cells()}. */
-    long cells() {
-        return (long) height * width;
+    ConvLstmLayer newLayer(NeuralNetConfiguration conf, DataType networkDataType) {
+        return new ConvLstmLayer(conf, networkDataType);
     }
 
     @Override
@@ -89,132 +45,21 @@ public class ConvLstm extends FeedForwardLayer {
     }
 
     @Override
-    public void setNIn(InputType inputType, boolean override) {
-        if (nIn <= 0 || override) {
-            nIn = recurrent(inputType).getSize() / cells();
-        }
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        recurrent(inputType);
-        return null;
-    }
-
-    private InputType.InputTypeRecurrent recurrent(InputType inputType) {
-        if (!(inputType instanceof InputType.InputTypeRecurrent in) || in.getSize() % cells() != 0) {
-            throw new IllegalArgumentException("ConvLstm layer '" + layerName + "': expected recurrent input of "
-                    + "channels x " + height + " x " + width + " features per step, got " + inputType);
-        }
-        return in;
-    }
-
-    @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType out = getOutputType(-1, inputType);
         // Per example and step a training pass keeps the gates (4 nOut), the states c, tanh c, h and [x, h].
-        long perStep = (4 + 3 + nIn + nOut + nOut) * cells();
-        return new LayerMemoryReport.Builder(layerName, ConvLstm.class, inputType, out)
-                .standardMemory(initializer().numParams(this), 0)
-                .workingMemory(0, perStep, 0, perStep)
-                .cacheMemory(0, 0)
-                .build();
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
-    }
-
-    public int getKernel() {
-        return kernel;
-    }
-
-    public void setKernel(int kernel) {
-        this.kernel = kernel;
-    }
-
-    public int getHeight() {
-        return height;
-    }
-
-    public void setHeight(int height) {
-        this.height = height;
-    }
-
-    public int getWidth() {
-        return width;
-    }
-
-    public void setWidth(int width) {
-        this.width = width;
-    }
-
-    public boolean isPeephole() {
-        return peephole;
-    }
-
-    public void setPeephole(boolean peephole) {
-        this.peephole = peephole;
-    }
-
-    public double getForgetGateBiasInit() {
-        return forgetGateBiasInit;
-    }
-
-    public void setForgetGateBiasInit(double forgetGateBiasInit) {
-        this.forgetGateBiasInit = forgetGateBiasInit;
+        return memoryReport(inputType, (4 + 3 + nIn + nOut + nOut) * cells());
     }
 
     /** Its one cell, for the parameter initializer. */
+    @Override
     ConvLstmParamInitializer.Cells lstmCells() {
         return new ConvLstmParamInitializer.Cells(List.of(new ConvLstmParamInitializer.Cell("",
-                Math.toIntExact(nIn), Math.toIntExact(nOut))), kernel, peephole, Math.toIntExact(cells()),
-                forgetGateBiasInit);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ConvLstm other && super.equals(o) && kernel == other.kernel && height == other.height
-                && width == other.width && peephole == other.peephole
-                && forgetGateBiasInit == other.forgetGateBiasInit;
-    }
-
-    @Override
-    public int hashCode() {
-        return java.util.Objects.hash(super.hashCode(), kernel, height, width, peephole, forgetGateBiasInit);
+                Math.toIntExact(nIn), Math.toIntExact(nOut))), getKernel(), isPeephole(), Math.toIntExact(cells()),
+                getForgetGateBiasInit());
     }
 
     /** {@code new ConvLstm.Builder().nIn(2).nOut(16).kernel(3).grid(32, 32).peephole(true).build()} */
-    public static class Builder extends FeedForwardLayer.Builder<Builder> {
-        private int kernel = 3;
-        private int height;
-        private int width;
-        private boolean peephole;
-        private double forgetGateBiasInit = 1.0;
-
-        /** Kernel size k of the k x k gate convolutions (odd). */
-        public Builder kernel(int kernel) {
-            this.kernel = kernel;
-            return this;
-        }
-
-        /** The grid's rows and columns. */
-        public Builder grid(int height, int width) {
-            this.height = height;
-            this.width = width;
-            return this;
-        }
-
-        public Builder peephole(boolean peephole) {
-            this.peephole = peephole;
-            return this;
-        }
-
-        public Builder forgetGateBiasInit(double bias) {
-            this.forgetGateBiasInit = bias;
-            return this;
-        }
+    public static class Builder extends AbstractConvLstm.Builder<Builder> {
 
         @Override
         @SuppressWarnings("unchecked")

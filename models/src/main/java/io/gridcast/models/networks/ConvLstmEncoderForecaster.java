@@ -2,21 +2,14 @@ package io.gridcast.models.networks;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
-import org.deeplearning4j.nn.api.ParamInitializer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The ConvLSTM encoder–forecaster of Shi et al. (2015) as one DL4J layer, the configuration half
@@ -36,15 +29,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code forecaster0, ...}) {@code W}, {@code b} and, with peepholes, {@code P}, e.g. {@code encoder0W},
  * initialised as {@link ConvLstm}'s.
  */
-public class ConvLstmEncoderForecaster extends FeedForwardLayer {
+public class ConvLstmEncoderForecaster extends AbstractConvLstm {
 
     private int[] hidden;
-    private int kernel = 3;
-    private int height;
-    private int width;
     private int leads;
-    private boolean peephole;
-    private double forgetGateBiasInit = 1.0;
 
     /** For JSON: a network configuration is read back through this and the setters. */
     public ConvLstmEncoderForecaster() {
@@ -53,23 +41,10 @@ public class ConvLstmEncoderForecaster extends FeedForwardLayer {
     private ConvLstmEncoderForecaster(Builder builder) {
         super(builder);
         hidden = builder.hidden;
-        kernel = builder.kernel;
-        height = builder.height;
-        width = builder.width;
         leads = builder.leads;
-        peephole = builder.peephole;
-        forgetGateBiasInit = builder.forgetGateBiasInit;
         if (hidden == null || hidden.length == 0 || Arrays.stream(hidden).anyMatch(h -> h < 1)) {
             throw new IllegalArgumentException("ConvLstmEncoderForecaster hidden: expected at least one depth of "
                     + ">= 1 channels, got " + Arrays.toString(hidden));
-        }
-        if (kernel < 1 || kernel % 2 == 0) {
-            throw new IllegalArgumentException("ConvLstmEncoderForecaster kernel: expected an odd size >= 1, got "
-                    + kernel);
-        }
-        if (height < 1 || width < 1) {
-            throw new IllegalArgumentException("ConvLstmEncoderForecaster grid: expected height and width >= 1, got "
-                    + height + " x " + width);
         }
         if (leads < 1) {
             throw new IllegalArgumentException("ConvLstmEncoderForecaster leads: expected >= 1, got " + leads);
@@ -78,30 +53,12 @@ public class ConvLstmEncoderForecaster extends FeedForwardLayer {
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-            Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView, boolean initializeParams,
-            DataType networkDataType) {
-        ConvLstmEncoderForecasterLayer layer = new ConvLstmEncoderForecasterLayer(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(paramsView);
-        Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
-        layer.setParamTable(params);
-        layer.setConf(conf);
-        return layer;
-    }
-
-    @Override
-    public ParamInitializer initializer() {
-        return ConvLstmParamInitializer.INSTANCE;
-    }
-
-    /** Cells of the grid. */
-    long cells() {
-        return (long) height * width;
+    ConvLstmEncoderForecasterLayer newLayer(NeuralNetConfiguration conf, DataType networkDataType) {
+        return new ConvLstmEncoderForecasterLayer(conf, networkDataType);
     }
 
     /** The encoder cells, then the forecaster cells, bottom first: the order of their parameters. */
+    @Override
     ConvLstmParamInitializer.Cells lstmCells() {
         List<ConvLstmParamInitializer.Cell> cells = new ArrayList<>();
         for (int l = 0; l < hidden.length; l++) {
@@ -112,8 +69,8 @@ public class ConvLstmEncoderForecaster extends FeedForwardLayer {
             // The forecaster's bottom cell has no input: a zero input would add nothing to its convolution.
             cells.add(new ConvLstmParamInitializer.Cell("forecaster" + l, l == 0 ? 0 : hidden[l - 1], hidden[l]));
         }
-        return new ConvLstmParamInitializer.Cells(cells, kernel, peephole, Math.toIntExact(cells()),
-                forgetGateBiasInit);
+        return new ConvLstmParamInitializer.Cells(cells, getKernel(), isPeephole(), Math.toIntExact(cells()),
+                getForgetGateBiasInit());
     }
 
     @Override
@@ -123,45 +80,13 @@ public class ConvLstmEncoderForecaster extends FeedForwardLayer {
     }
 
     @Override
-    public void setNIn(InputType inputType, boolean override) {
-        if (nIn <= 0 || override) {
-            nIn = recurrent(inputType).getSize() / cells();
-        }
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        recurrent(inputType);
-        return null;
-    }
-
-    private InputType.InputTypeRecurrent recurrent(InputType inputType) {
-        if (!(inputType instanceof InputType.InputTypeRecurrent in) || in.getSize() % cells() != 0) {
-            throw new IllegalArgumentException("ConvLstmEncoderForecaster layer '" + layerName + "': expected "
-                    + "recurrent input of channels x " + height + " x " + width + " features per step, got "
-                    + inputType);
-        }
-        return in;
-    }
-
-    @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType out = getOutputType(-1, inputType);
         // Per example, step and depth a training pass keeps the gates (4 hid), the states c, tanh c, h and [x, h].
         long perStep = 0;
         for (int l = 0; l < hidden.length; l++) {
             perStep += (4L + 3 + (l == 0 ? nIn : hidden[l - 1]) + 2L * hidden[l]) * cells();
         }
-        return new LayerMemoryReport.Builder(layerName, ConvLstmEncoderForecaster.class, inputType, out)
-                .standardMemory(initializer().numParams(this), 0)
-                .workingMemory(0, perStep, 0, perStep)
-                .cacheMemory(0, 0)
-                .build();
-    }
-
-    @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
+        return memoryReport(inputType, perStep);
     }
 
     public int[] getHidden() {
@@ -172,30 +97,6 @@ public class ConvLstmEncoderForecaster extends FeedForwardLayer {
         this.hidden = hidden;
     }
 
-    public int getKernel() {
-        return kernel;
-    }
-
-    public void setKernel(int kernel) {
-        this.kernel = kernel;
-    }
-
-    public int getHeight() {
-        return height;
-    }
-
-    public void setHeight(int height) {
-        this.height = height;
-    }
-
-    public int getWidth() {
-        return width;
-    }
-
-    public void setWidth(int width) {
-        this.width = width;
-    }
-
     public int getLeads() {
         return leads;
     }
@@ -204,47 +105,24 @@ public class ConvLstmEncoderForecaster extends FeedForwardLayer {
         this.leads = leads;
     }
 
-    public boolean isPeephole() {
-        return peephole;
-    }
-
-    public void setPeephole(boolean peephole) {
-        this.peephole = peephole;
-    }
-
-    public double getForgetGateBiasInit() {
-        return forgetGateBiasInit;
-    }
-
-    public void setForgetGateBiasInit(double forgetGateBiasInit) {
-        this.forgetGateBiasInit = forgetGateBiasInit;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof ConvLstmEncoderForecaster other && super.equals(o) && Arrays.equals(hidden, other.hidden)
-                && kernel == other.kernel && height == other.height && width == other.width && leads == other.leads
-                && peephole == other.peephole && forgetGateBiasInit == other.forgetGateBiasInit;
+                && leads == other.leads;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), Arrays.hashCode(hidden), kernel, height, width, leads, peephole,
-                forgetGateBiasInit);
+        return Objects.hash(super.hashCode(), Arrays.hashCode(hidden), leads);
     }
 
     /**
      * {@code new ConvLstmEncoderForecaster.Builder().hidden(32, 32).kernel(3).grid(64, 64).leads(10).build()}; nIn
      * (input channels) comes from the network's input type.
      */
-    public static class Builder extends FeedForwardLayer.Builder<Builder> {
+    public static class Builder extends AbstractConvLstm.Builder<Builder> {
         private int[] hidden;
-        private int kernel = 3;
-        private int height;
-        private int width;
         private int leads;
-        private boolean peephole;
-        private double forgetGateBiasInit = 1.0;
 
         /** Hidden channels of each depth, bottom first. */
         public Builder hidden(int... hidden) {
@@ -252,32 +130,9 @@ public class ConvLstmEncoderForecaster extends FeedForwardLayer {
             return this;
         }
 
-        /** Kernel size k of the k x k gate convolutions (odd). */
-        public Builder kernel(int kernel) {
-            this.kernel = kernel;
-            return this;
-        }
-
-        /** The grid's rows and columns. */
-        public Builder grid(int height, int width) {
-            this.height = height;
-            this.width = width;
-            return this;
-        }
-
         /** Forecaster steps: the leads forecast. */
         public Builder leads(int leads) {
             this.leads = leads;
-            return this;
-        }
-
-        public Builder peephole(boolean peephole) {
-            this.peephole = peephole;
-            return this;
-        }
-
-        public Builder forgetGateBiasInit(double bias) {
-            this.forgetGateBiasInit = bias;
             return this;
         }
 

@@ -4,9 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -24,9 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * are reused from pass to pass, outside DL4J's workspaces; only the output and the input gradient are in the arrays
  * DL4J's workspace manager makes.
  */
-class ConvLstmEncoderForecasterLayer extends BaseLayer<ConvLstmEncoderForecaster> {
+class ConvLstmEncoderForecasterLayer extends AbstractConvLstmLayer<ConvLstmEncoderForecaster> {
 
-    private ConvLstmBuffers buffers;
     /** Bottom first; null until the parameter and gradient views are known. */
     private ConvLstmCell[] encoder;
     private ConvLstmCell[] forecaster;
@@ -44,39 +41,18 @@ class ConvLstmEncoderForecasterLayer extends BaseLayer<ConvLstmEncoderForecaster
     }
 
     @Override
-    public void setParamsViewArray(INDArray params) {
-        super.setParamsViewArray(params);
+    void dropCells() {
         encoder = null;
     }
 
-    @Override
-    public void setBackpropGradientsViewArray(INDArray gradients) {
-        super.setBackpropGradientsViewArray(gradients);
-        encoder = null;
-    }
-
-    /** The cells on the current parameter and gradient views (a vector of its own until DL4J hands gradients). */
+    /** The cells on the current parameter and gradient views. */
     private void cells() {
         if (encoder != null) {
             return;
         }
         ConvLstmEncoderForecaster c = layerConf();
-        if (buffers == null) {
-            buffers = new ConvLstmBuffers(dataType, c.getKernel(), c.getHeight(), c.getWidth());
-        }
-        INDArray gradients = gradientsFlattened != null ? gradientsFlattened
-                : Nd4j.zeros(dataType, 1, paramsFlattened.length());
-        ConvLstmParamInitializer.Cells cells = c.lstmCells();
         int depths = c.getHidden().length;
-        ConvLstmCell[] all = new ConvLstmCell[cells.cells().size()];
-        long offset = 0;
-        for (int i = 0; i < all.length; i++) {
-            ConvLstmParamInitializer.Cell cell = cells.cells().get(i);
-            long n = cells.count(cell);
-            all[i] = new ConvLstmCell(buffers, cell.in(), cell.hid(), c.isPeephole(),
-                    ConvLstmCell.run(paramsFlattened, offset, n), ConvLstmCell.run(gradients, offset, n));
-            offset += n;
-        }
+        ConvLstmCell[] all = newCells();
         encoder = Arrays.copyOfRange(all, 0, depths);
         forecaster = Arrays.copyOfRange(all, depths, 2 * depths);
         firstColumn = new int[depths];
@@ -92,30 +68,10 @@ class ConvLstmEncoderForecasterLayer extends BaseLayer<ConvLstmEncoderForecaster
     }
 
     @Override
-    public Type type() {
-        return Type.RECURRENT;
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        assertInputSet(false);
+        checkInput();
         ConvLstmEncoderForecaster c = layerConf();
         long plane = c.cells();
-        long[] expected = {input.size(0), c.getNIn() * plane, input.rank() == 3 ? input.size(2) : -1};
-        if (!Arrays.equals(input.shape(), expected)) {
-            throw new IllegalArgumentException("ConvLstmEncoderForecaster layer '" + c.getLayerName()
-                    + "': expected input [batch, " + c.getNIn() + " channels x " + c.getHeight() + " x "
-                    + c.getWidth() + " cells, time], got " + Arrays.toString(input.shape()));
-        }
-        if (maskArray != null) {
-            throw new IllegalArgumentException("ConvLstmEncoderForecaster layer '" + c.getLayerName()
-                    + "': masks are not supported (every sequence of a batch has every step)");
-        }
         int batch = Math.toIntExact(input.size(0));
         INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                 new long[]{batch, c.getLeads(), plane * c.getNOut()}, 'c');
@@ -201,26 +157,12 @@ class ConvLstmEncoderForecasterLayer extends BaseLayer<ConvLstmEncoderForecaster
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        if (pass == null) {
-            throw new IllegalStateException("ConvLstmEncoderForecaster layer '" + layerConf().getLayerName()
-                    + "': backpropGradient needs a training pass first (activate with training = true)");
-        }
-        ConvLstmEncoderForecaster c = layerConf();
-        long plane = c.cells();
-        int time = pass.encoder.length;
-        int batch = pass.batch;
+        checkTrainingPass(pass != null);
         INDArray inputGradient;
         try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             inputGradient = backward(epsilon);
         }
-        Gradient gradient = new DefaultGradient(gradientsFlattened);
-        for (String key : ConvLstmParamInitializer.INSTANCE.paramKeys(c)) {
-            gradient.gradientForVariable().put(key, gradientViews.get(key));
-        }
-        INDArray epsilonOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
-                new long[]{batch, c.getNIn() * plane, time}, 'c');
-        epsilonOut.reshape('c', batch, c.getNIn(), plane, time).assign(inputGradient.permute(1, 3, 2, 0));
-        return new Pair<>(gradient, epsilonOut);
+        return gradients(inputGradient, workspaceMgr);
     }
 
     /**

@@ -1,11 +1,7 @@
 package io.gridcast.models.networks;
 
-import java.util.Arrays;
-
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -21,9 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * The cell's buffers are reused from pass to pass, outside DL4J's workspaces; only the returned activations and
  * input gradients are in the arrays DL4J's workspace manager makes.
  */
-class ConvLstmLayer extends BaseLayer<ConvLstm> {
+class ConvLstmLayer extends AbstractConvLstmLayer<ConvLstm> {
 
-    private ConvLstmBuffers buffers;
     private ConvLstmCell cell;
     /** The steps of the last training pass, for the backward pass; null after inference. */
     private ConvLstmCell.Step[] steps;
@@ -34,57 +29,23 @@ class ConvLstmLayer extends BaseLayer<ConvLstm> {
     }
 
     @Override
-    public void setParamsViewArray(INDArray params) {
-        super.setParamsViewArray(params);
+    void dropCells() {
         cell = null;
     }
 
-    @Override
-    public void setBackpropGradientsViewArray(INDArray gradients) {
-        super.setBackpropGradientsViewArray(gradients);
-        cell = null;
-    }
-
-    /** The cell on the current parameter and gradient views (a vector of its own until DL4J hands gradients). */
+    /** The cell on the current parameter and gradient views. */
     private ConvLstmCell cell() {
         if (cell == null) {
-            ConvLstm c = layerConf();
-            if (buffers == null) {
-                buffers = new ConvLstmBuffers(dataType, c.getKernel(), c.getHeight(), c.getWidth());
-            }
-            INDArray gradients = gradientsFlattened != null ? gradientsFlattened
-                    : Nd4j.zeros(dataType, 1, paramsFlattened.length());
-            cell = new ConvLstmCell(buffers, Math.toIntExact(c.getNIn()), Math.toIntExact(c.getNOut()),
-                    c.isPeephole(), paramsFlattened, gradients);
+            cell = newCells()[0];
         }
         return cell;
     }
 
     @Override
-    public Type type() {
-        return Type.RECURRENT;
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        assertInputSet(false);
+        checkInput();
         ConvLstm c = layerConf();
         long plane = c.cells();
-        long[] expected = {input.size(0), c.getNIn() * plane, input.rank() == 3 ? input.size(2) : -1};
-        if (!Arrays.equals(input.shape(), expected)) {
-            throw new IllegalArgumentException("ConvLstm layer '" + c.getLayerName() + "': expected input [batch, "
-                    + c.getNIn() + " channels x " + c.getHeight() + " x " + c.getWidth() + " cells, time], got "
-                    + Arrays.toString(input.shape()));
-        }
-        if (maskArray != null) {
-            throw new IllegalArgumentException("ConvLstm layer '" + c.getLayerName()
-                    + "': masks are not supported (every sequence of a batch has every step)");
-        }
         int batch = Math.toIntExact(input.size(0));
         int time = Math.toIntExact(input.size(2));
         int hid = Math.toIntExact(c.getNOut());
@@ -131,26 +92,12 @@ class ConvLstmLayer extends BaseLayer<ConvLstm> {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        if (steps == null) {
-            throw new IllegalStateException("ConvLstm layer '" + layerConf().getLayerName()
-                    + "': backpropGradient needs a training pass first (activate with training = true)");
-        }
-        ConvLstm c = layerConf();
-        long plane = c.cells();
-        int time = steps.length;
-        int batch = stepsBatch;
+        checkTrainingPass(steps != null);
         INDArray inputGradient;
         try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            inputGradient = backward(epsilon, batch, time);
+            inputGradient = backward(epsilon, stepsBatch, steps.length);
         }
-        Gradient gradient = new DefaultGradient(gradientsFlattened);
-        for (String key : ConvLstmParamInitializer.INSTANCE.paramKeys(c)) {
-            gradient.gradientForVariable().put(key, gradientViews.get(key));
-        }
-        INDArray epsilonOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
-                new long[]{batch, c.getNIn() * plane, time}, 'c');
-        epsilonOut.reshape('c', batch, c.getNIn(), plane, time).assign(inputGradient.permute(1, 3, 2, 0));
-        return new Pair<>(gradient, epsilonOut);
+        return gradients(inputGradient, workspaceMgr);
     }
 
     /**

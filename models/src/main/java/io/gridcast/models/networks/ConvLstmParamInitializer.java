@@ -52,7 +52,7 @@ final class ConvLstmParamInitializer implements ParamInitializer {
     }
 
     private static Cells cells(Layer layer) {
-        return layer instanceof ConvLstm one ? one.lstmCells() : ((ConvLstmEncoderForecaster) layer).lstmCells();
+        return ((AbstractConvLstm) layer).lstmCells();
     }
 
     @Override

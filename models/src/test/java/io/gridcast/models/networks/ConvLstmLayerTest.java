@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Collection;
 
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
@@ -21,7 +19,6 @@ import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,9 +126,8 @@ class ConvLstmLayerTest {
         }
 
         @Override
-        public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
-                                 INDArray view, boolean initialize, DataType dtype) {
-            ConvLstmLayer layer = new ConvLstmLayer(conf, dtype) {
+        ConvLstmLayer newLayer(NeuralNetConfiguration conf, DataType dtype) {
+            return new ConvLstmLayer(conf, dtype) {
                 @Override
                 public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
                     Pair<Gradient, INDArray> gradient = super.backpropGradient(epsilon, mgr);
@@ -139,11 +135,6 @@ class ConvLstmLayerTest {
                     return gradient;
                 }
             };
-            layer.setIndex(index);
-            layer.setParamsViewArray(view);
-            layer.setParamTable(initializer().init(conf, view, initialize));
-            layer.setConf(conf);
-            return layer;
         }
     }
 

@@ -178,19 +178,14 @@ class FusedLstmTest {
         @Override
         public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
                                  INDArray view, boolean initialize, DataType dtype) {
-            FusedLstmLayer layer = new FusedLstmLayer(conf, dtype) {
+            return LayerWiring.wire(new FusedLstmLayer(conf, dtype) {
                 @Override
                 public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
                     Pair<Gradient, INDArray> gradient = super.backpropGradient(epsilon, mgr);
                     gradientsFlattened.muli(2);
                     return gradient;
                 }
-            };
-            layer.setIndex(index);
-            layer.setParamsViewArray(view);
-            layer.setParamTable(initializer().init(conf, view, initialize));
-            layer.setConf(conf);
-            return layer;
+            }, conf, listeners, index, view, initialize);
         }
     }
 
