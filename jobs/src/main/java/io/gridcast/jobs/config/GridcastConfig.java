@@ -163,7 +163,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     }
 
     /** An ensemble's perturbation; see {@link io.gridcast.models.nowcasts.Perturbation}, whose defaults fill gaps. */
-    public record Perturbation(Double motion, Double noise, Double scale) {
+    public record Perturbation(Double motion, Double noise, Double scale, String inflow, Double newRain,
+                               Double rainScale) {
     }
 
     /** An ONNX model's axes, e.g. {@code {input: NTCHW, output: NTHW}}. */
@@ -352,6 +353,12 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
                     perturbation(m.perturbation());
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException(key + ".perturbation", e.getMessage());
+                }
+                if (m.perturbation().inflow() != null && !List.of("advection", ModelVariants.ADVECTION_ENSEMBLE)
+                        .contains(m.type())) {
+                    throw new ConfigException(key + ".perturbation.inflow", "no inflow key for type '" + m.type()
+                            + "': only advection fills the cells rain enters from outside (a network forecasts its"
+                            + " own)");
                 }
             }
             if (m.postprocess() != null && !PostProcessing.METHODS.contains(m.postprocess())) {
@@ -834,7 +841,8 @@ public record GridcastConfig(Input input, Spark spark, Map<String, Variable> var
     private static io.gridcast.models.nowcasts.Perturbation perturbation(Perturbation p) {
         io.gridcast.models.nowcasts.Perturbation d = io.gridcast.models.nowcasts.Perturbation.DEFAULT;
         return p == null ? d : new io.gridcast.models.nowcasts.Perturbation(orElse(p.motion(), d.motion()),
-                orElse(p.noise(), d.noise()), orElse(p.scale(), d.scale()));
+                orElse(p.noise(), d.noise()), orElse(p.scale(), d.scale()), orElse(p.inflow(), d.inflow()),
+                orElse(p.newRain(), d.newRain()), orElse(p.rainScale(), d.rainScale()));
     }
 
     private static int epochCap(String maxEpochs) {

@@ -223,8 +223,9 @@ class ConfigLoaderTest {
         Path ensemble = demoWith(advection, "    type: advection-ensemble\n    perturbation: {noise: 0.5}\n    #");
         var spec = ConfigLoader.load(ensemble).modelSpecs().get(1);
         assertThat(spec.members()).as("an advection-ensemble's default").isEqualTo(20);
-        assertThat(spec.perturbation()).isEqualTo(new Perturbation(Perturbation.DEFAULT.motion(), 0.5,
-                Perturbation.DEFAULT.scale()));
+        Perturbation d = Perturbation.DEFAULT;
+        assertThat(spec.perturbation()).isEqualTo(new Perturbation(d.motion(), 0.5, d.scale(), d.inflow(),
+                d.newRain(), d.rainScale()));
         assertThat(ConfigLoader.load(DEMO).modelSpecs().get(2).members()).as("a convlstm's default").isEqualTo(1);
         Path convlstm = demoWith("    type: convlstm ", "    members: 8\n    type: convlstm ");
         assertThat(ConfigLoader.load(convlstm).modelSpecs().get(2).members()).isEqualTo(8);
@@ -234,7 +235,22 @@ class ConfigLoaderTest {
                 + " or more forecasts for type 'advection-ensemble', got 1");
         Path negative = demoWith(advection, "    type: advection-ensemble\n    perturbation: {motion: -1}\n    #");
         assertThatThrownBy(() -> ConfigLoader.load(negative)).hasMessageContaining("models[1].perturbation: expected"
-                + " perturbation motion, noise and scale of 0 or more, got -1.0");
+                + " perturbation motion, noise, scale and rain_scale of 0 or more, got -1.0");
+
+        Path drawn = demoWith(advection, "    type: advection-ensemble\n    perturbation: {inflow: dry, new_rain: 0.01,"
+                + " rain_scale: 4}\n    #");
+        assertThat(ConfigLoader.load(drawn).modelSpecs().get(1).perturbation()).isEqualTo(new Perturbation(
+                d.motion(), d.noise(), d.scale(), Perturbation.DRY, 0.01, 4));
+        Path wet = demoWith(advection, "    type: advection-ensemble\n    perturbation: {inflow: wet}\n    #");
+        assertThatThrownBy(() -> ConfigLoader.load(wet)).hasMessageContaining("models[1].perturbation: expected"
+                + " perturbation inflow 'dry' or 'recent', got 'wet'");
+        Path often = demoWith(advection, "    type: advection-ensemble\n    perturbation: {new_rain: 2}\n    #");
+        assertThatThrownBy(() -> ConfigLoader.load(often)).hasMessageContaining("models[1].perturbation: expected"
+                + " perturbation new_rain, a share of cells per time step, from 0 to 1, got 2.0");
+        Path network = demoWith("    type: convlstm ", "    members: 8\n    perturbation: {inflow: recent}\n"
+                + "    type: convlstm ");
+        assertThatThrownBy(() -> ConfigLoader.load(network)).hasMessageContaining("models[2].perturbation.inflow:"
+                + " expected no inflow key for type 'convlstm'");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.gridcast.models.motion.HornSchunck.Field;
 import io.gridcast.models.motion.HornSchunck.Motion;
 import io.gridcast.models.motion.HornSchunck;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 import io.gridcast.features.WindowShape;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -48,6 +49,22 @@ final class AdvectionNowcaster implements Nowcaster {
 
     @Override
     public INDArray predict(INDArray inputs) {
+        return predict(inputs, null);
+    }
+
+    /**
+     * What enters the region from outside, which its frames never saw: the value (model units) of a cell whose
+     * departure point {@code (y, x)}, in cells, has left the grid.
+     */
+    interface Inflow {
+        double at(double y, double x);
+    }
+
+    /**
+     * As {@link #predict(INDArray)}, but the cells rain enters from outside take {@code inflow.apply(window)}
+     * (null: dry).
+     */
+    INDArray predict(INDArray inputs, IntFunction<Inflow> inflow) {
         Windows.requireInputs(inputs, shape);
         int batch = (int) inputs.size(0);
         int cells = shape.height() * shape.width();
@@ -60,7 +77,8 @@ final class AdvectionNowcaster implements Nowcaster {
                 frames[t] = new Field(shape.height(), shape.width(),
                         Arrays.copyOfRange(values, from, from + cells));
             }
-            Field[] leads = extrapolate(frames[shape.in() - 1], motion(frames), shape.out());
+            Field[] leads = extrapolate(frames[shape.in() - 1], motion(frames), shape.out(),
+                    inflow == null ? null : inflow.apply(b));
             for (int k = 0; k < shape.out(); k++) {
                 System.arraycopy(leads[k].values(), 0, out, (b * shape.out() + k) * cells, cells);
             }
@@ -80,11 +98,15 @@ final class AdvectionNowcaster implements Nowcaster {
         return Motion.mean(estimates);
     }
 
-    /** {@code last} carried along {@code motion} for {@code leads} steps, backward semi-Lagrangian. */
-    static Field[] extrapolate(Field last, Motion motion, int leads) {
+    /**
+     * {@code last} carried along {@code motion} for {@code leads} steps, backward semi-Lagrangian; a cell whose
+     * departure point has left the grid takes {@code inflow} there, its path continued with the velocity at the
+     * grid's edge (null: the last frame's minimum, dry).
+     */
+    static Field[] extrapolate(Field last, Motion motion, int leads, Inflow inflow) {
         int h = last.height();
         int w = last.width();
-        double outside = last.min();
+        double dry = last.min();
         double[] dx = new double[h * w];
         double[] dy = new double[h * w];
         boolean[] left = new boolean[h * w];
@@ -94,15 +116,15 @@ final class AdvectionNowcaster implements Nowcaster {
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
                     int i = y * w + x;
-                    if (!left[i]) {
+                    if (!left[i] || inflow != null) {
                         double u = motion.u().sample(y - dy[i], x - dx[i]);
                         dy[i] += motion.v().sample(y - dy[i], x - dx[i]);
                         dx[i] += u;
-                        double py = y - dy[i];
-                        double px = x - dx[i];
-                        left[i] = py < 0 || py > h - 1 || px < 0 || px > w - 1;
                     }
-                    values[i] = left[i] ? outside : last.sample(y - dy[i], x - dx[i]);
+                    double py = y - dy[i];
+                    double px = x - dx[i];
+                    left[i] |= py < 0 || py > h - 1 || px < 0 || px > w - 1;
+                    values[i] = !left[i] ? last.sample(py, px) : inflow == null ? dry : inflow.at(py, px);
                 }
             }
             forecast[k] = new Field(h, w, values);

@@ -1,28 +1,57 @@
 package io.gridcast.models.nowcasts;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * How the members of an ensemble differ from the deterministic forecast ({@link PerturbedEnsemble}).
  *
- * @param motion the standard deviation of each member's motion error, each component, in cells per time step
- * @param noise  the standard deviation added per time step to the natural log of each member's multiplicative noise,
- *               so at lead k it is {@code noise * sqrt(k)}
- * @param scale  the noise's correlation length: the standard deviation of the Gaussian that smooths white noise, in
- *               model cells (0: uncorrelated)
+ * @param motion    the standard deviation of each member's motion error, each component, in cells per time step
+ * @param noise     the standard deviation added per time step to the natural log of each member's multiplicative
+ *                  noise, so at lead k it is {@code noise * sqrt(k)}
+ * @param scale     the noise's correlation length: the standard deviation of the Gaussian that smooths white noise,
+ *                  in model cells (0: uncorrelated)
+ * @param inflow    what an advection member carries into cells whose rain comes from outside the region:
+ *                  {@link #DRY} (nothing, as the deterministic forecast) or {@link #RECENT} (rain drawn per member
+ *                  from the last frame's distribution); other models forecast their own inflow
+ * @param newRain   the share of cells per time step in which a member's rain may appear where the forecast has
+ *                  less (0: rain appears only where the motion error moves it)
+ * @param rainScale the correlation length of the rain a member draws for inflow and new rain, in model cells
  */
-public record Perturbation(double motion, double noise, double scale) implements Serializable {
+public record Perturbation(double motion, double noise, double scale, String inflow, double newRain,
+                           double rainScale) implements Serializable {
+
+    public static final String DRY = "dry";
+    public static final String RECENT = "recent";
 
     /**
-     * Set before any verification, not tuned: a tenth to a third of a cell per step of motion error (a few km an
-     * hour on radar grids), about 25% amount error per step, noise in patches a few cells wide.
+     * Motion error, noise and its scale were set before any verification; inflow, new rain and the rain's scale were
+     * chosen on the synthetic demo's validation windows (README, "Ensembles on the synthetic demo").
      */
-    public static final Perturbation DEFAULT = new Perturbation(0.3, 0.25, 2);
+    public static final Perturbation DEFAULT = new Perturbation(0.3, 0.25, 2, RECENT, 0.005, 3);
 
     public Perturbation {
-        if (!(motion >= 0) || !(noise >= 0) || !(scale >= 0)) {
-            throw new IllegalArgumentException("perturbation motion, noise and scale of 0 or more, got " + motion
-                    + ", " + noise + ", " + scale);
+        if (!(motion >= 0) || !(noise >= 0) || !(scale >= 0) || !(rainScale >= 0)) {
+            throw new IllegalArgumentException("perturbation motion, noise, scale and rain_scale of 0 or more, got "
+                    + motion + ", " + noise + ", " + scale + ", " + rainScale);
         }
+        if (!List.of(DRY, RECENT).contains(inflow)) {
+            throw new IllegalArgumentException("perturbation inflow '" + DRY + "' or '" + RECENT + "', got '"
+                    + inflow + "'");
+        }
+        if (!(newRain >= 0 && newRain <= 1)) {
+            throw new IllegalArgumentException("perturbation new_rain, a share of cells per time step, from 0 to 1,"
+                    + " got " + newRain);
+        }
+    }
+
+    /** The motion error and noise alone: dry inflow and no new rain, as before rain could be drawn. */
+    public Perturbation(double motion, double noise, double scale) {
+        this(motion, noise, scale, DRY, 0, DEFAULT.rainScale);
+    }
+
+    /** Whether a member draws rain of its own (inflow or new rain) from the last frame's distribution. */
+    boolean drawsRain() {
+        return RECENT.equals(inflow) || newRain > 0;
     }
 }

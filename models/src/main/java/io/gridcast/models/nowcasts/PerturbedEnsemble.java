@@ -6,6 +6,7 @@ import io.gridcast.models.Nowcaster;
 import io.gridcast.models.motion.HornSchunck.Field;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.apache.commons.math3.distribution.NormalDistribution;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,7 +25,17 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>Noise: the forecast at lead k, in physical units, is multiplied by {@code exp(L_k - k noise^2 / 2)}, where L is a
  * random walk over leads whose steps are white Gaussian noise smoothed by a Gaussian of {@link Perturbation#scale()}
  * cells (periodic at the edges), scaled to standard deviation {@link Perturbation#noise()}: the multiplier has mean 1,
- * its spread grows as sqrt(k), and dry cells stay dry (rain can only be moved there by the motion error).
+ * its spread grows as sqrt(k), and alone it leaves dry cells dry.
+ *
+ * <p>Rain of its own: rain the frames never saw cannot be moved or multiplied into a member, so a member also draws
+ * a field of unit Gaussian noise smoothed by {@link Perturbation#rainScale()} cells, read through the last input
+ * frame's distribution (its quantile at the noise's normal probability): rain in patches, as often and as heavy as
+ * in the region now. An advection member takes it where rain enters from outside the region
+ * ({@link Perturbation#inflow()} {@code recent}), read at the departure point outside the grid (the field repeats
+ * beyond its edges), so it moves in with the flow. Any member's rain may also appear where the forecast has less:
+ * at lead k in the share {@code k} {@link Perturbation#newRain()} of cells where the same field is highest, its
+ * amounts the last frame's rain read by the field's rank among them, so a new cell grows from its centre. The
+ * multiplicative noise then applies to all of it.
  *
  * <p>Member m draws from a generator seeded by (seed, m) alone, so it is the same whichever members are made.
  */
@@ -32,6 +43,7 @@ final class PerturbedEnsemble implements EnsembleNowcaster {
 
     /** The most cells of input frames one block of members puts through a model at once. */
     static final long BLOCK_CELLS = 1 << 16;
+    private static final NormalDistribution NORMAL = new NormalDistribution(null, 0, 1);
 
     private final String type;
     private final Nowcaster deterministic;
@@ -74,8 +86,11 @@ final class PerturbedEnsemble implements EnsembleNowcaster {
         return new Blocks(inputs);
     }
 
-    /** A member's generator and its motion error, the generator's first two draws. */
-    private record Draw(SplittableRandom random, double du, double dv) {
+    /**
+     * A member's generator, its motion error (the generator's first two draws) and its rain field (unit Gaussian,
+     * drawn next; null when the member draws no rain).
+     */
+    private record Draw(SplittableRandom random, double du, double dv, double[] rain) {
     }
 
     private void requireMember(int member) {
@@ -84,13 +99,15 @@ final class PerturbedEnsemble implements EnsembleNowcaster {
         }
     }
 
-    private Draw draw(int member) {
+    private Draw draw(int member, int height, int width) {
         requireMember(member);
         // SplittableRandom mixes its seed, so neighbouring (seed, member) pairs give unrelated streams.
         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + member);
         double du = random.nextGaussian() * perturbation.motion();
         double dv = random.nextGaussian() * perturbation.motion();
-        return new Draw(random, du, dv);
+        double[] rain = perturbation.drawsRain()
+                ? correlatedNoise(random, height, width, perturbation.rainScale()) : null;
+        return new Draw(random, du, dv, rain);
     }
 
     /**
@@ -101,12 +118,14 @@ final class PerturbedEnsemble implements EnsembleNowcaster {
      */
     private final class Blocks implements Members {
         private final INDArray inputs;
+        private final Recent[] recent;
         private final int size;
         private int first = -1;
         private INDArray[] block;
 
         Blocks(INDArray inputs) {
             this.inputs = inputs;
+            this.recent = perturbation.drawsRain() ? Recent.of(inputs) : null;
             long cells = inputs.size(0) * inputs.size(3) * inputs.size(4);
             this.size = (int) Math.max(1, Math.min(members, BLOCK_CELLS / cells));
         }
@@ -124,19 +143,110 @@ final class PerturbedEnsemble implements EnsembleNowcaster {
             int count = Math.min(size, members - from);
             Draw[] draws = new Draw[count];
             INDArray[] displaced = new INDArray[count];
+            int height = (int) inputs.size(3);
+            int width = (int) inputs.size(4);
             for (int j = 0; j < count; j++) {
-                draws[j] = draw(from + j);
+                draws[j] = draw(from + j, height, width);
                 displaced[j] = displaced(inputs, draws[j].du(), draws[j].dv());
             }
-            INDArray predicted = deterministic.predict(count == 1 ? displaced[0] : Nd4j.concat(0, displaced));
-            long batch = inputs.size(0);
+            INDArray batches = count == 1 ? displaced[0] : Nd4j.concat(0, displaced);
+            int batch = (int) inputs.size(0);
+            // window w of the batch is window w % batch of member w / batch; its inflow is that member's rain
+            INDArray predicted = deterministic instanceof AdvectionNowcaster advection
+                    && Perturbation.RECENT.equals(perturbation.inflow())
+                    ? advection.predict(batches, w -> (y, x) -> recent[w % batch].quantile(
+                            NORMAL.cumulativeProbability(periodic(draws[w / batch].rain(), height, width, y, x))))
+                    : deterministic.predict(batches);
             block = new INDArray[count];
             for (int j = 0; j < count; j++) {
-                block[j] = noisy(predicted.get(NDArrayIndex.interval(j * batch, (j + 1) * batch), NDArrayIndex.all(),
-                        NDArrayIndex.all(), NDArrayIndex.all()), draws[j].random());
+                INDArray member = predicted.get(NDArrayIndex.interval(j * batch, (j + 1) * batch),
+                        NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+                block[j] = noisy(perturbation.newRain() > 0 ? withNewRain(member, draws[j].rain(), recent) : member,
+                        draws[j].random());
             }
             first = from;
         }
+    }
+
+    /**
+     * {@code predicted} ({@code [batch, out, height, width]}, model units) raised, at lead k, to the last frame's rain
+     * in the share {@code k newRain} of cells where the member's {@code rain} field is highest.
+     */
+    private INDArray withNewRain(INDArray predicted, double[] rain, Recent[] recent) {
+        DataType type = predicted.dataType();
+        INDArray forecast = predicted.castTo(DataType.DOUBLE).dup('c');
+        long[] shape = forecast.shape();
+        int leads = (int) shape[1];
+        int cells = rain.length;
+        double[] values = forecast.data().asDouble();
+        double[] probability = Arrays.stream(rain).map(NORMAL::cumulativeProbability).toArray();
+        for (int k = 0; k < leads; k++) {
+            double share = Math.min(1, (k + 1) * perturbation.newRain());
+            for (int b = 0; b < shape[0]; b++) {
+                if (!recent[b].rains()) {
+                    continue;
+                }
+                int from = (int) ((b * shape[1] + k) * cells);
+                for (int i = 0; i < cells; i++) {
+                    // the cell's rank among the highest `share` of the field, 0 at their edge, 1 at the top
+                    double rank = (probability[i] - (1 - share)) / share;
+                    if (rank > 0) {
+                        values[from + i] = Math.max(values[from + i], recent[b].rainQuantile(rank));
+                    }
+                }
+            }
+        }
+        return Nd4j.create(values, shape, DataType.DOUBLE).castTo(type);
+    }
+
+    /**
+     * A window's last input frame of the forecast variable, sorted (model units): the distribution a member draws
+     * its own rain from. Its driest value is dry; rain is every value above it.
+     */
+    private record Recent(double[] sorted, int dry) {
+
+        static Recent[] of(INDArray inputs) {
+            INDArray last = Windows.lastFrame(inputs).castTo(DataType.DOUBLE);
+            Recent[] recent = new Recent[(int) inputs.size(0)];
+            for (int b = 0; b < recent.length; b++) {
+                double[] sorted = last.get(NDArrayIndex.point(b)).dup('c').data().asDouble();
+                Arrays.sort(sorted);
+                int dry = 0;
+                while (dry < sorted.length && sorted[dry] == sorted[0]) {
+                    dry++;
+                }
+                recent[b] = new Recent(sorted, dry);
+            }
+            return recent;
+        }
+
+        /** The value at probability {@code p} of every cell's. */
+        double quantile(double p) {
+            return sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))];
+        }
+
+        boolean rains() {
+            return dry < sorted.length;
+        }
+
+        /** The value at probability {@code p} of the rain's, the cells above the driest value. */
+        double rainQuantile(double p) {
+            return sorted[Math.min(sorted.length - 1, dry + (int) (p * (sorted.length - dry)))];
+        }
+    }
+
+    /** {@code field} ({@code height x width}) read bilinearly at {@code (y, x)}, repeating beyond its edges. */
+    static double periodic(double[] field, int height, int width, double y, double x) {
+        int y0 = (int) Math.floor(y);
+        int x0 = (int) Math.floor(x);
+        double fy = y - y0;
+        double fx = x - x0;
+        int ya = Math.floorMod(y0, height);
+        int yb = Math.floorMod(y0 + 1, height);
+        int xa = Math.floorMod(x0, width);
+        int xb = Math.floorMod(x0 + 1, width);
+        return (1 - fy) * ((1 - fx) * field[ya * width + xa] + fx * field[ya * width + xb])
+                + fy * ((1 - fx) * field[yb * width + xa] + fx * field[yb * width + xb]);
     }
 
     /**

@@ -187,6 +187,101 @@ class PerturbedEnsembleTest {
         }
     }
 
+    /** Rain in a checkerboard of square patches (3 mm/h, dry between) moving +1 cell per step in x. */
+    private static INDArray movingPatches() {
+        INDArray inputs = Nd4j.create(DataType.FLOAT, 1, SHAPE.in(), 1, SIZE, SIZE);
+        for (int t = 0; t < SHAPE.in(); t++) {
+            for (int y = 0; y < SIZE; y++) {
+                for (int x = 0; x < SIZE; x++) {
+                    double wave = Math.sin(2 * Math.PI * (x - t) / 10) * Math.sin(2 * Math.PI * y / 10);
+                    inputs.putScalar(new long[]{0, t, 0, y, x}, 3 * Math.max(0, wave));
+                }
+            }
+        }
+        return inputs;
+    }
+
+    @Test
+    void advectionMembersDrawTheRainEnteringFromOutsideFromTheLastFrameOrLeaveItDry() {
+        INDArray inputs = movingPatches();
+        double[] last = lead(ModelVariants.baseline("persistence", SHAPE).predict(inputs), 0);
+        java.util.Set<Double> lastValues = new java.util.HashSet<>();
+        for (double v : last) {
+            lastValues.add(v);
+        }
+        double wetShare = java.util.Arrays.stream(last).filter(v -> v > 0).count() / (double) last.length;
+        int members = 40;
+        Perturbation dry = new Perturbation(0, 0, 2, Perturbation.DRY, 0, 3);
+        Perturbation recent = new Perturbation(0, 0, 2, Perturbation.RECENT, 0, 3);
+        EnsembleNowcaster.Members dryMembers = ensemble(ModelVariants.ADVECTION_ENSEMBLE, members, 5, dry).of(inputs);
+        EnsembleNowcaster.Members drawn = ensemble(ModelVariants.ADVECTION_ENSEMBLE, members, 5, recent).of(inputs);
+        int wet = 0;
+        int cells = 0;
+        for (int m = 0; m < members; m++) {
+            double[] leftDry = lead(dryMembers.member(m), 3);
+            double[] leftDrawn = lead(drawn.member(m), 3);
+            for (int y = 0; y < SIZE; y++) {
+                // the westernmost column at lead 4: its rain was 4 cells west of the grid
+                assertThat(leftDry[y * SIZE]).as("member %d, row %d", m, y).isZero();
+                assertThat(lastValues).as("a value of the last frame").contains((double) (float) leftDrawn[y * SIZE]);
+                wet += leftDrawn[y * SIZE] > 0 ? 1 : 0;
+                cells++;
+            }
+            // inside, where the departure point stayed on the grid, inflow changes nothing
+            assertThat(leftDrawn[20 * SIZE + 20]).isEqualTo(leftDry[20 * SIZE + 20]);
+        }
+        // as often wet as the last frame, in patches, across the members
+        assertThat(wet / (double) cells).isCloseTo(wetShare, within(0.1));
+        assertThat(ensemble(ModelVariants.ADVECTION_ENSEMBLE, members, 5, recent).of(inputs).member(7))
+                .isEqualTo(drawn.member(7));
+    }
+
+    @Test
+    void newRainAppearsInDryCellsAtItsShareOfCellsPerStepAndGrowsWhereItAppeared() {
+        INDArray inputs = movingCell();
+        double[] last = lead(ModelVariants.baseline("persistence", SHAPE).predict(inputs), 0);
+        int members = 50;
+        double share = 0.04;
+        EnsembleNowcaster.Members none = ensemble("persistence", members, 9,
+                new Perturbation(0, 0.3, 2, Perturbation.DRY, 0, 3)).of(inputs);
+        EnsembleNowcaster.Members made = ensemble("persistence", members, 9,
+                new Perturbation(0, 0, 2, Perturbation.DRY, share, 3)).of(inputs);
+        long dryCells = java.util.Arrays.stream(last).filter(v -> v == 0).count();
+        double[] newShare = new double[SHAPE.out()];
+        for (int m = 0; m < members; m++) {
+            INDArray member = made.member(m);
+            INDArray noNewRain = none.member(m);
+            boolean[] before = new boolean[last.length];
+            for (int k = 0; k < SHAPE.out(); k++) {
+                double[] field = lead(member, k);
+                double[] unchanged = lead(noNewRain, k);
+                for (int i = 0; i < last.length; i++) {
+                    if (last[i] == 0) {
+                        assertThat(unchanged[i]).as("noise alone leaves dry cells dry").isZero();
+                        if (field[i] > 0) {
+                            newShare[k] += 1.0 / dryCells / members;
+                            assertThat(field[i]).as("the last frame's rain").isBetween(0.0, 3.0);
+                        }
+                        assertThat(field[i] > 0 || !before[i]).as("rain that appeared stays").isTrue();
+                        before[i] = field[i] > 0;
+                    }
+                }
+            }
+        }
+        for (int k = 0; k < SHAPE.out(); k++) {
+            assertThat(newShare[k]).as("lead %d", k + 1).isCloseTo((k + 1) * share, within(0.3 * (k + 1) * share));
+        }
+    }
+
+    @Test
+    void aFieldReadPeriodicallyRepeatsBeyondItsEdges() {
+        double[] field = {0, 1, 2, 3, 4, 5};
+        assertThat(PerturbedEnsemble.periodic(field, 2, 3, 0, 1.5)).isEqualTo(1.5);
+        assertThat(PerturbedEnsemble.periodic(field, 2, 3, -2, -3)).isEqualTo(0);
+        assertThat(PerturbedEnsemble.periodic(field, 2, 3, 1, 2.5)).isEqualTo(4);
+        assertThat(PerturbedEnsemble.periodic(field, 2, 3, 0.5, 0)).isEqualTo(1.5);
+    }
+
     @Test
     void correlatedNoiseHasUnitVarianceAndAGaussianCorrelation() {
         SplittableRandom random = new SplittableRandom(5);
