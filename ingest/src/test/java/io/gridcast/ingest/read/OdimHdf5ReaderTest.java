@@ -104,6 +104,37 @@ class OdimHdf5ReaderTest {
         }
     }
 
+    /**
+     * A thread's first OPERA frame makes its chunk buffers outside the Java heap: in the heap a chunk (1.3 MB) is a
+     * humongous object of G1's, whose allocation may start a collection; what the thread allocates in the heap stays
+     * below half of G1's smallest region (1 MB).
+     */
+    @Test
+    void aThreadsChunkBuffersAreOutsideTheHeap() throws Exception {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (FrameSource source = reader.open(opera("1800"), "RATE")) {
+            // Classes loaded and code compiled by a first read on this thread.
+            source.statistics(0);
+        }
+        try (FrameSource source = reader.open(opera("1830"), "RATE")) {
+            long[] allocated = new long[1];
+            Thread first = new Thread(() -> {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                try {
+                    assertThat(source.statistics(0).validCells()).isPositive();
+                } catch (UnusableFileException e) {
+                    throw new IllegalStateException(e);
+                }
+                allocated[0] = threads.getCurrentThreadAllocatedBytes() - before;
+            });
+            first.start();
+            first.join();
+            assertThat(allocated[0]).as("bytes a new thread allocated in the heap for its first frame's statistics "
+                    + "(a chunk: 1.3 MB)").isPositive().isLessThan(512 * 1024L);
+        }
+    }
+
     /** A chunk whose deflate stream is damaged is refused, naming the dataset and the chunk. */
     @Test
     void aDamagedChunkNamesTheChunk() throws IOException, UnusableFileException {
