@@ -132,11 +132,7 @@ public final class FrameCatalog {
         Lock reading = lock(dir).readLock();
         reading.lock();
         try {
-            Path descriptionFile = dir.resolve("description.json");
-            if (!Files.isRegularFile(descriptionFile)) {
-                throw new IllegalArgumentException("no frame catalog in " + dir + " (missing description.json): run ingest first");
-            }
-            Description description = Json.read(descriptionFile, Description.class);
+            Description description = readDescription(dir);
             List<CatalogEntry> entries = new ArrayList<>();
             for (Row row : spark.read().parquet(dir.resolve("frames").toString())
                     .select("time", "file", "time_index").collectAsList()) {
@@ -144,6 +140,21 @@ public final class FrameCatalog {
             }
             entries.sort(Comparator.comparing(CatalogEntry::time));
             return new FrameCatalog(description, List.copyOf(entries));
+        } finally {
+            reading.unlock();
+        }
+    }
+
+    /** The description alone (variable, units, reader, grid), without Spark: no frame is listed. */
+    public static Description readDescription(Path dir) {
+        Lock reading = lock(dir).readLock();
+        reading.lock();
+        try {
+            Path descriptionFile = dir.resolve("description.json");
+            if (!Files.isRegularFile(descriptionFile)) {
+                throw new IllegalArgumentException("no frame catalog in " + dir + " (missing description.json): run ingest first");
+            }
+            return Json.read(descriptionFile, Description.class);
         } finally {
             reading.unlock();
         }

@@ -4,7 +4,13 @@ import com.fulcrumgenomics.jlibdeflate.DecompressionResult;
 import com.fulcrumgenomics.jlibdeflate.LibdeflateDecompressor;
 import com.fulcrumgenomics.jlibdeflate.LibdeflateException;
 import java.io.IOException;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import ucar.ma2.DataType;
 import ucar.nc2.NetcdfFile;
@@ -18,6 +24,10 @@ import ucar.unidata.io.RandomAccessFile;
  * JDK's zlib; shuffle) into buffers each thread keeps and reuses, and each of its
  * rows within the dataset handed on as stored values, so no array of the whole dataset is made and, read after
  * read, nothing of a chunk's size is allocated.
+ *
+ * <p>The chunk buffers are direct (outside the Java heap): a chunk of OPERA's is 1.3 MB, which in G1's heap of 1 MB
+ * regions is a humongous object, and each humongous allocation may start a collection of its own; libdeflate also
+ * inflates direct buffers without pinning arrays of the heap (a JNI critical section, which holds collections back).
  */
 final class Hdf5Chunks {
 
@@ -26,12 +36,14 @@ final class Hdf5Chunks {
         void accept(Object values, int from, int count, int at);
     }
 
-    /** A thread's buffers: the stored bytes, two for undoing filters, one row of typed values. */
+    /** A thread's buffers: the stored bytes, two for undoing filters (all direct), one row of typed values. */
     private static final class Buffers {
         final LibdeflateDecompressor inflater = new LibdeflateDecompressor();
-        byte[] stored = new byte[0];
-        byte[] a = new byte[0];
-        byte[] b = new byte[0];
+        ByteBuffer stored = ByteBuffer.allocateDirect(0);
+        ByteBuffer a = ByteBuffer.allocateDirect(0);
+        ByteBuffer b = ByteBuffer.allocateDirect(0);
+        /** What the file's reads go through into {@link #stored}. */
+        final byte[] transfer = new byte[64 * 1024];
         Object row;
     }
 
@@ -80,19 +92,19 @@ final class Hdf5Chunks {
                 }
                 seen[c.row() / chunks.rows() * chunkColumns + c.column() / chunks.columns()] = true;
                 buffers.stored = capacity(buffers.stored, c.storedBytes());
-                raf.seek(c.filePosition());
-                raf.readFully(buffers.stored, 0, c.storedBytes());
-                byte[] values = unfilter(file, where, chunks, c, buffers, size);
+                readStored(raf, c, buffers);
+                ByteBuffer values = unfilter(file, where, chunks, c, buffers, size);
                 hand(values, c.row(), c.column(), chunks, variable.getDataType(), ny, nx, buffers, rows);
             }
         } catch (IOException e) {
             throw new UnusableFileException(file, name + " cannot be read (truncated or corrupt data?)", e);
         }
-        byte[] fill = null;
+        ByteBuffer fill = null;
         for (int k = 0; k < seen.length; k++) {
             if (!seen[k]) {
                 if (fill == null) {
-                    fill = fillChunk(chunks, size);
+                    // Every chunk the file holds has been handed on: a filter buffer is free.
+                    fill = fillChunk(chunks, buffers.a = capacity(buffers.a, size), size);
                 }
                 hand(fill, k / chunkColumns * chunks.rows(), k % chunkColumns * chunks.columns(), chunks,
                         variable.getDataType(), ny, nx, buffers, rows);
@@ -100,17 +112,30 @@ final class Hdf5Chunks {
         }
     }
 
+    /** Reads the chunk's stored bytes into {@code buffers.stored}, from its start. */
+    private static void readStored(RandomAccessFile raf, H5Chunks.Chunk c, Buffers buffers) throws IOException {
+        raf.seek(c.filePosition());
+        buffers.stored.clear();
+        for (int left = c.storedBytes(); left > 0; ) {
+            int n = Math.min(left, buffers.transfer.length);
+            raf.readFully(buffers.transfer, 0, n);
+            buffers.stored.put(buffers.transfer, 0, n);
+            left -= n;
+        }
+    }
+
     /** Undoes the chunk's filters, last applied first; the result holds exactly one chunk of values. */
-    private static byte[] unfilter(Path file, String where, H5Chunks chunks, H5Chunks.Chunk c, Buffers buffers,
-                                   int size) throws UnusableFileException {
+    private static ByteBuffer unfilter(Path file, String where, H5Chunks chunks, H5Chunks.Chunk c, Buffers buffers,
+                                       int size) throws UnusableFileException {
         int[] filters = chunks.filters();
-        byte[] in = buffers.stored;
+        ByteBuffer in = buffers.stored;
         int length = c.storedBytes();
         for (int i = filters.length - 1; i >= 0; i--) {
             if ((c.skippedFilters() & (1 << i)) != 0) {
                 continue;
             }
-            byte[] out = in == buffers.a ? (buffers.b = capacity(buffers.b, size)) : (buffers.a = capacity(buffers.a, size));
+            ByteBuffer out = in == buffers.a ? (buffers.b = capacity(buffers.b, size))
+                    : (buffers.a = capacity(buffers.a, size));
             switch (filters[i]) {
                 case H5Chunks.DEFLATE -> {
                     length = inflate(file, where, buffers.inflater, in, length, out, size);
@@ -134,10 +159,10 @@ final class Hdf5Chunks {
     }
 
     /** Inflates a zlib stream (HDF5's deflate filter) into {@code out}; the bytes it gives. */
-    private static int inflate(Path file, String where, LibdeflateDecompressor inflater, byte[] in, int length,
-                               byte[] out, int size) throws UnusableFileException {
+    private static int inflate(Path file, String where, LibdeflateDecompressor inflater, ByteBuffer in, int length,
+                               ByteBuffer out, int size) throws UnusableFileException {
         try {
-            DecompressionResult r = inflater.zlibDecompressEx(in, 0, length, out, 0, size);
+            DecompressionResult r = inflater.zlibDecompressEx(in.clear().limit(length), out.clear().limit(size));
             return r.outputBytesProduced();
         } catch (LibdeflateException e) {
             throw new UnusableFileException(file, where + " does not inflate to at most " + size + " bytes ("
@@ -146,68 +171,82 @@ final class Hdf5Chunks {
     }
 
     /** HDF5's shuffle stored byte k of every value together; the bytes after the last whole value stay as they are. */
-    private static void unshuffle(byte[] in, int length, byte[] out, int elementBytes) {
+    private static void unshuffle(ByteBuffer in, int length, ByteBuffer out, int elementBytes) {
         int count = length / elementBytes;
         for (int b = 0; b < elementBytes; b++) {
             int from = b * count;
             for (int i = 0; i < count; i++) {
-                out[i * elementBytes + b] = in[from + i];
+                out.put(i * elementBytes + b, in.get(from + i));
             }
         }
         int whole = count * elementBytes;
-        System.arraycopy(in, whole, out, whole, length - whole);
+        out.put(whole, in, whole, length - whole);
     }
 
-    /** A chunk of the fill value: the dataset's own, or HDF5's default of zero bytes. */
-    private static byte[] fillChunk(H5Chunks chunks, int size) {
-        byte[] fill = new byte[size];
+    /** {@code fill} made a chunk of the fill value: the dataset's own, or HDF5's default of zero bytes. */
+    private static ByteBuffer fillChunk(H5Chunks chunks, ByteBuffer fill, int size) {
         byte[] value = chunks.fillValue();
-        if (value != null && value.length == chunks.elementBytes()) {
-            for (int k = 0; k < size; k += value.length) {
-                System.arraycopy(value, 0, fill, k, value.length);
-            }
+        if (value == null || value.length != chunks.elementBytes()) {
+            value = new byte[chunks.elementBytes()];
+        }
+        for (int k = 0; k < size; k += value.length) {
+            fill.put(k, value);
         }
         return fill;
     }
 
     /** Hands the rows of the chunk at {@code (row, column)} that lie within the dataset, as stored values. */
-    private static void hand(byte[] bytes, int row, int column, H5Chunks chunks, DataType type, int ny, int nx,
+    private static void hand(ByteBuffer bytes, int row, int column, H5Chunks chunks, DataType type, int ny, int nx,
                              Buffers buffers, Rows rows) {
         int rowsIn = Math.min(chunks.rows(), ny - row);
         int count = Math.min(chunks.columns(), nx - column);
-        ByteBuffer view = ByteBuffer.wrap(bytes).order(chunks.byteOrder());
+        ByteBuffer view = bytes.duplicate().clear().order(chunks.byteOrder());
+        // One typed view of the chunk, not one a row: until compiled, each would be an object (11,400 an OPERA frame).
+        Buffer typed;
+        Object values;
+        switch (type) {
+            case BYTE -> {
+                typed = view;
+                values = row(buffers, byte[].class, count);
+            }
+            case SHORT -> {
+                typed = view.asShortBuffer();
+                values = row(buffers, short[].class, count);
+            }
+            case INT -> {
+                typed = view.asIntBuffer();
+                values = row(buffers, int[].class, count);
+            }
+            case LONG -> {
+                typed = view.asLongBuffer();
+                values = row(buffers, long[].class, count);
+            }
+            case FLOAT -> {
+                typed = view.asFloatBuffer();
+                values = row(buffers, float[].class, count);
+            }
+            case DOUBLE -> {
+                typed = view.asDoubleBuffer();
+                values = row(buffers, double[].class, count);
+            }
+            default -> throw new IllegalStateException("HDF5 values of type " + type);
+        }
         for (int r = 0; r < rowsIn; r++) {
             int first = r * chunks.columns();
-            int at = (row + r) * nx + column;
-            switch (type) {
-                case BYTE -> rows.accept(bytes, first, count, at);
-                case SHORT -> {
-                    short[] s = row(buffers, short[].class, count);
-                    view.asShortBuffer().get(first, s, 0, count);
-                    rows.accept(s, 0, count, at);
-                }
-                case INT -> {
-                    int[] s = row(buffers, int[].class, count);
-                    view.asIntBuffer().get(first, s, 0, count);
-                    rows.accept(s, 0, count, at);
-                }
-                case LONG -> {
-                    long[] s = row(buffers, long[].class, count);
-                    view.asLongBuffer().get(first, s, 0, count);
-                    rows.accept(s, 0, count, at);
-                }
-                case FLOAT -> {
-                    float[] s = row(buffers, float[].class, count);
-                    view.asFloatBuffer().get(first, s, 0, count);
-                    rows.accept(s, 0, count, at);
-                }
-                case DOUBLE -> {
-                    double[] s = row(buffers, double[].class, count);
-                    view.asDoubleBuffer().get(first, s, 0, count);
-                    rows.accept(s, 0, count, at);
-                }
-                default -> throw new IllegalStateException("HDF5 values of type " + type);
+            if (typed instanceof ByteBuffer b) {
+                b.get(first, (byte[]) values, 0, count);
+            } else if (typed instanceof ShortBuffer b) {
+                b.get(first, (short[]) values, 0, count);
+            } else if (typed instanceof IntBuffer b) {
+                b.get(first, (int[]) values, 0, count);
+            } else if (typed instanceof LongBuffer b) {
+                b.get(first, (long[]) values, 0, count);
+            } else if (typed instanceof FloatBuffer b) {
+                b.get(first, (float[]) values, 0, count);
+            } else {
+                ((DoubleBuffer) typed).get(first, (double[]) values, 0, count);
             }
+            rows.accept(values, 0, count, (row + r) * nx + column);
         }
     }
 
@@ -219,7 +258,7 @@ final class Hdf5Chunks {
         return type.cast(buffers.row);
     }
 
-    private static byte[] capacity(byte[] buffer, int size) {
-        return buffer.length >= size ? buffer : new byte[size];
+    private static ByteBuffer capacity(ByteBuffer buffer, int size) {
+        return buffer.capacity() >= size ? buffer : ByteBuffer.allocateDirect(size);
     }
 }

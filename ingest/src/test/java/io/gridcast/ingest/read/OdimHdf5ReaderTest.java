@@ -88,20 +88,54 @@ class OdimHdf5ReaderTest {
      */
     @Test
     void operaStatisticsAllocateNothingOfAFramesSize() throws UnusableFileException {
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        try (FrameSource source = reader.open(opera("1800"), "RATE")) {
-            // The first frame a thread reads makes its buffers.
-            source.statistics(0);
-        }
+        readOneFrame();
         try (FrameSource source = reader.open(opera("1815"), "RATE")) {
-            long before = threads.getCurrentThreadAllocatedBytes();
-            FrameStatistics stats = source.statistics(0);
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            assertThat(stats.validCells()).isPositive();
-            assertThat(allocated).as("bytes allocated for one frame's statistics (a frame: 16.7 MB of floats)")
+            assertThat(allocatedForStatistics(source))
+                    .as("bytes allocated for one frame's statistics (a frame: 16.7 MB of floats)")
                     .isLessThan(1_000_000L);
         }
+    }
+
+    /**
+     * A thread's first OPERA frame makes its chunk buffers outside the Java heap: in the heap a chunk (1.3 MB) is a
+     * humongous object of G1's, whose allocation may start a collection; what the thread allocates in the heap stays
+     * below half of G1's smallest region (1 MB).
+     */
+    @Test
+    void aThreadsChunkBuffersAreOutsideTheHeap() throws Exception {
+        readOneFrame();
+        try (FrameSource source = reader.open(opera("1830"), "RATE")) {
+            long[] allocated = new long[1];
+            Thread first = new Thread(() -> {
+                try {
+                    allocated[0] = allocatedForStatistics(source);
+                } catch (UnusableFileException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            first.start();
+            first.join();
+            assertThat(allocated[0]).as("bytes a new thread allocated in the heap for its first frame's statistics "
+                    + "(a chunk: 1.3 MB)").isPositive().isLessThan(512 * 1024L);
+        }
+    }
+
+    /** Reads one OPERA frame's statistics on this thread: its buffers made, classes loaded, code compiled. */
+    private void readOneFrame() throws UnusableFileException {
+        try (FrameSource source = reader.open(opera("1800"), "RATE")) {
+            source.statistics(0);
+        }
+    }
+
+    /** The heap bytes this thread allocates for the statistics of the frame of {@code source}. */
+    private static long allocatedForStatistics(FrameSource source) throws UnusableFileException {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        FrameStatistics stats = source.statistics(0);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(stats.validCells()).isPositive();
+        return allocated;
     }
 
     /** A chunk whose deflate stream is damaged is refused, naming the dataset and the chunk. */
