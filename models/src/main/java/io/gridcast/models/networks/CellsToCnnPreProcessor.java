@@ -1,15 +1,11 @@
 package io.gridcast.models.networks;
 
 import java.util.Arrays;
-import java.util.Objects;
 
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InputType.InputTypeFeedForward;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -19,15 +15,11 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * lays the cells out (e.g. a per-cell LSTM's last step, {@code [batch*height*width, features]}), back on the grid as
  * CNN feature maps {@code [batch, features, height, width]}.
  */
-public class CellsToCnnPreProcessor implements InputPreProcessor {
-
-    private final long height;
-    private final long width;
+public class CellsToCnnPreProcessor extends CellGridPreProcessor {
 
     @JsonCreator
     public CellsToCnnPreProcessor(@JsonProperty("height") long height, @JsonProperty("width") long width) {
-        this.height = height;
-        this.width = width;
+        super(height, width);
     }
 
     @Override
@@ -58,36 +50,7 @@ public class CellsToCnnPreProcessor implements InputPreProcessor {
     }
 
     @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState,
-                                                          int minibatchSize) {
-        if (maskArray != null) {
-            throw new IllegalArgumentException("per-cell vectors take no mask");
-        }
-        return new Pair<>(null, currentMaskState);
-    }
-
-    @JsonProperty("height")
-    public long getHeight() {
-        return height;
-    }
-
-    @JsonProperty("width")
-    public long getWidth() {
-        return width;
-    }
-
-    @Override
     public CellsToCnnPreProcessor clone() {
         return new CellsToCnnPreProcessor(height, width);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof CellsToCnnPreProcessor other && height == other.height && width == other.width;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(height, width);
     }
 }

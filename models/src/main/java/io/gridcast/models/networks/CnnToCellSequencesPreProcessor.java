@@ -1,15 +1,11 @@
 package io.gridcast.models.networks;
 
 import java.util.Arrays;
-import java.util.Objects;
 
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InputType.InputTypeConvolutional;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -22,15 +18,11 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * {@code (b*height + y)*width + x}, in DL4J's NCW sequence layout. {@link CellsToCnnPreProcessor} puts the LSTM's
  * per-cell output back on the grid.
  */
-public class CnnToCellSequencesPreProcessor implements InputPreProcessor {
-
-    private final long height;
-    private final long width;
+public class CnnToCellSequencesPreProcessor extends CellGridPreProcessor {
 
     @JsonCreator
     public CnnToCellSequencesPreProcessor(@JsonProperty("height") long height, @JsonProperty("width") long width) {
-        this.height = height;
-        this.width = width;
+        super(height, width);
     }
 
     @Override
@@ -67,36 +59,7 @@ public class CnnToCellSequencesPreProcessor implements InputPreProcessor {
     }
 
     @Override
-    public Pair<INDArray, MaskState> feedForwardMaskArray(INDArray maskArray, MaskState currentMaskState,
-                                                          int minibatchSize) {
-        if (maskArray != null) {
-            throw new IllegalArgumentException("per-cell sequences take no mask: every time step is complete");
-        }
-        return new Pair<>(null, currentMaskState);
-    }
-
-    @JsonProperty("height")
-    public long getHeight() {
-        return height;
-    }
-
-    @JsonProperty("width")
-    public long getWidth() {
-        return width;
-    }
-
-    @Override
     public CnnToCellSequencesPreProcessor clone() {
         return new CnnToCellSequencesPreProcessor(height, width);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof CnnToCellSequencesPreProcessor other && height == other.height && width == other.width;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(height, width);
     }
 }
