@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Alternating pairs: `gridcast bench train` against PyTorch (../shared/bench/convlstm_ref.py or cnnlstm_ref.py).
+"""Alternating pairs: `gridcast bench train` against PyTorch (../shared/bench/convlstm_ref.py or bench/cnnlstm_ref.py).
 
 This machine's speed drifts by up to 2x within minutes, so one run of each says little: each pair runs the two back
 to back (gridcast first in odd pairs, PyTorch first in even ones, so neither always gets the warmer or quieter
@@ -52,9 +52,11 @@ def main():
     ap.add_argument("--model", choices=["convlstm", "cnnlstm"], default="convlstm")
     for key, value in SHAPE.items():
         ap.add_argument("--" + key.replace("_", "-"), type=int, default=value)
-    ap.add_argument("--reference", help="the PyTorch script (default: ../shared/bench/<model>_ref.py)")
+    ap.add_argument("--reference", help="the PyTorch script (default: ../shared/bench/convlstm_ref.py, or"
+                                        " bench/cnnlstm_ref.py: the CNN-LSTM with its decoder's skips)")
     a = ap.parse_args()
-    reference_script = a.reference or os.path.join(HOME, "..", "shared", "bench", a.model + "_ref.py")
+    reference_script = a.reference or (os.path.join(HOME, "bench", "cnnlstm_ref.py") if a.model == "cnnlstm"
+                                       else os.path.join(HOME, "..", "shared", "bench", "convlstm_ref.py"))
     if a.pairs < 1:
         sys.exit(f"expected --pairs >= 1, got {a.pairs}")
     if not os.path.isfile(reference_script):

@@ -49,6 +49,8 @@ public class NativeConvolutionLayer extends ConvolutionLayer {
         Impl layer = new Impl(conf, dataType);
         layer.setListeners(listeners);
         layer.setIndex(index);
+        // As DL4J's own layers do: a ComputationGraph's updater finds a layer's parameters through this view.
+        layer.setParamsViewArray(params);
         ParamInitializer initializer = initializer();
         layer.setParamTable(initializer.init(conf, params, initializeParams));
         layer.setConf(conf);

@@ -7,17 +7,16 @@ import io.gridcast.models.training.Validation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import io.gridcast.features.WindowShape;
-import io.gridcast.models.networks.FusedLstm;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.LSTM;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToRnnPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.RnnToCnnPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
@@ -29,9 +28,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
-import org.nd4j.shade.jackson.databind.node.ObjectNode;
 
 class CnnLstmTest {
 
@@ -43,12 +40,13 @@ class CnnLstmTest {
 
     @Test
     void gradientsMatchCentralDifferencesInDoublePrecision() {
-        MultiLayerNetwork net = new MultiLayerNetwork(
+        ComputationGraph net = new ComputationGraph(
                 CnnLstmNowcaster.configuration(spec(), TINY, DataType.DOUBLE, new NoOp()));
         net.init();
         Nd4j.getRandom().setSeed(5);
         // Zero biases put units fed by dead ReLUs exactly on the next ReLU's kink, where the numerical gradient
-        // is meaningless; small random offsets move every parameter off it.
+        // is meaningless; small random offsets move every parameter off it (the zero output layer too, so that
+        // gradients reach the decoder and, through the skips and the LSTM, the encoder).
         net.setParams(net.params().add(Nd4j.rand(DataType.DOUBLE, net.params().shape()).subi(0.5).muli(0.1)));
         // Continuous random inputs: max-pooling ties (where numerical gradients break) have probability zero.
         INDArray x = CnnLstmNowcaster.toRnnLayout(Nd4j.rand(DataType.DOUBLE, 2, 3, 2, 8, 8));
@@ -58,9 +56,11 @@ class CnnLstmTest {
         DataType defaultFloat = Nd4j.defaultFloatingPointType();
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         try {
-            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x)
-                    .labels(y).epsilon(1e-6).maxRelError(1e-3).minAbsoluteError(1e-8)
-                    .print(GradientCheckUtil.PrintMode.FAILURES_ONLY).exitOnFirstError(false)
+            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+                    .inputs(new INDArray[]{x}).labels(new INDArray[]{y}).epsilon(1e-6).maxRelError(1e-3)
+                    // A score of ~20 (summed over cells) is known to ~1e-14 in double, so central differences at
+                    // ε = 1e-6 are themselves uncertain by ~1e-8: smaller differences are rounding.
+                    .minAbsoluteError(1e-7).print(GradientCheckUtil.PrintMode.FAILURES_ONLY).exitOnFirstError(false)
                     // A spread-out subset of each parameter array keeps the check to seconds.
                     .subset(true).maxPerParam(30));
             assertThat(ok).isTrue();
@@ -77,7 +77,6 @@ class CnnLstmTest {
         model.save(dir);
         CnnLstmNowcaster loaded = CnnLstmNowcaster.load(dir);
         INDArray inputs = data.next().getFeatures();
-        assertThat(loaded.network().getLayer(0).getClass()).isEqualTo(model.network().getLayer(0).getClass());
         assertThat(loaded.predict(inputs)).isEqualTo(model.predict(inputs));
         // The updater's state came along: one more step on both ends in the same weights.
         DataSet next = data.next();
@@ -86,52 +85,31 @@ class CnnLstmTest {
         assertThat(loaded.network().params()).isEqualTo(model.network().params());
     }
 
-    /** The configuration as saved before {@link FusedLstm}: DL4J's LSTM layers, the last in its LastTimeStep. */
-    private static MultiLayerConfiguration withDl4jLstm(MultiLayerConfiguration conf) throws IOException {
-        for (NeuralNetConfiguration layer : conf.getConfs()) {
-            if (layer.getLayer() instanceof FusedLstm fused) {
-                ObjectNode json = NeuralNetConfiguration.mapper().valueToTree(fused);
-                json.put("@class", LSTM.class.getName());
-                json.remove("lastStepOnly");
-                LSTM lstm = (LSTM) NeuralNetConfiguration.mapper().treeToValue(json, Layer.class);
-                layer.setLayer(fused.isLastStepOnly() ? new LastTimeStep(lstm) : lstm);
-            }
+    @Test
+    void forecastsEachWindowOfABatchOfAnotherSizeThanItsLastTrainingBatchAsItsOwn() {
+        CnnLstmNowcaster model = CnnLstmNowcaster.create(spec(), TINY);
+        model.fitBatch(MovingBlobs.iterator(TINY, 2, 2, 1).next());
+        INDArray three = MovingBlobs.iterator(TINY, 3, 3, 2).next().getFeatures();
+        INDArray forecasts = model.predict(three);
+        assertThat(forecasts.shape()).containsExactly(3, 2, 8, 8);
+        for (int b = 0; b < 3; b++) {
+            INDArray alone = model.predict(three.get(NDArrayIndex.interval(b, b + 1)));
+            assertThat(forecasts.get(NDArrayIndex.interval(b, b + 1)).sub(alone).amaxNumber().doubleValue())
+                    .as("window %d", b).isLessThan(1e-6);
         }
-        return conf;
     }
 
     @Test
-    void aModelSavedWithDl4jsLstmLayersLoadsIntoFusedLstmLayersWithItsWeightsAndAdamState(@TempDir Path dir)
-            throws IOException {
-        ModelSpec twoLstmLayers = new ModelSpec("c", CnnLstmNowcaster.TYPE, List.of(4, 3), 3, List.of(2), 1, 2, 1e-3,
-                11);
-        MultiLayerNetwork old = new MultiLayerNetwork(withDl4jLstm(
-                CnnLstmNowcaster.configuration(twoLstmLayers, TINY, DataType.FLOAT, new Adam(1e-3))));
+    void aModelSavedByAnOlderGridcastIsRefusedWithWhatToDo(@TempDir Path dir) throws IOException {
+        // Before the decoder's skip connections the CNN-LSTM was a DL4J MultiLayerNetwork, saved under the same name.
+        MultiLayerNetwork old = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
+                .layer(new OutputLayer.Builder().nIn(4).nOut(2).build()).build());
         old.init();
-        DataSetIterator data = MovingBlobs.iterator(TINY, 6, 2, 1);
-        DataSet batch = data.next();
-        DataSet residual = new DataSet(CnnLstmNowcaster.toRnnLayout(batch.getFeatures()),
-                batch.getLabels().sub(Windows.lastFrame(batch.getFeatures())));
-        old.fit(residual);
-        old.fit(residual);
         ModelSerializer.writeModel(old, dir.resolve(CnnLstmNowcaster.MODEL_FILE).toFile(), true);
         Windows.writeShape(TINY, dir);
-
-        CnnLstmNowcaster loaded = CnnLstmNowcaster.load(dir);
-        MultiLayerNetwork net = loaded.network();
-        assertThat(net.getLayerWiseConfigurations().getConfs().stream().map(NeuralNetConfiguration::getLayer)
-                .filter(FusedLstm.class::isInstance).map(FusedLstm.class::cast).map(FusedLstm::isLastStepOnly))
-                .containsExactly(false, true);
-        assertThat(net.params()).isEqualTo(old.params());
-        assertThat(net.getUpdater().getStateViewArray()).isEqualTo(old.getUpdater().getStateViewArray());
-        assertThat(net.getIterationCount()).isEqualTo(2);
-        INDArray inputs = data.next().getFeatures();
-        INDArray expected = old.output(CnnLstmNowcaster.toRnnLayout(inputs)).addi(Windows.lastFrame(inputs));
-        assertThat(loaded.predict(inputs).sub(expected).amaxNumber().doubleValue()).isLessThan(1e-5);
-        // Training goes on from Adam's saved state: one more step on both ends in the same weights, to rounding.
-        loaded.fitBatch(batch);
-        old.fit(residual);
-        assertThat(net.params().sub(old.params()).amaxNumber().doubleValue()).isLessThan(1e-5);
+        assertThatThrownBy(() -> CnnLstmNowcaster.load(dir)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("was saved by an older gridcast (a network without the decoder's skip "
+                        + "connections); retrain it with `gridcast run train`");
     }
 
     @Test
@@ -149,10 +127,11 @@ class CnnLstmTest {
     }
 
     @Test
-    void frameTOfTheInputIsWhatTheCnnSeesAtStepT() {
+    void frameTOfTheInputIsWhatTheCnnSeesAtStepTAndTheSkipsCarryTheLastFramesMaps() {
         INDArray inputs = Nd4j.rand(DataType.FLOAT, 2, 3, 2, 8, 8);
-        MultiLayerNetwork net = CnnLstmNowcaster.create(spec(), TINY).network();
-        RnnToCnnPreProcessor toCnn = (RnnToCnnPreProcessor) net.getLayerWiseConfigurations().getInputPreProcess(0);
+        ComputationGraph net = CnnLstmNowcaster.create(spec(), TINY).network();
+        RnnToCnnPreProcessor toCnn = (RnnToCnnPreProcessor)
+                ((LayerVertex) net.getConfiguration().getVertices().get("encode0")).getPreProcessor();
         INDArray rnn = CnnLstmNowcaster.toRnnLayout(inputs);
         INDArray images = toCnn.preProcess(rnn, 2, LayerWorkspaceMgr.noWorkspaces());
         assertThat(images.shape()).containsExactly(6, 2, 8, 8);
@@ -167,6 +146,15 @@ class CnnLstmTest {
         // ...and the way back to the LSTM puts step t's encoding at time index t again.
         INDArray back = new CnnToRnnPreProcessor(8, 8, 2).preProcess(images, 2, LayerWorkspaceMgr.noWorkspaces());
         assertThat(back.equals(rnn)).isTrue();
+        // The decoder's skip holds example b's last frame (step 2), image 2*batch + b of the encoder's stack.
+        Map<String, INDArray> activations = net.feedForward(rnn, false);
+        INDArray encoded = activations.get("encode0");
+        INDArray skip = activations.get("skip0");
+        assertThat(skip.shape()).containsExactly(2, 2, 8, 8);
+        for (int b = 0; b < 2; b++) {
+            assertThat(skip.get(NDArrayIndex.point(b)).equals(encoded.get(NDArrayIndex.point(2 * 2L + b))))
+                    .as("b=%d", b).isTrue();
+        }
     }
 
     @Test

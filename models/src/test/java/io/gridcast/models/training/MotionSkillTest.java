@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * margins cannot be weakened unnoticed.
  *
  * <p>Margins as the last-lead MSE over the best damped persistence's, from 3 seeds of data, weights and shuffling
- * (7 December, a sweep not kept) and this test's own data: the ConvLSTM 0.35–0.37 given 3 frames, 0.80–0.84 given
- * the last frame only; the CNN-LSTM 0.96–1.06 given 3 frames, 1.15–1.42 given the last frame only.
+ * (7 December, sweeps not kept) and this test's own data: the ConvLSTM 0.35–0.37 given 3 frames, 0.80–0.84 given
+ * the last frame only; the CNN-LSTM 0.40–0.46 given 3 frames, 0.80–0.81 given the last frame only (before issue 19's
+ * per-cell LSTM and decoder skips, 0.96–1.06 and 1.15–1.42: it did not move rain).
  */
 class MotionSkillTest {
 
@@ -37,12 +38,8 @@ class MotionSkillTest {
 
     /** At most 0.6 of the best damped persistence's MSE: about halfway between moving (0.37) and blind (0.80). */
     private static final double CONVLSTM_RATIO = 0.6;
-    /**
-     * The CNN-LSTM does not learn to move rain at this budget (nor in 40 epochs at 5e-3: 1.08 and 1.12, overfitted):
-     * it comes near the best damped persistence, not clearly below it. At most 1.10 of it: halfway between what it
-     * reaches (1.06) and blind (1.15).
-     */
-    private static final double CNNLSTM_RATIO = 1.10;
+    /** At most 0.63 of the best damped persistence's MSE: about halfway between moving (0.46) and blind (0.80). */
+    private static final double CNNLSTM_RATIO = 0.63;
 
     /**
      * 2 x 2 patches (a 12 x 12 grid of 4 channels) and 3 x 3 kernels: each forecast step can carry rain two cells,
@@ -63,7 +60,7 @@ class MotionSkillTest {
     }
 
     @Test
-    void cnnLstmComesCloseToDampedPersistenceWithoutMovingRain() {
+    void cnnLstmLearnsToMoveRain() {
         assertSkill(trained(CNNLSTM, AdvectedBlobs.IN), CNNLSTM_RATIO);
     }
 
