@@ -11,7 +11,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -123,20 +122,19 @@ public final class WindowIterator implements DataSetIterator, AutoCloseable {
             WindowShape shape = source.shape();
             int inputSize = shape.in() * shape.channels() * shape.height() * shape.width();
             int labelSize = shape.out() * shape.height() * shape.width();
-            // One pair of buffers for the whole epoch (each batch is copied off-heap): no garbage per window, which
-            // made G1 widen the heap with the number of windows streamed.
-            float[] x = new float[batchSize * inputSize];
-            float[] y = new float[batchSize * labelSize];
             for (int first = 0; first < windows.size(); first += batchSize) {
                 int n = Math.min(batchSize, windows.size() - first);
+                float[] x = new float[n * inputSize];
+                float[] y = new float[n * labelSize];
                 for (int b = 0; b < n; b++) {
                     int w = first + b;
                     source.fillInputs(x, b * inputSize, windows.get(w), turns[w], mirrors[w], missingCells);
                     source.fillLabels(y, b * labelSize, windows.get(w), turns[w], mirrors[w], missingCells);
                 }
                 out.put(new DataSet(
-                        offHeap(x, n, shape.in(), shape.channels(), shape.height(), shape.width()),
-                        offHeap(y, n, shape.out(), shape.height(), shape.width())));
+                        Nd4j.create(x, new long[] {n, shape.in(), shape.channels(), shape.height(), shape.width()},
+                                DataType.FLOAT),
+                        Nd4j.create(y, new long[] {n, shape.out(), shape.height(), shape.width()}, DataType.FLOAT)));
             }
             out.put(END);
         } catch (InterruptedException e) {
@@ -146,17 +144,6 @@ public final class WindowIterator implements DataSetIterator, AutoCloseable {
             out.clear();
             out.offer(new Failure(e));
         }
-    }
-
-    /**
-     * A float array of {@code shape} holding the first values of {@code values}, in memory libnd4j allocates
-     * itself, which {@link #release} frees: {@code Nd4j.create(float[], ...)} backs an array with a JavaCPP copy of
-     * the Java array that {@code close()} leaves to the garbage collector, so batches piled up off-heap.
-     */
-    private static INDArray offHeap(float[] values, long... shape) {
-        INDArray array = Nd4j.createUninitialized(DataType.FLOAT, shape);
-        array.data().asNioFloat().put(values, 0, (int) array.length());
-        return array;
     }
 
     private void stop() {

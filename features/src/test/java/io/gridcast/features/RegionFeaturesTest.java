@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import com.sun.management.ThreadMXBean;
 import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.ingest.catalog.SparkSessions;
 import io.gridcast.ingest.synth.SyntheticArchive;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -23,7 +21,6 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.SparkSession;
-import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -253,59 +250,6 @@ class RegionFeaturesTest {
         assertThatThrownBy(broken::hasNext).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("building windows failed").hasMessageContaining(shard.toString());
         broken.close();
-    }
-
-    /**
-     * The streaming thread's own heap allocations while it builds windows from a cached shard: the garbage that
-     * made G1 widen the heap with the number of windows streamed (issue 20) when each window copied its planes
-     * and each batch had new arrays.
-     */
-    @Test
-    void theStreamingThreadAllocatesLessThanAWindowPerWindow() throws Exception {
-        int in = 2;
-        int out = 2;
-        int batch = 4;
-        // One batch prefetched at a time, so the thread is alive (waiting to hand over the next batch) between takes.
-        WindowSpec spec = new WindowSpec(in, out, 1, 0.5, 0.7, 0.15, List.of(), List.of(), 64, 64, 1, 1);
-        RegionFeatures features = stampedFeatures(spec, dir.resolve("shards"));
-        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        try (WindowIterator windows = features.iterator(features.plan().train(), batch, null)) {
-            windows.next();
-            windows.next();
-            Thread streaming = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().equals("gridcast-windows")).findFirst().orElseThrow();
-            long before = threads.getThreadAllocatedBytes(streaming.getId());
-            int taken = 8;
-            // Windows 8 to 40: frames of the first shard only, which the first batch read.
-            for (int b = 0; b < taken; b++) {
-                windows.release(windows.next());
-            }
-            long perWindow = (threads.getThreadAllocatedBytes(streaming.getId()) - before) / (taken * batch);
-            long windowBytes = (long) (in + out) * CELLS * Float.BYTES;
-            assertThat(perWindow).as("bytes allocated per window of %d bytes", windowBytes).isLessThan(windowBytes);
-        }
-    }
-
-    /**
-     * A released batch's memory is freed then, not at a later collection: an array made from a Java array
-     * ({@code Nd4j.create(float[], ...)}) is backed by a JavaCPP copy that {@code close()} leaves to the garbage
-     * collector, so native memory piled up with the batches streamed between collections (issue 20).
-     */
-    @Test
-    void releasedBatchesLeaveNoNativeMemoryBehind() {
-        RegionFeatures features = stampedFeatures(WindowSpec.of(2, 2), dir.resolve("shards"));
-        long before = Pointer.totalBytes();
-        int batches = 0;
-        try (WindowIterator windows = features.iterator(features.plan().train(), 4, 7L)) {
-            while (windows.hasNext()) {
-                windows.release(windows.next());
-                batches++;
-            }
-        }
-        assertThat(batches).isGreaterThan(10);
-        // ND4J's first arrays in a JVM cache a few shape descriptors (2.4 KB): less than one batch, not one a batch.
-        long batchBytes = 4L * (2 + 2) * CELLS * Float.BYTES;
-        assertThat(Pointer.totalBytes() - before).as("JavaCPP bytes still held").isLessThan(batchBytes);
     }
 
     @Test
