@@ -185,7 +185,20 @@ public final class FrameShards {
     }
 
     /** Channel {@code channel} of timeline frame {@code frame}, physical units, NaN where missing. */
-    public synchronized float[] frame(int frame, int channel) {
+    public float[] frame(int frame, int channel) {
+        Plane plane = plane(frame, channel);
+        return java.util.Arrays.copyOfRange(plane.values(), plane.offset(), plane.offset() + index.height() * index.width());
+    }
+
+    /**
+     * Where a frame's plane lies: {@code height x width} values from {@code offset} of a cached shard, which is
+     * never written after it is read, so the plane stays valid after the shard leaves the cache.
+     */
+    record Plane(float[] values, int offset) {
+    }
+
+    /** Channel {@code channel} of timeline frame {@code frame} in its cached shard, not copied. */
+    synchronized Plane plane(int frame, int channel) {
         int shard = frame / index.shardFrames();
         float[] values = cache.get(shard);
         if (values == null) {
@@ -193,8 +206,7 @@ public final class FrameShards {
             cache.put(shard, values);
         }
         int cells = index.height() * index.width();
-        int offset = ((frame - shard * index.shardFrames()) * index.channels().size() + channel) * cells;
-        return java.util.Arrays.copyOfRange(values, offset, offset + cells);
+        return new Plane(values, ((frame - shard * index.shardFrames()) * index.channels().size() + channel) * cells);
     }
 
     /** A whole shard, decompressed: frames x channels x cells. */
@@ -209,10 +221,15 @@ public final class FrameShards {
                 throw new IOException("holds " + channels + " channels of " + cells + " cells, the index says "
                         + index.channels().size() + " of " + index.height() * index.width());
             }
-            byte[] bytes = new byte[count * channels * cells * Float.BYTES];
-            in.readFully(bytes);
+            // Decoded through a small buffer: a second copy of the whole shard would double its garbage.
             float[] values = new float[count * channels * cells];
-            ByteBuffer.wrap(bytes).asFloatBuffer().get(values);
+            byte[] chunk = new byte[1 << 16];
+            for (int done = 0; done < values.length; ) {
+                int n = Math.min(values.length - done, chunk.length / Float.BYTES);
+                in.readFully(chunk, 0, n * Float.BYTES);
+                ByteBuffer.wrap(chunk, 0, n * Float.BYTES).asFloatBuffer().get(values, done, n);
+                done += n;
+            }
             return values;
         } catch (IOException e) {
             throw new UncheckedIOException("window shard " + file + " is unreadable: " + e.getMessage(), e);

@@ -66,8 +66,8 @@ public record LatestInputs(Instant reference, INDArray inputs) {
                     float[] physical = c < variables.size()
                             ? RegionFrames.read(readers.get(c), trained.get(c), entries.get(t).get(c), regionGrid)
                             : staticValues.get(c - variables.size());
-                    float[] plane = WindowSource.transform(physical, channels.get(c).transform(), missing);
-                    System.arraycopy(plane, 0, x, (t * count + c) * cells, cells);
+                    WindowSource.put(new FrameShards.Plane(physical, 0), channels.get(c).transform(),
+                            regionGrid.height(), regionGrid.width(), x, (t * count + c) * cells, 0, false, missing);
                 }
             }
             return new LatestInputs(reference(), Nd4j.create(x,

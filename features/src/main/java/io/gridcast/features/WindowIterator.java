@@ -1,16 +1,20 @@
 package io.gridcast.features;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -48,6 +52,7 @@ public final class WindowIterator implements DataSetIterator, AutoCloseable {
     private DataSetPreProcessor preProcessor;
     private Thread producer;
     private Object pending;
+    private final Queue<INDArray[]> released = new ConcurrentLinkedQueue<>();
 
     /**
      * @param shuffleSeed null keeps time order (validation, test); a seed reshuffles every epoch reproducibly
@@ -122,19 +127,25 @@ public final class WindowIterator implements DataSetIterator, AutoCloseable {
             WindowShape shape = source.shape();
             int inputSize = shape.in() * shape.channels() * shape.height() * shape.width();
             int labelSize = shape.out() * shape.height() * shape.width();
+            // One pair of buffers for the whole epoch (each batch is copied off-heap): no garbage per window, which
+            // made G1 widen the heap with the number of windows streamed.
+            float[] x = new float[batchSize * inputSize];
+            float[] y = new float[batchSize * labelSize];
             for (int first = 0; first < windows.size(); first += batchSize) {
                 int n = Math.min(batchSize, windows.size() - first);
-                float[] x = new float[n * inputSize];
-                float[] y = new float[n * labelSize];
                 for (int b = 0; b < n; b++) {
                     int w = first + b;
                     source.fillInputs(x, b * inputSize, windows.get(w), turns[w], mirrors[w], missingCells);
                     source.fillLabels(y, b * labelSize, windows.get(w), turns[w], mirrors[w], missingCells);
                 }
-                out.put(new DataSet(
-                        Nd4j.create(x, new long[] {n, shape.in(), shape.channels(), shape.height(), shape.width()},
-                                DataType.FLOAT),
-                        Nd4j.create(y, new long[] {n, shape.out(), shape.height(), shape.width()}, DataType.FLOAT)));
+                INDArray[] arrays = n == batchSize ? released.poll() : null;
+                out.put(arrays != null
+                        ? new DataSet(refill(arrays[0], x), refill(arrays[1], y))
+                        : new DataSet(Nd4j.create(Arrays.copyOf(x, n * inputSize),
+                                        new long[] {n, shape.in(), shape.channels(), shape.height(), shape.width()},
+                                        DataType.FLOAT),
+                                Nd4j.create(Arrays.copyOf(y, n * labelSize),
+                                        new long[] {n, shape.out(), shape.height(), shape.width()}, DataType.FLOAT)));
             }
             out.put(END);
         } catch (InterruptedException e) {
@@ -144,6 +155,12 @@ public final class WindowIterator implements DataSetIterator, AutoCloseable {
             out.clear();
             out.offer(new Failure(e));
         }
+    }
+
+    /** A released batch's array, overwritten with the first values of {@code values}. */
+    private static INDArray refill(INDArray array, float[] values) {
+        array.data().asNioFloat().put(values, 0, (int) array.length());
+        return array;
     }
 
     private void stop() {
@@ -203,16 +220,20 @@ public final class WindowIterator implements DataSetIterator, AutoCloseable {
     }
 
     /**
-     * Frees a delivered batch's native (off-heap) memory now instead of at some later garbage collection; a
-     * consumer calls it once it no longer reads the batch. With a large heap the collector runs seldom, and
-     * unreleased batches then pile up off-heap in proportion to the windows streamed. Every batch this iterator
-     * delivers is new, so releasing one never touches another.
+     * Hands a delivered batch's arrays back for a later batch to be written into; a consumer calls it once it no
+     * longer reads the batch. ND4J M2.1 frees an array's native memory only when a collection finds it, not on
+     * {@code close()} (DEVELOPERS.md), so batches made new, one after another, piled up off-heap between
+     * collections; reused, the stream holds the queue's batches and those released, whatever its length.
      */
     public void release(DataSet batch) {
-        batch.getFeatures().close();
-        batch.getLabels().close();
-        if (batch.getLabelsMaskArray() != null) {
-            batch.getLabelsMaskArray().close();
+        WindowShape shape = source.shape();
+        INDArray features = batch.getFeatures();
+        INDArray labels = batch.getLabels();
+        // Only a full batch's own arrays: a pre-processor may have put others in.
+        if (Arrays.equals(features.shape(), new long[] {batchSize, shape.in(), shape.channels(), shape.height(),
+                shape.width()}) && Arrays.equals(labels.shape(), new long[] {batchSize, shape.out(), shape.height(),
+                shape.width()}) && released.size() < prefetch + 2) {
+            released.add(new INDArray[] {features, labels});
         }
     }
 

@@ -45,9 +45,10 @@ public record WindowSource(FrameShards shards, List<float[]> statics, WindowShap
         int dynamic = shards.index().channels().size();
         for (int t = 0; t < shape.in(); t++) {
             for (int c = 0; c < shape.channels(); c++) {
-                float[] physical = c < dynamic ? shards.frame(start + t, c) : statics.get(c - dynamic);
-                float[] plane = transform(physical, channels.get(c).transform(), missing);
-                put(plane, x, offset + (t * shape.channels() + c) * cells, quarterTurns, mirror);
+                FrameShards.Plane physical = c < dynamic ? shards.plane(start + t, c)
+                        : new FrameShards.Plane(statics.get(c - dynamic), 0);
+                put(physical, channels.get(c).transform(), shape.height(), shape.width(), x,
+                        offset + (t * shape.channels() + c) * cells, quarterTurns, mirror, missing);
             }
         }
     }
@@ -56,33 +57,20 @@ public record WindowSource(FrameShards shards, List<float[]> statics, WindowShap
     void fillLabels(float[] y, int offset, int start, int quarterTurns, boolean mirror, AtomicLong missing) {
         int cells = shape.height() * shape.width();
         for (int k = 0; k < shape.out(); k++) {
-            float[] plane = transform(shards.frame(start + shape.in() + k, 0), channels.get(0).transform(), missing);
-            put(plane, y, offset + k * cells, quarterTurns, mirror);
+            put(shards.plane(start + shape.in() + k, 0), channels.get(0).transform(), shape.height(), shape.width(),
+                    y, offset + k * cells, quarterTurns, mirror, missing);
         }
-    }
-
-    /** A frame in model units; missing cells become 0 (for standardised channels the training mean) and are counted. */
-    static float[] transform(float[] physical, ChannelTransform transform, AtomicLong missing) {
-        float[] out = new float[physical.length];
-        long nan = 0;
-        for (int i = 0; i < physical.length; i++) {
-            if (Float.isNaN(physical[i])) {
-                nan++;
-            } else {
-                out[i] = transform.forward(physical[i]);
-            }
-        }
-        missing.addAndGet(nan);
-        return out;
     }
 
     /**
-     * Copies a row-major {@code h x w} plane into {@code target}, first mirrored left-right if asked, then turned
-     * {@code quarterTurns} times by 90 degrees (a non-square plane only by half turns, so its shape holds).
+     * Writes a row-major {@code h x w} plane in model units into {@code target} (missing cells 0, counted), first
+     * mirrored left-right if asked, then turned {@code quarterTurns} times by 90 degrees (a non-square plane only
+     * by half turns, so its shape holds). Straight from the cached shard: a window costs no garbage of its own.
      */
-    private void put(float[] plane, float[] target, int offset, int quarterTurns, boolean mirror) {
-        int h = shape.height();
-        int w = shape.width();
+    static void put(FrameShards.Plane physical, ChannelTransform transform, int h, int w, float[] target, int offset,
+                    int quarterTurns, boolean mirror, AtomicLong missing) {
+        float[] values = physical.values();
+        long nan = 0;
         for (int j = 0; j < h; j++) {
             for (int i = 0; i < w; i++) {
                 int si = mirror ? w - 1 - i : i;
@@ -94,8 +82,12 @@ public record WindowSource(FrameShards shards, List<float[]> statics, WindowShap
                     case 3 -> { tj = i; ti = h - 1 - j; }
                     default -> { tj = j; ti = i; }
                 }
-                target[offset + tj * w + ti] = plane[j * w + si];
+                float v = values[physical.offset() + j * w + si];
+                boolean isMissing = Float.isNaN(v);
+                nan += isMissing ? 1 : 0;
+                target[offset + tj * w + ti] = isMissing ? 0 : transform.forward(v);
             }
         }
+        missing.addAndGet(nan);
     }
 }

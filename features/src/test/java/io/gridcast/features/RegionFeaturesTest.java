@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.sun.management.ThreadMXBean;
 import io.gridcast.ingest.catalog.FrameCatalog;
 import io.gridcast.ingest.catalog.SparkSessions;
 import io.gridcast.ingest.synth.SyntheticArchive;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import ucar.nc2.NetcdfFile;
 
@@ -250,6 +253,68 @@ class RegionFeaturesTest {
         assertThatThrownBy(broken::hasNext).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("building windows failed").hasMessageContaining(shard.toString());
         broken.close();
+    }
+
+    /**
+     * The streaming thread's own heap allocations while it builds windows from a cached shard: the garbage that
+     * made G1 widen the heap with the number of windows streamed (issue 20) when each window copied its planes
+     * and each batch had new arrays.
+     */
+    @Test
+    void theStreamingThreadAllocatesLessThanAWindowPerWindow() throws Exception {
+        int in = 2;
+        int out = 2;
+        int batch = 4;
+        // One batch prefetched at a time, so the thread is alive (waiting to hand over the next batch) between takes.
+        WindowSpec spec = new WindowSpec(in, out, 1, 0.5, 0.7, 0.15, List.of(), List.of(), 64, 64, 1, 1);
+        RegionFeatures features = stampedFeatures(spec, dir.resolve("shards"));
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (WindowIterator windows = features.iterator(features.plan().train(), batch, null)) {
+            windows.release(windows.next());
+            windows.release(windows.next());
+            Thread streaming = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("gridcast-windows")).findFirst().orElseThrow();
+            long before = threads.getThreadAllocatedBytes(streaming.getId());
+            int taken = 8;
+            // Windows 8 to 40: frames of the first shard only, which the first batch read.
+            for (int b = 0; b < taken; b++) {
+                windows.release(windows.next());
+            }
+            long perWindow = (threads.getThreadAllocatedBytes(streaming.getId()) - before) / (taken * batch);
+            long windowBytes = (long) (in + out) * CELLS * Float.BYTES;
+            assertThat(perWindow).as("bytes allocated per window of %d bytes", windowBytes).isLessThan(windowBytes);
+        }
+    }
+
+    /**
+     * Released batches' arrays are written into again, so the stream's native memory is bounded by the prefetch
+     * queue, not by the windows streamed: ND4J M2.1 frees an array's memory only when a collection finds it, not on
+     * {@code close()} (issue 20). What a batch holds is still its own windows.
+     */
+    @Test
+    void releasedBatchesAreWrittenIntoAgainAndHoldTheirOwnWindows() {
+        int in = 2;
+        int out = 2;
+        RegionFeatures features = stampedFeatures(WindowSpec.of(in, out), dir.resolve("shards"));
+        WindowPlan.Split train = features.plan().train();
+        Set<INDArray> arrays = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<Instant> firstTimes = new ArrayList<>();
+        int batches = 0;
+        try (WindowIterator windows = features.iterator(train, 4, null)) {
+            while (windows.hasNext()) {
+                DataSet batch = windows.next();
+                arrays.add(batch.getFeatures());
+                decode(batch, in, out).forEach(window -> firstTimes.add(window.get(0)));
+                windows.release(batch);
+                batches++;
+            }
+        }
+        assertThat(batches).isGreaterThan(10);
+        // The queue's batches, the one in hand, the one being written and the shorter last one were ever made.
+        assertThat(arrays).as("feature arrays made for %d batches", batches)
+                .hasSizeLessThanOrEqualTo(WindowSpec.of(in, out).prefetchBatches() + 3);
+        assertThat(firstTimes).containsExactlyElementsOf(
+                train.starts().stream().map(TestArchive::time).toList());
     }
 
     @Test
