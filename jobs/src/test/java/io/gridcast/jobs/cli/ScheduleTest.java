@@ -34,9 +34,7 @@ class ScheduleTest {
     @Test
     void aJobStillRunningAtItsNextSlotIsNotStartedTwice() throws Exception {
         Path archive = CrashRestartTest.smallArchive(work, 1);
-        Path config = work.resolve("schedule.yml");
-        Files.writeString(config, Files.readString(CrashRestartTest.CRASH)
-                + "schedules:\n  - {job: ingest, cron: \"* * * * * *\"}\n");
+        Path config = ingestEverySecond();
         Path log = work.resolve("logs/gridcast.log");
         AtomicBoolean first = new AtomicBoolean(true);
 
@@ -62,9 +60,7 @@ class ScheduleTest {
     @Test
     void aStoppedScheduleStartsNoFurtherRunAndEndsWhenItsRunningJobEnds() throws Exception {
         Path archive = CrashRestartTest.smallArchive(work, 1);
-        Path config = work.resolve("schedule.yml");
-        Files.writeString(config, Files.readString(CrashRestartTest.CRASH)
-                + "schedules:\n  - {job: ingest, cron: \"* * * * * *\"}\n");
+        Path config = ingestEverySecond();
         AtomicInteger runs = new AtomicInteger();
         AtomicReference<Scheduler> scheduler = new AtomicReference<>();
         try (Batch batch = Batch.open(work, List.of(), Map.of())) {
@@ -82,6 +78,14 @@ class ScheduleTest {
         String logged = Files.readString(work.resolve("logs/gridcast.log"));
         assertThat(logged).contains("schedule: stopping; no further run starts (running: [ingest])")
                 .containsPattern("schedule: job ingest slot \\S+ completed in").doesNotContain("could not run");
+    }
+
+    /** A configuration that ingests every second. */
+    private Path ingestEverySecond() throws IOException {
+        Path config = work.resolve("schedule.yml");
+        Files.writeString(config, Files.readString(CrashRestartTest.CRASH)
+                + "schedules:\n  - {job: ingest, cron: \"* * * * * *\"}\n");
+        return config;
     }
 
     /** Waits (up to {@link ChildGridcast#DEADLINE}) until {@code log} holds {@code text}; the scheduler then logs the failure. */
