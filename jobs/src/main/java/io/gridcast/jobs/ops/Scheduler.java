@@ -164,7 +164,8 @@ public final class Scheduler {
                 log.error("schedule: job {} slot {} could not run: {}", job, slot, e.getMessage(), e);
             } finally {
                 running.remove(job);
-                if (running.isEmpty()) {
+                // Not while the process stops: the memory goes back with it.
+                if (running.isEmpty() && !stopping) {
                     IdleMemory.release();
                 }
                 MDC.remove("job");
