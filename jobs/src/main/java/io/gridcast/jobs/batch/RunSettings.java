@@ -35,6 +35,10 @@ public record RunSettings(Path configFile, Path inputDir, String variable, Path 
         return RUN_NAME.format(ZonedDateTime.now(ZoneOffset.UTC));
     }
 
+    public RunSettings withRun(String name) {
+        return new RunSettings(configFile, inputDir, variable, workDir, name, regions, model, pattern, reader);
+    }
+
     public JobParameters toJobParameters() {
         return new JobParametersBuilder()
                 .addString("config", configFile.toAbsolutePath().normalize().toString())

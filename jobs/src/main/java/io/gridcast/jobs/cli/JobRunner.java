@@ -22,12 +22,12 @@ final class JobRunner {
 
     /**
      * Runs {@code job} once the work folder is this process's ({@link WorkFolderLock}; {@code wait} for it or fail
-     * naming its holder); returns the finished execution (its status says whether it completed).
+     * naming its holder) as a new run; returns the finished execution (its status says whether it completed).
      */
     static JobExecution run(String job, RunSettings settings, List<String> profiles, boolean wait) throws Exception {
         try (WorkFolderLock lock = WorkFolderLock.acquire(settings.workDir(), "gridcast run " + job, wait);
              Batch batch = Batch.open(settings.workDir(), profiles, System.getenv())) {
-            return batch.run(job, settings);
+            return batch.runNew(job, settings);
         }
     }
 

@@ -103,6 +103,19 @@ public final class Batch implements AutoCloseable {
         return launch(job, settings.toJobParameters());
     }
 
+    /**
+     * Runs {@code job} as a new run: when this run's name is already taken by a run of the same job with the same
+     * parameters (two runs started within one second of each other), the name gets a suffix ({@code -2}, ...).
+     */
+    public JobExecution runNew(String job, RunSettings settings) throws Exception {
+        JobRepository repository = context.getBean(JobRepository.class);
+        RunSettings named = settings;
+        for (int n = 2; repository.isJobInstanceExists(job, named.toJobParameters()); n++) {
+            named = settings.withRun(settings.run() + "-" + n);
+        }
+        return run(job, named);
+    }
+
     /** Runs the newest failed (or stopped) execution of {@code job} in this work folder again, as the same JobInstance. */
     public JobExecution restart(String job) throws Exception {
         requireJob(job);
