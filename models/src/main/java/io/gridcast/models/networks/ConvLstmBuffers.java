@@ -1,9 +1,6 @@
 package io.gridcast.models.networks;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 import org.bytedeco.dnnl.engine;
@@ -19,25 +16,21 @@ import org.nd4j.linalg.factory.Nd4j;
  * batch size. Every per-step array is a buffer reused by the next pass of the same batch size, so a training step
  * allocates no large arrays.
  */
-final class ConvLstmBuffers {
+final class ConvLstmBuffers extends ScratchArrays {
 
     /** libnd4j conv2d arguments: activations [batch, height, width, channels], weights [out, in, kH, kW]. */
     private static final int NHWC = 1;
     private static final int OIYX = 1;
 
-    final DataType dtype;
     final int kernel;
     final int height;
     final int width;
     /** oneDNN's CPU engine and this network's stream, for the float convolutions; null in double precision. */
     private final engine oneDnnEngine;
     private final stream oneDnnStream;
-    private final Map<String, INDArray> buffers = new HashMap<>();
-    private final Map<String, CellValues> heap = new HashMap<>();
-    private long pooledCells = -1;
 
     ConvLstmBuffers(DataType dtype, int kernel, int height, int width) {
-        this.dtype = dtype;
+        super(dtype);
         this.kernel = kernel;
         this.height = height;
         this.width = width;
@@ -53,13 +46,7 @@ final class ConvLstmBuffers {
 
     /** Readies the buffers for a pass over {@code batch} grids. */
     void batch(int batch) {
-        long cells = (long) batch * height * width;
-        if (cells != pooledCells) {
-            // A new batch size: the buffers of the old one are left to the garbage collector.
-            buffers.clear();
-            heap.clear();
-            pooledCells = cells;
-        }
+        shape((long) batch * height * width);
     }
 
     /**
@@ -125,15 +112,5 @@ final class ConvLstmBuffers {
                 range.run(b * plane + p0, b * plane + p1, p0);
             }
         });
-    }
-
-    /** A scratch array reused by every step of this shape. */
-    INDArray buffer(String use, long... shape) {
-        return buffers.computeIfAbsent(use + Arrays.toString(shape), k -> Nd4j.zeros(dtype, shape));
-    }
-
-    /** A Java array reused by every step, like {@link #buffer}; starts as zeros. */
-    CellValues values(String use, long length) {
-        return heap.computeIfAbsent(use + "#" + length, k -> CellValues.allocate(dtype, Math.toIntExact(length)));
     }
 }

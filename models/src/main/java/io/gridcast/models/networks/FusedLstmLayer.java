@@ -1,6 +1,11 @@
 package io.gridcast.models.networks;
 
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -17,18 +22,26 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The running half of a {@link FusedLstm}. Rows of every matrix here are (time step, example) pairs, time-major:
- * row {@code t * batch + b}. The input projection {@code x W} of all steps is one GEMM; the recurrence
- * ({@code h_{t-1} RW}), the bias and the gates run in one Java loop in double precision (a step is a few thousand
- * values: a native call per operation cost more than the arithmetic); backward, the gate gradients come from one
- * Java loop back through time and the gradients of {@code W}, {@code RW} and the input from one GEMM each.
+ * row {@code t * batch + b}. Native GEMMs do the products: the input projection {@code x W} of all steps at once, the
+ * recurrence {@code h_{t-1} RW} once per step over every sequence (a CNN-LSTM runs one sequence per coarse cell,
+ * thousands of them), and backward the weights' and the input's gradients at once and {@code dz_t RW'} per step.
+ * The gates run in the ConvLSTM's Java loops ({@link CellValues}: its vectorised tanh, in parallel parts of the
+ * batch), on arrays reused by the next pass of the same shape.
  *
- * <p>Gates in DL4J's column order: block input {@code a} (tanh), forget {@code f}, output {@code o}, input
- * {@code i} (sigmoid); {@code c_t = f c_{t-1} + i a}, {@code h_t = o tanh(c_t)}, both zero before the first step.
+ * <p>Parameters are DL4J's LSTM's, gates in its column order: block input {@code a} (tanh), forget {@code f},
+ * output {@code o}, input {@code i} (sigmoid); {@code c_t = f c_{t-1} + i a}, {@code h_t = o tanh(c_t)}, both zero
+ * before the first step. A pass works on a copy of the weights with the gates in {@link CellValues}' order.
  */
 class FusedLstmLayer extends BaseLayer<FusedLstm> {
 
-    /** The last training pass, kept for backpropagation: its input and its activated gates and states. */
+    /** For each gate of {@link CellValues}' order (i, f, g = a, o), its column block in DL4J's (a, f, o, i). */
+    private static final int[] DL4J_BLOCK = {3, 1, 0, 2};
+    /** Gate values per parallel part of a step: enough to outweigh handing a part to another thread. */
+    private static final int PART = 1 << 14;
+
+    /** The last training pass, kept for backpropagation. */
     private Pass pass;
+    private ScratchArrays scratch;
 
     FusedLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -45,11 +58,18 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
     }
 
     /**
-     * One pass's sizes, its input as rows, the recurrent weights it used by row, and per row its activated gates,
-     * cell states, their tanh and outputs.
+     * One pass: its input and sizes, its input as rows, the weights in the gates' order, the outputs of every step
+     * after a zero block ({@code [(time + 1) batch, units]}: row block t is h_{t-1}), and per step the activated
+     * gates and the cell states and their tanh.
      */
-    private record Pass(INDArray input, int batch, int time, int units, INDArray rows, double[][] recurrent,
-                        double[] gates, double[] cell, double[] cellTanh, double[] hidden) {
+    private record Pass(INDArray input, int batch, int time, int units, INDArray rows, INDArray inputWeights,
+                        INDArray recurrentWeights, INDArray hidden, CellValues[] gates, CellValues[] cell,
+                        CellValues[] cellTanh) {
+
+        /** Rows {@code from} until {@code to} of {@link #hidden}: outputs of steps from - 1 on. */
+        INDArray hiddenRows(long from, long to) {
+            return hidden.get(interval(from, to), all());
+        }
     }
 
     @Override
@@ -57,16 +77,14 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
         assertInputSet(false);
         boolean lastStepOnly = layerConf().isLastStepOnly();
         Pass p;
-        INDArray hidden;
         try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             p = forward();
-            int rows = lastStepOnly ? p.batch : p.time * p.batch;
-            int from = p.hidden.length - rows * p.units;
-            hidden = matrix(Arrays.copyOfRange(p.hidden, from, p.hidden.length), rows, p.units);
         }
         pass = training ? p : null;
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, hidden.shape(), 'f');
-        out.assign(hidden);
+        long rows = (long) p.batch * (lastStepOnly ? 1 : p.time);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {rows, p.units}, 'f');
+        long end = (long) (p.time + 1) * p.batch;
+        out.assign(p.hiddenRows(end - rows, end));
         return lastStepOnly ? out : sequence(out, p.batch, p.time);
     }
 
@@ -84,49 +102,42 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
         int time = Math.toIntExact(input.size(2));
         int n = Math.toIntExact(c.getNOut());
         int g = 4 * n;
+        int stepGates = batch * g;
+        ScratchArrays s = scratch(batch, time);
         INDArray rows = rows(input.castTo(dataType), batch, time);
-        INDArray projected = Nd4j.createUninitialized(dataType, new long[] {(long) time * batch, g}, 'c');
-        Nd4j.gemm(rows, getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY), projected, false, false, 1.0, 0.0);
-        double[] z = projected.data().asDouble();
-        double[] bias = values(getParam(LSTMParamInitializer.BIAS_KEY));
-        double[][] recurrent = byRow(values(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)), n, g);
-
-        double[] gates = new double[time * batch * g];
-        double[] cell = new double[time * batch * n];
-        double[] cellTanh = new double[time * batch * n];
-        double[] hidden = new double[time * batch * n];
-        double[] acc = new double[g];
-        for (int r = 0; r < time * batch; r++) {
-            int prev = r - batch;
-            System.arraycopy(z, r * g, acc, 0, g);
-            for (int j = 0; j < g; j++) {
-                acc[j] += bias[j];
+        INDArray w = cellOrder(getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY), n);
+        INDArray rw = cellOrder(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY), n);
+        INDArray z = s.buffer("z", (long) time * batch, g);
+        Nd4j.gemm(rows, w, z, false, false, 1.0, 0.0);
+        z.addiRowVector(cellOrder(getParam(LSTMParamInitializer.BIAS_KEY), n));
+        ByteBuffer zBytes = CellValues.nativeBytes(z, z.length());
+        INDArray hidden = s.buffer("hidden", (long) (time + 1) * batch, n);
+        ByteBuffer hiddenBytes = CellValues.nativeBytes(hidden, hidden.length());
+        INDArray recurrent = s.buffer("recurrent", batch, g);
+        CellValues recurrentValues = s.values("recurrent", stepGates);
+        CellValues zero = s.values("zero", (long) batch * n);
+        CellValues[] gates = new CellValues[time];
+        CellValues[] cell = new CellValues[time];
+        CellValues[] cellTanh = new CellValues[time];
+        Pass p = new Pass(input, batch, time, n, rows, w, rw, hidden, gates, cell, cellTanh);
+        for (int t = 0; t < time; t++) {
+            CellValues gate = s.values("gates" + t, stepGates);
+            gate.readRun(zBytes, t * stepGates, 0, stepGates);
+            if (t > 0) {
+                Nd4j.gemm(p.hiddenRows((long) t * batch, (long) (t + 1) * batch), rw, recurrent, false, false, 1.0, 0.0);
+                gate.addRun(recurrentValues.read(recurrent), 0, 0, stepGates);
             }
-            for (int k = 0; prev >= 0 && k < n; k++) {
-                double hk = hidden[prev * n + k];
-                double[] w = recurrent[k];
-                for (int j = 0; j < g; j++) {
-                    acc[j] += hk * w[j];
-                }
-            }
-            for (int j = 0; j < n; j++) {
-                double a = Math.tanh(acc[j]);
-                double f = sigmoid(acc[n + j]);
-                double o = sigmoid(acc[2 * n + j]);
-                double i = sigmoid(acc[3 * n + j]);
-                double state = (prev >= 0 ? f * cell[prev * n + j] : 0) + i * a;
-                double tanh = Math.tanh(state);
-                int at = r * g + j;
-                gates[at] = a;
-                gates[at + n] = f;
-                gates[at + 2 * n] = o;
-                gates[at + 3 * n] = i;
-                cell[r * n + j] = state;
-                cellTanh[r * n + j] = tanh;
-                hidden[r * n + j] = o * tanh;
-            }
+            gates[t] = gate;
+            cell[t] = s.values("c" + t, (long) batch * n);
+            cellTanh[t] = s.values("tanhC" + t, (long) batch * n);
+            CellValues h = s.values("h", (long) batch * n);
+            CellValues cPrev = t == 0 ? zero : cell[t - 1];
+            CellValues c1 = cell[t];
+            CellValues tanh1 = cellTanh[t];
+            inParts(batch, g, (q0, q1) -> gate.lstmForward(q0, q1, 0, n, 0, null, cPrev, c1, tanh1, h));
+            h.writeRun(hiddenBytes, 0, (t + 1) * batch * n, batch * n);
         }
-        return new Pass(input, batch, time, n, rows, recurrent, gates, cell, cellTanh, hidden);
+        return p;
     }
 
     @Override
@@ -140,18 +151,23 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
                 // Backpropagation without this input's training pass just before: compute it.
                 p = forward();
             }
-            dz = matrix(gateGradients(p, epsilon), p.time * p.batch, 4 * p.units);
-            Nd4j.gemm(p.rows, dz, gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY), true, false, 1.0, 0.0);
-            double[] previous = new double[p.hidden.length];
-            System.arraycopy(p.hidden, 0, previous, p.batch * p.units, previous.length - p.batch * p.units);
-            Nd4j.gemm(matrix(previous, p.time * p.batch, p.units), dz,
-                    gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY), true, false, 1.0, 0.0);
-            INDArray biasGradient = gradientViews.get(LSTMParamInitializer.BIAS_KEY);
-            biasGradient.assign(dz.sum(0).reshape(biasGradient.shape()));
+            dz = gateGradients(p, epsilon);
+            int n = p.units;
+            INDArray weights = Nd4j.createUninitialized(dataType, p.inputWeights.shape(), 'c');
+            Nd4j.gemm(p.rows, dz, weights, true, false, 1.0, 0.0);
+            dl4jOrder(weights, gradientViews.get(LSTMParamInitializer.INPUT_WEIGHT_KEY), n);
+            INDArray recurrent = Nd4j.createUninitialized(dataType, p.recurrentWeights.shape(), 'c');
+            Nd4j.gemm(p.hiddenRows(0, (long) p.time * p.batch), dz, recurrent, true, false, 1.0, 0.0);
+            dl4jOrder(recurrent, gradientViews.get(LSTMParamInitializer.RECURRENT_WEIGHT_KEY), n);
+            // The bias's as a GEMM with a row of ones: ND4J's column sum of dz took longer than the GEMMs.
+            INDArray ones = scratch.buffer("ones", 1, dz.rows()).assign(1);
+            INDArray bias = Nd4j.createUninitialized(dataType, new long[] {1, dz.columns()}, 'c');
+            Nd4j.gemm(ones, dz, bias, false, false, 1.0, 0.0);
+            dl4jOrder(bias, gradientViews.get(LSTMParamInitializer.BIAS_KEY), n);
         }
         INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                 new long[] {(long) p.time * p.batch, layerConf().getNIn()}, 'f');
-        Nd4j.gemm(dz, getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY), inputGradient, false, true, 1.0, 0.0);
+        Nd4j.gemm(dz, p.inputWeights, inputGradient, false, true, 1.0, 0.0);
         Gradient gradient = new DefaultGradient(gradientsFlattened);
         for (String key : LSTMParamInitializer.getInstance().paramKeys(layerConf())) {
             gradient.gradientForVariable().put(key, gradientViews.get(key));
@@ -160,51 +176,95 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
     }
 
     /**
-     * The gradients with respect to the gates' pre-activations, per row (back through time), given the gradient
-     * with respect to the layer's output.
+     * The gradients with respect to the gates' pre-activations, rows {@code [time * batch, 4 units]} in the gates'
+     * order (back through time), given the gradient with respect to the layer's output.
      */
-    private double[] gateGradients(Pass p, INDArray epsilon) {
+    private INDArray gateGradients(Pass p, INDArray epsilon) {
         int n = p.units;
-        int g = 4 * n;
         int batch = p.batch;
-        double[] dOut = layerConf().isLastStepOnly() ? values(epsilon) : values(epsilon.permute(2, 0, 1));
-        int firstOut = p.time * batch - dOut.length / n;
-        double[] dz = new double[p.time * batch * g];
-        // Per example, the gradients reaching step t from step t + 1: through h_t (RW) and through c_t (f).
-        double[] dhNext = new double[batch * n];
-        double[] dcNext = new double[batch * n];
-        for (int r = p.time * batch - 1; r >= 0; r--) {
-            int prev = r - batch;
-            int b = r % batch;
-            for (int j = 0; j < n; j++) {
-                int at = r * g + j;
-                double a = p.gates[at];
-                double f = p.gates[at + n];
-                double o = p.gates[at + 2 * n];
-                double i = p.gates[at + 3 * n];
-                double tanh = p.cellTanh[r * n + j];
-                double dh = dhNext[b * n + j] + (r >= firstOut ? dOut[(r - firstOut) * n + j] : 0);
-                double dc = dh * o * (1 - tanh * tanh) + dcNext[b * n + j];
-                dz[at] = dc * i * (1 - a * a);
-                dz[at + n] = prev >= 0 ? dc * p.cell[prev * n + j] * f * (1 - f) : 0;
-                dz[at + 2 * n] = dh * tanh * o * (1 - o);
-                dz[at + 3 * n] = dc * a * i * (1 - i);
-                dcNext[b * n + j] = dc * f;
+        int stepGates = batch * 4 * n;
+        int stepStates = batch * n;
+        ScratchArrays s = scratch;
+        boolean lastStepOnly = layerConf().isLastStepOnly();
+        int firstOut = lastStepOnly ? p.time - 1 : 0;
+        INDArray dOut = s.buffer("dOut", (long) (p.time - firstOut) * batch, n);
+        if (lastStepOnly) {
+            dOut.assign(epsilon);
+        } else {
+            dOut.reshape('c', p.time, batch, n).assign(epsilon.permute(2, 0, 1));
+        }
+        ByteBuffer dOutBytes = CellValues.nativeBytes(dOut, dOut.length());
+        INDArray dz = s.buffer("dz", (long) p.time * batch, 4L * n);
+        ByteBuffer dzBytes = CellValues.nativeBytes(dz, dz.length());
+        INDArray dhNext = s.buffer("dhNext", batch, n);
+        CellValues dh = s.values("dh", stepStates);
+        CellValues dhNextValues = s.values("dhNext", stepStates);
+        CellValues dGate = s.values("dGates", stepGates);
+        CellValues zero = s.values("zero", stepStates);
+        // The gradient with respect to c_t from step t + 1 (none at the last step), and the one this step passes on.
+        CellValues dcIn = s.values("dcA", stepStates);
+        CellValues dcOut = s.values("dcB", stepStates);
+        dcIn.zero();
+        for (int t = p.time - 1; t >= 0; t--) {
+            if (t >= firstOut) {
+                dh.readRun(dOutBytes, (t - firstOut) * stepStates, 0, stepStates);
+            } else {
+                dh.zero();
             }
-            for (int k = 0; k < n; k++) {
-                double[] w = p.recurrent[k];
-                double sum = 0;
-                for (int j = 0; j < g; j++) {
-                    sum += dz[r * g + j] * w[j];
-                }
-                dhNext[b * n + k] = sum;
+            if (t < p.time - 1) {
+                dh.addRun(dhNextValues.read(dhNext), 0, 0, stepStates);
             }
+            CellValues gate = p.gates[t];
+            CellValues cPrev = t == 0 ? zero : p.cell[t - 1];
+            CellValues c = p.cell[t];
+            CellValues tanhC = p.cellTanh[t];
+            CellValues in = dcIn;
+            CellValues out = dcOut;
+            inParts(batch, 4 * n, (q0, q1) -> gate.lstmBackward(q0, q1, 0, n, 0, null, cPrev, c, tanhC, dh, in, dGate,
+                    out, null));
+            dGate.writeRun(dzBytes, 0, t * stepGates, stepGates);
+            if (t > 0) {
+                Nd4j.gemm(dz.get(interval((long) t * batch, (long) (t + 1) * batch), all()), p.recurrentWeights, dhNext,
+                        false, true, 1.0, 0.0);
+            }
+            dcIn = out;
+            dcOut = in;
         }
         return dz;
     }
 
-    private static double sigmoid(double x) {
-        return 1 / (1 + Math.exp(-x));
+    /** Cells [0, batch) in parallel parts of at least {@link #PART} gate values each. */
+    private static void inParts(int batch, int rowLength, CellValues.Part part) {
+        int parts = (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), (long) batch * rowLength / PART));
+        IntStream.range(0, parts).parallel().forEach(i -> part.run((int) ((long) batch * i / parts),
+                (int) ((long) batch * (i + 1) / parts)));
+    }
+
+    /** The scratch arrays for a pass over {@code batch} sequences of {@code time} steps. */
+    private ScratchArrays scratch(int batch, int time) {
+        if (scratch == null) {
+            scratch = new ScratchArrays(dataType);
+        }
+        scratch.shape(batch, time);
+        return scratch;
+    }
+
+    /** {@code [rows, 4 units]} weights (or bias) with their column blocks in {@link CellValues}' gate order. */
+    private static INDArray cellOrder(INDArray dl4j, int n) {
+        INDArray out = Nd4j.createUninitialized(dl4j.dataType(), dl4j.shape(), 'c');
+        for (int k = 0; k < 4; k++) {
+            out.get(all(), interval((long) k * n, (long) (k + 1) * n))
+                    .assign(dl4j.get(all(), interval((long) DL4J_BLOCK[k] * n, (long) (DL4J_BLOCK[k] + 1) * n)));
+        }
+        return out;
+    }
+
+    /** The inverse of {@link #cellOrder}, into {@code dl4j}. */
+    private static void dl4jOrder(INDArray cellOrder, INDArray dl4j, int n) {
+        for (int k = 0; k < 4; k++) {
+            dl4j.get(all(), interval((long) DL4J_BLOCK[k] * n, (long) (DL4J_BLOCK[k] + 1) * n))
+                    .assign(cellOrder.get(all(), interval((long) k * n, (long) (k + 1) * n)));
+        }
     }
 
     /**
@@ -219,24 +279,6 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
     /** The inverse of {@link #rows}: rows {@code [time * batch, features]} in 'f' order as a sequence view. */
     private static INDArray sequence(INDArray rows, int batch, int time) {
         return rows.reshape('f', new long[] {batch, time, rows.size(1)}).permute(0, 2, 1);
-    }
-
-    /** The elements of {@code a} in 'c' order, as doubles. */
-    private static double[] values(INDArray a) {
-        return a.dup('c').data().asDouble();
-    }
-
-    private INDArray matrix(double[] values, int rows, int columns) {
-        return Nd4j.create(values, new long[] {rows, columns}, dataType);
-    }
-
-    /** A 'c'-order [rows, columns] array as Java rows: a row is one array, which the JIT vectorises loops over. */
-    private static double[][] byRow(double[] values, int rows, int columns) {
-        double[][] out = new double[rows][];
-        for (int r = 0; r < rows; r++) {
-            out[r] = Arrays.copyOfRange(values, r * columns, (r + 1) * columns);
-        }
-        return out;
     }
 
     @Override

@@ -90,6 +90,10 @@ class FusedLstmTest {
         return a.sub(b).amaxNumber().doubleValue();
     }
 
+    /**
+     * The gates' tanh is the ConvLSTM's rational approximation (within 1e-6 of tanh, {@link CellValues#tanh}), so in
+     * double the outputs agree with DL4J's to that, not to rounding.
+     */
     @Test
     void outputsAndGradientsEqualDl4jsOwnLstmWithTheSameWeights() {
         MultiLayerNetwork ours = fused(DataType.DOUBLE);
@@ -101,14 +105,14 @@ class FusedLstmTest {
         INDArray x = input(DataType.DOUBLE);
         INDArray y = labels(DataType.DOUBLE);
 
-        assertThat(maxDifference(ours.output(x), theirs.output(x))).isLessThan(1e-10);
+        assertThat(maxDifference(ours.output(x), theirs.output(x))).isLessThan(1e-6);
         Pair<Gradient, INDArray> expected = theirs.calculateGradients(x, y, null, null);
         Pair<Gradient, INDArray> actual = ours.calculateGradients(x, y, null, null);
         INDArray expectedGradient = expected.getFirst().gradient();
         assertThat(expectedGradient.amaxNumber().doubleValue()).isGreaterThan(1e-3);
-        assertThat(maxDifference(actual.getFirst().gradient(), expectedGradient)).isLessThan(1e-10);
-        assertThat(maxDifference(actual.getSecond(), expected.getSecond())).isLessThan(1e-10);
-        assertThat(ours.score(new DataSet(x, y))).isCloseTo(theirs.score(new DataSet(x, y)), offset(1e-12));
+        assertThat(maxDifference(actual.getFirst().gradient(), expectedGradient)).isLessThan(1e-6);
+        assertThat(maxDifference(actual.getSecond(), expected.getSecond())).isLessThan(1e-6);
+        assertThat(ours.score(new DataSet(x, y))).isCloseTo(theirs.score(new DataSet(x, y)), offset(1e-7));
     }
 
     @Test
