@@ -113,20 +113,19 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
         ByteBuffer zBytes = CellValues.nativeBytes(z, z.length());
         INDArray hidden = s.buffer("hidden", (long) (time + 1) * batch, n);
         ByteBuffer hiddenBytes = CellValues.nativeBytes(hidden, hidden.length());
-        INDArray recurrent = s.buffer("recurrent", batch, g);
-        CellValues recurrentValues = s.values("recurrent", stepGates);
         CellValues zero = s.values("zero", (long) batch * n);
         CellValues[] gates = new CellValues[time];
         CellValues[] cell = new CellValues[time];
         CellValues[] cellTanh = new CellValues[time];
         Pass p = new Pass(input, batch, time, n, rows, w, rw, hidden, gates, cell, cellTanh);
         for (int t = 0; t < time; t++) {
+            if (t > 0) {
+                // z_t += h_{t-1} RW, in place: step t's rows of z are read once, right after.
+                Nd4j.gemm(p.hiddenRows((long) t * batch, (long) (t + 1) * batch), rw, stepRows(z, t, batch), false,
+                        false, 1.0, 1.0);
+            }
             CellValues gate = s.values("gates" + t, stepGates);
             gate.readRun(zBytes, t * stepGates, 0, stepGates);
-            if (t > 0) {
-                Nd4j.gemm(p.hiddenRows((long) t * batch, (long) (t + 1) * batch), rw, recurrent, false, false, 1.0, 0.0);
-                gate.addRun(recurrentValues.read(recurrent), 0, 0, stepGates);
-            }
             gates[t] = gate;
             cell[t] = s.values("c" + t, (long) batch * n);
             cellTanh[t] = s.values("tanhC" + t, (long) batch * n);
@@ -165,14 +164,15 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
             Nd4j.gemm(ones, dz, bias, false, false, 1.0, 0.0);
             dl4jOrder(bias, gradientViews.get(LSTMParamInitializer.BIAS_KEY), n);
         }
+        // As W' dz^T into a 'c' array: the same memory as dz W'^T in 'f' order, which ND4J computed several times slower.
         INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
-                new long[] {(long) p.time * p.batch, layerConf().getNIn()}, 'f');
-        Nd4j.gemm(dz, p.inputWeights, inputGradient, false, true, 1.0, 0.0);
+                new long[] {layerConf().getNIn(), (long) p.time * p.batch}, 'c');
+        Nd4j.gemm(p.inputWeights, dz, inputGradient, false, true, 1.0, 0.0);
         Gradient gradient = new DefaultGradient(gradientsFlattened);
         for (String key : LSTMParamInitializer.getInstance().paramKeys(layerConf())) {
             gradient.gradientForVariable().put(key, gradientViews.get(key));
         }
-        return new Pair<>(gradient, sequence(inputGradient, p.batch, p.time));
+        return new Pair<>(gradient, sequence(inputGradient.transpose(), p.batch, p.time));
     }
 
     /**
@@ -186,19 +186,18 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
         int stepStates = batch * n;
         ScratchArrays s = scratch;
         boolean lastStepOnly = layerConf().isLastStepOnly();
-        int firstOut = lastStepOnly ? p.time - 1 : 0;
-        INDArray dOut = s.buffer("dOut", (long) (p.time - firstOut) * batch, n);
+        // Row block t: the gradient with respect to h_t, from the layer's output and (added below) from step t + 1.
+        INDArray dh = s.buffer("dh", (long) p.time * batch, n);
         if (lastStepOnly) {
-            dOut.assign(epsilon);
+            dh.assign(0);
+            stepRows(dh, p.time - 1, batch).assign(epsilon);
         } else {
-            dOut.reshape('c', p.time, batch, n).assign(epsilon.permute(2, 0, 1));
+            dh.reshape('c', p.time, batch, n).assign(epsilon.permute(2, 0, 1));
         }
-        ByteBuffer dOutBytes = CellValues.nativeBytes(dOut, dOut.length());
+        ByteBuffer dhBytes = CellValues.nativeBytes(dh, dh.length());
         INDArray dz = s.buffer("dz", (long) p.time * batch, 4L * n);
         ByteBuffer dzBytes = CellValues.nativeBytes(dz, dz.length());
-        INDArray dhNext = s.buffer("dhNext", batch, n);
-        CellValues dh = s.values("dh", stepStates);
-        CellValues dhNextValues = s.values("dhNext", stepStates);
+        CellValues dhStep = s.values("dh", stepStates);
         CellValues dGate = s.values("dGates", stepGates);
         CellValues zero = s.values("zero", stepStates);
         // The gradient with respect to c_t from step t + 1 (none at the last step), and the one this step passes on.
@@ -206,31 +205,30 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
         CellValues dcOut = s.values("dcB", stepStates);
         dcIn.zero();
         for (int t = p.time - 1; t >= 0; t--) {
-            if (t >= firstOut) {
-                dh.readRun(dOutBytes, (t - firstOut) * stepStates, 0, stepStates);
-            } else {
-                dh.zero();
-            }
-            if (t < p.time - 1) {
-                dh.addRun(dhNextValues.read(dhNext), 0, 0, stepStates);
-            }
+            dhStep.readRun(dhBytes, t * stepStates, 0, stepStates);
             CellValues gate = p.gates[t];
             CellValues cPrev = t == 0 ? zero : p.cell[t - 1];
             CellValues c = p.cell[t];
             CellValues tanhC = p.cellTanh[t];
             CellValues in = dcIn;
             CellValues out = dcOut;
-            inParts(batch, 4 * n, (q0, q1) -> gate.lstmBackward(q0, q1, 0, n, 0, null, cPrev, c, tanhC, dh, in, dGate,
-                    out, null));
+            inParts(batch, 4 * n, (q0, q1) -> gate.lstmBackward(q0, q1, 0, n, 0, null, cPrev, c, tanhC, dhStep, in,
+                    dGate, out, null));
             dGate.writeRun(dzBytes, 0, t * stepGates, stepGates);
             if (t > 0) {
-                Nd4j.gemm(dz.get(interval((long) t * batch, (long) (t + 1) * batch), all()), p.recurrentWeights, dhNext,
-                        false, true, 1.0, 0.0);
+                // dh_{t-1} += dz_t RW'
+                Nd4j.gemm(stepRows(dz, t, batch), p.recurrentWeights, stepRows(dh, t - 1, batch), false, true, 1.0,
+                        1.0);
             }
             dcIn = out;
             dcOut = in;
         }
         return dz;
+    }
+
+    /** Step t's rows of a time-major {@code [time * batch, columns]} array, a view. */
+    private static INDArray stepRows(INDArray rows, int t, int batch) {
+        return rows.get(interval((long) t * batch, (long) (t + 1) * batch), all());
     }
 
     /** Cells [0, batch) in parallel parts of at least {@link #PART} gate values each. */
