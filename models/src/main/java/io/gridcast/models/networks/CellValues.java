@@ -135,7 +135,12 @@ abstract class CellValues {
 
     /** Rows [0, rows) in parallel parts of at least ~256K elements: copies of the size of a step's gates. */
     static void inParts(int rows, int rowLength, Part part) {
-        int parts = (int) Math.max(1, Math.min(16, (long) rows * rowLength >> 18));
+        inParts(rows, rowLength, 1 << 18, part);
+    }
+
+    /** Rows [0, rows) in at most 16 parallel parts of at least {@code minPart} elements each. */
+    static void inParts(int rows, int rowLength, int minPart, Part part) {
+        int parts = (int) Math.max(1, Math.min(16, (long) rows * rowLength / minPart));
         IntStream.range(0, parts).parallel().forEach(i -> part.run((int) ((long) rows * i / parts),
                 (int) ((long) rows * (i + 1) / parts)));
     }

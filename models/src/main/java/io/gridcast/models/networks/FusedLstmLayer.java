@@ -5,7 +5,6 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -82,7 +81,8 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
         }
         pass = training ? p : null;
         long rows = (long) p.batch * (lastStepOnly ? 1 : p.time);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {rows, p.units}, 'f');
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {rows, p.units},
+                'f');
         long end = (long) (p.time + 1) * p.batch;
         out.assign(p.hiddenRows(end - rows, end));
         return lastStepOnly ? out : sequence(out, p.batch, p.time);
@@ -133,7 +133,8 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
             CellValues cPrev = t == 0 ? zero : cell[t - 1];
             CellValues c1 = cell[t];
             CellValues tanh1 = cellTanh[t];
-            inParts(batch, g, (q0, q1) -> gate.lstmForward(q0, q1, 0, n, 0, null, cPrev, c1, tanh1, h));
+            CellValues.inParts(batch, g, PART,
+                    (q0, q1) -> gate.lstmForward(q0, q1, 0, n, 0, null, cPrev, c1, tanh1, h));
             h.writeRun(hiddenBytes, 0, (t + 1) * batch * n, batch * n);
         }
         return p;
@@ -164,7 +165,8 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
             Nd4j.gemm(ones, dz, bias, false, false, 1.0, 0.0);
             dl4jOrder(bias, gradientViews.get(LSTMParamInitializer.BIAS_KEY), n);
         }
-        // As W' dz^T into a 'c' array: the same memory as dz W'^T in 'f' order, which ND4J computed several times slower.
+        // As W' dz^T into a 'c' array: the same memory as dz W'^T in 'f' order, which ND4J computed several times
+        // slower.
         INDArray inputGradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                 new long[] {layerConf().getNIn(), (long) p.time * p.batch}, 'c');
         Nd4j.gemm(p.inputWeights, dz, inputGradient, false, true, 1.0, 0.0);
@@ -212,8 +214,8 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
             CellValues tanhC = p.cellTanh[t];
             CellValues in = dcIn;
             CellValues out = dcOut;
-            inParts(batch, 4 * n, (q0, q1) -> gate.lstmBackward(q0, q1, 0, n, 0, null, cPrev, c, tanhC, dhStep, in,
-                    dGate, out, null));
+            CellValues.inParts(batch, 4 * n, PART, (q0, q1) -> gate.lstmBackward(q0, q1, 0, n, 0, null, cPrev, c,
+                    tanhC, dhStep, in, dGate, out, null));
             dGate.writeRun(dzBytes, 0, t * stepGates, stepGates);
             if (t > 0) {
                 // dh_{t-1} += dz_t RW'
@@ -229,13 +231,6 @@ class FusedLstmLayer extends BaseLayer<FusedLstm> {
     /** Step t's rows of a time-major {@code [time * batch, columns]} array, a view. */
     private static INDArray stepRows(INDArray rows, int t, int batch) {
         return rows.get(interval((long) t * batch, (long) (t + 1) * batch), all());
-    }
-
-    /** Cells [0, batch) in parallel parts of at least {@link #PART} gate values each. */
-    private static void inParts(int batch, int rowLength, CellValues.Part part) {
-        int parts = (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), (long) batch * rowLength / PART));
-        IntStream.range(0, parts).parallel().forEach(i -> part.run((int) ((long) batch * i / parts),
-                (int) ((long) batch * (i + 1) / parts)));
     }
 
     /** The scratch arrays for a pass over {@code batch} sequences of {@code time} steps. */
